@@ -1,0 +1,53 @@
+# Single entry point. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEST ?= vendored
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint typecheck generate check-generated check build vendor bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the package (editable) with the dev tools
+
+demo: $(STAMP) ## stream a completion through the SDK from the bundled emulator (no AWS account)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check overlays scripts tests
+	$(BIN)/ruff format --check overlays scripts tests
+
+typecheck: $(STAMP) ## strict mypy over the whole package, generated part included
+	$(BIN)/mypy -p anthropic_bedrock
+
+generate: $(STAMP) ## regenerate generated/ from spec/ and templates/
+	$(BIN)/python scripts/generate
+
+check-generated: $(STAMP) ## fail if generated/ differs from a fresh generation
+	$(BIN)/python scripts/generate --check
+
+check: lint typecheck check-generated test ## every gate CI runs
+
+build: $(STAMP) ## build the sdist and wheel into dist/
+	$(BIN)/python -m build --outdir dist .
+
+vendor: ## copy the one merged package folder into DEST (make vendor DEST=myapp/_vendor)
+	$(PYTHON) scripts/vendor.py $(DEST)
+
+bench: $(STAMP) ## benchmarks side by side with the anchors
+	$(BIN)/python scripts/bench.py
+
+clean: ## remove the venv and build output
+	rm -rf $(VENV) dist build *.egg-info

@@ -1,0 +1,1 @@
+"""The legacy Claude tokenizer behind `count_tokens` (loaded on first use)."""
