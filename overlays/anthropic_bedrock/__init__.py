@@ -1,3 +1,124 @@
-"""Python SDK for Anthropic's Claude models on Amazon Bedrock."""
+"""Python SDK for Anthropic's Claude models on Amazon Bedrock.
+
+    from anthropic_bedrock import AnthropicBedrock, HUMAN_PROMPT, AI_PROMPT
+
+    client = AnthropicBedrock(aws_region="us-east-2")
+    completion = client.completions.create(
+        model="anthropic.claude-v2",
+        max_tokens_to_sample=256,
+        prompt=f"{HUMAN_PROMPT} Hello{AI_PROMPT}",
+    )
+
+The clients (and with them httpx) are imported on first use, and botocore only when credentials
+are first needed, so importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._constants import AI_PROMPT, HUMAN_PROMPT
+from ._exceptions import (
+    AnthropicBedrockError,
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APIStreamError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    FailedDependencyError,
+    InternalServerError,
+    MissingCredentialsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServiceUnavailableError,
+    StreamDecodeError,
+    StreamInterruptedError,
+    UnprocessableEntityError,
+)
+
+if TYPE_CHECKING:
+    from ._client import AnthropicBedrock, AsyncAnthropicBedrock
+    from ._core import NOT_GIVEN, NotGiven
+    from ._response import APIResponse, AsyncAPIResponse
+    from ._streaming import AsyncStream, Stream
+    from .tokenizer import get_tokenizer
+    from .types import Completion, CompletionChunk, ResponseMetadata
 
 __version__ = "0.9.0"
+
+_LAZY = {
+    "AnthropicBedrock": "._client",
+    "AsyncAnthropicBedrock": "._client",
+    "Client": "._client",
+    "AsyncClient": "._client",
+    "NOT_GIVEN": "._core",
+    "NotGiven": "._core",
+    "APIResponse": "._response",
+    "AsyncAPIResponse": "._response",
+    "Stream": "._streaming",
+    "AsyncStream": "._streaming",
+    "Completion": ".types",
+    "CompletionChunk": ".types",
+    "ResponseMetadata": ".types",
+    "get_tokenizer": ".tokenizer",
+}
+
+__all__ = [
+    "AI_PROMPT",
+    "HUMAN_PROMPT",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APIStreamError",
+    "APITimeoutError",
+    "AnthropicBedrock",
+    "AnthropicBedrockError",
+    "AsyncAPIResponse",
+    "AsyncAnthropicBedrock",
+    "AsyncStream",
+    "AuthenticationError",
+    "BadRequestError",
+    "Completion",
+    "CompletionChunk",
+    "ConflictError",
+    "FailedDependencyError",
+    "InternalServerError",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "NotGiven",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ResponseMetadata",
+    "ServiceUnavailableError",
+    "Stream",
+    "StreamDecodeError",
+    "StreamInterruptedError",
+    "UnprocessableEntityError",
+    "__version__",
+    "get_tokenizer",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,23 @@
+"""Defaults and the prompt markers of the text completions API."""
+
+from typing import Final
+
+HUMAN_PROMPT: Final = "\n\nHuman:"
+AI_PROMPT: Final = "\n\nAssistant:"
+
+ANTHROPIC_VERSION: Final = "bedrock-2023-05-31"
+DEFAULT_REGION: Final = "us-east-1"
+SIGNING_NAME: Final = "bedrock"
+
+DEFAULT_MAX_RETRIES: Final = 2
+DEFAULT_TIMEOUT_SECONDS: Final = 600.0
+DEFAULT_CONNECT_TIMEOUT_SECONDS: Final = 5.0
+
+# Backoff: about 0.5 s doubling per attempt, capped; server hints are honoured up to a cap.
+INITIAL_RETRY_DELAY: Final = 0.5
+MAX_RETRY_DELAY: Final = 8.0
+MAX_RETRY_AFTER: Final = 60.0
+
+# Connection pool limits for clients that build their own httpx client.
+MAX_CONNECTIONS: Final = 1000
+MAX_KEEPALIVE_CONNECTIONS: Final = 100

@@ -1,0 +1,290 @@
+"""The sans-IO core both clients drive: settings, argument checks, request building, response
+classification and retry bookkeeping. The sync and async clients add only the I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+from urllib.parse import urlencode
+
+import attrs
+import httpx
+
+from . import _exceptions as errors
+from ._constants import (
+    ANTHROPIC_VERSION,
+    DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT_SECONDS,
+)
+from ._generated.api.runtime import invoke_model, invoke_model_with_response_stream
+from ._generated.models.completion_request import CompletionRequest
+from ._generated.types import UNSET, RequestParts, Unset
+from ._logs import logger
+from ._retry import retry_delay
+from ._sigv4 import redact_headers
+from .types import Completion, ResponseMetadata
+
+DEFAULT_TIMEOUT: Final = httpx.Timeout(DEFAULT_TIMEOUT_SECONDS, connect=DEFAULT_CONNECT_TIMEOUT_SECONDS)
+
+
+class NotGiven:
+    """Marks an argument the caller did not pass (None can be a meaningful value)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+Timeout = float | httpx.Timeout | None
+
+
+def to_timeout(value: Timeout | NotGiven, default: httpx.Timeout, *, name: str = "timeout") -> httpx.Timeout:
+    if isinstance(value, NotGiven):
+        return default
+    if value is None or isinstance(value, httpx.Timeout):
+        return httpx.Timeout(value) if value is None else value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds, an httpx.Timeout or None, not {type(value).__name__}")
+    if not value > 0:
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_CONNECT_TIMEOUT_SECONDS))
+
+
+def check_max_retries(value: object, name: str = "max_retries") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return value
+
+
+def base_url_for(base_url: str | httpx.URL | None, region: str, env: Mapping[str, str] = os.environ) -> str:
+    """Argument, then ANTHROPIC_BEDROCK_BASE_URL, then the regional Bedrock Runtime endpoint."""
+    url = str(base_url) if base_url else env.get("ANTHROPIC_BEDROCK_BASE_URL") or ""
+    if not url:
+        url = f"https://bedrock-runtime.{region}.amazonaws.com"
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
+    return url.rstrip("/")
+
+
+@attrs.frozen(slots=True)
+class Settings:
+    """Everything a client knows besides its connection pool and credentials."""
+
+    base_url: str
+    region: str
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    default_headers: Mapping[str, str] = attrs.field(factory=dict)
+    default_query: Mapping[str, object] = attrs.field(factory=dict)
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _require(name: str, value: object, kinds: type | tuple[type, ...], what: str) -> None:
+    if isinstance(value, NotGiven):
+        raise TypeError(f"completions.create() missing required argument: {name!r}")
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
+
+
+def _number(name: str, value: object, low: float, high: float | None) -> float | None:
+    if value is None or isinstance(value, NotGiven):
+        return None
+    _require(name, value, (int, float), "a number")
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number) or number < low or (high is not None and number > high):
+        bound = f"between {low:g} and {high:g}" if high is not None else f">= {low:g}"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return number
+
+
+def completion_body(
+    *,
+    model: object,
+    prompt: object,
+    max_tokens_to_sample: object,
+    stop_sequences: object = NOT_GIVEN,
+    temperature: object = NOT_GIVEN,
+    top_p: object = NOT_GIVEN,
+    top_k: object = NOT_GIVEN,
+    metadata: object = NOT_GIVEN,
+    extra_body: Mapping[str, object] | None = None,
+) -> tuple[str, CompletionRequest]:
+    """Check the arguments of `completions.create` and build the request body; raises
+    TypeError or ValueError naming the bad argument, before anything is sent."""
+    _require("model", model, str, "a model id string")
+    if not str(model).strip():
+        raise ValueError("model must not be empty")
+    _require("prompt", prompt, str, "a string")
+    _require("max_tokens_to_sample", max_tokens_to_sample, int, "an int")
+    if max_tokens_to_sample < 1:  # type: ignore[operator]
+        raise ValueError(f"max_tokens_to_sample must be >= 1, got {max_tokens_to_sample!r}")
+    stops: list[str] | Unset = UNSET
+    if stop_sequences is not None and not isinstance(stop_sequences, NotGiven):
+        if isinstance(stop_sequences, str) or not isinstance(stop_sequences, Sequence):
+            raise TypeError(f"stop_sequences must be a list of strings, not {type(stop_sequences).__name__}")
+        stops = list(stop_sequences)
+        for item in stops:
+            if not isinstance(item, str):
+                raise TypeError(f"stop_sequences must hold only strings, found {type(item).__name__}")
+    temp = _number("temperature", temperature, 0.0, 1.0)
+    p = _number("top_p", top_p, 0.0, 1.0)
+    k: int | None = None
+    if top_k is not None and not isinstance(top_k, NotGiven):
+        _require("top_k", top_k, int, "an int")
+        if top_k < 0:  # type: ignore[operator]
+            raise ValueError(f"top_k must be >= 0, got {top_k!r}")
+        k = top_k  # type: ignore[assignment]
+    body = CompletionRequest(
+        prompt=prompt,  # type: ignore[arg-type]
+        max_tokens_to_sample=max_tokens_to_sample,  # type: ignore[arg-type]
+        stop_sequences=stops,
+        temperature=UNSET if temp is None else temp,
+        top_p=UNSET if p is None else p,
+        top_k=UNSET if k is None else k,
+        anthropic_version=ANTHROPIC_VERSION,
+    )
+    if metadata is not None and not isinstance(metadata, NotGiven):
+        if not isinstance(metadata, Mapping):
+            raise TypeError(f"metadata must be a dict, not {type(metadata).__name__}")
+        body.additional_properties["metadata"] = dict(metadata)
+    if extra_body:
+        if not isinstance(extra_body, Mapping):
+            raise TypeError(f"extra_body must be a dict, not {type(extra_body).__name__}")
+        for key in ("model", "stream"):
+            if key in extra_body:
+                raise ValueError(f"extra_body must not contain {key!r}: Bedrock takes it from the URL")
+        body.additional_properties.update(extra_body)
+    return str(model), body
+
+
+def request_parts(model: str, body: CompletionRequest, *, stream: bool) -> RequestParts:
+    endpoint = invoke_model_with_response_stream if stream else invoke_model
+    return endpoint.build_request(model, body=body)
+
+
+def build_request(
+    settings: Settings,
+    parts: RequestParts,
+    *,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, object] | None = None,
+    timeout: Timeout | NotGiven = NOT_GIVEN,
+) -> httpx.Request:
+    """The httpx request for `parts` with the client's and the call's headers, query and timeout."""
+    headers = {**parts.headers, **settings.default_headers}
+    if extra_headers:
+        headers.update(extra_headers)
+    query = {**settings.default_query, **(extra_query or {})}
+    url = settings.base_url + parts.path
+    if query:
+        url += "?" + urlencode({k: v for k, v in query.items() if v is not None}, doseq=True)
+    content = b"" if parts.json is None else json.dumps(parts.json, ensure_ascii=False, separators=(",", ":")).encode()
+    return httpx.Request(
+        parts.method,
+        url,
+        headers=headers,
+        content=content,
+        extensions={"timeout": to_timeout(timeout, settings.timeout).as_dict()},
+    )
+
+
+# ---------------------------------------------------------------- responses
+
+
+def parse_completion(response: httpx.Response) -> Completion:
+    """The typed completion from a 2xx invoke response whose body has been read."""
+    try:
+        data = json.loads(response.content)
+        completion = Completion.from_dict(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise errors.APIResponseValidationError(
+            response, f"The response body is not a valid completion: {exc!r}", body=response.content[:1000]
+        ) from exc
+    completion.response_metadata = ResponseMetadata.from_headers(response.headers)
+    return completion
+
+
+def status_error(response: httpx.Response) -> errors.APIStatusError:
+    """The typed error for a read error response."""
+    return errors.make_status_error(response, response.content)
+
+
+def connection_error(exc: Exception, request: httpx.Request) -> errors.APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return errors.APITimeoutError(request)
+    return errors.APIConnectionError(f"Connection error: {exc}" if str(exc) else "Connection error.", request)
+
+
+class Attempts:
+    """Retry bookkeeping for one call: what to do after each attempt, and the log lines."""
+
+    __slots__ = ("done", "max_retries", "started")
+
+    def __init__(self, max_retries: int) -> None:
+        self.max_retries = max_retries
+        self.done = 0
+        self.started = time.monotonic()
+
+    def log_send(self, request: httpx.Request) -> None:
+        if logger.isEnabledFor(10):
+            logger.debug(
+                "request %s %s attempt=%d headers=%s",
+                request.method,
+                request.url,
+                self.done + 1,
+                redact_headers(request.headers),
+            )
+
+    def after_error(self, exc: Exception, request: httpx.Request) -> float:
+        """The wait before retrying after a transport error; raises the SDK error when out of tries."""
+        delay = retry_delay(self.done, self.max_retries)
+        if delay is None:
+            logger.debug("%s %s failed (%s); not retrying", request.method, request.url, type(exc).__name__)
+            raise connection_error(exc, request) from exc
+        logger.info(
+            "%s %s failed (%s); retry %d/%d in %.2fs",
+            request.method,
+            request.url,
+            type(exc).__name__,
+            self.done + 1,
+            self.max_retries,
+            delay,
+        )
+        self.done += 1
+        return delay
+
+    def after_response(self, response: httpx.Response) -> float | None:
+        """None when the response is to be kept (success, or an error not worth retrying);
+        otherwise the wait before the next attempt."""
+        request = response.request
+        status = response.status_code
+        elapsed = time.monotonic() - self.started
+        if status < 400:
+            logger.info("%s %s -> %d in %.3fs", request.method, request.url, status, elapsed)
+            return None
+        delay = retry_delay(self.done, self.max_retries, status_code=status, headers=response.headers)
+        if delay is None:
+            logger.info("%s %s -> %d in %.3fs; not retrying", request.method, request.url, status, elapsed)
+            return None
+        logger.info(
+            "%s %s -> %d; retry %d/%d in %.2fs", request.method, request.url, status, self.done + 1, self.max_retries, delay
+        )
+        self.done += 1
+        return delay
+
+

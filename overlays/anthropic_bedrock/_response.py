@@ -1,0 +1,68 @@
+"""`with_raw_response` results: the HTTP response (status, headers) and `parse()`."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+import httpx
+
+from .types import ResponseMetadata
+
+T = TypeVar("T")
+
+
+class _RawBase:
+    http_response: httpx.Response
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def request_id(self) -> str | None:
+        return self.http_response.headers.get("x-amzn-requestid")
+
+    @property
+    def metadata(self) -> ResponseMetadata:
+        """Request id, token counts and latency from the headers."""
+        return ResponseMetadata.from_headers(self.http_response.headers)
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.request.url
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}] {self.url}>"
+
+
+class APIResponse(_RawBase, Generic[T]):
+    """The raw response of a call; `parse()` gives what the plain call would have returned."""
+
+    def __init__(self, http_response: httpx.Response, parser: Callable[[], T]) -> None:
+        self.http_response = http_response
+        self._parser = parser
+        self._parsed: list[T] = []
+
+    def parse(self) -> T:
+        if not self._parsed:
+            self._parsed.append(self._parser())
+        return self._parsed[0]
+
+
+class AsyncAPIResponse(_RawBase, Generic[T]):
+    """The async form of `APIResponse`: `await response.parse()`."""
+
+    def __init__(self, http_response: httpx.Response, parser: Callable[[], Awaitable[T]]) -> None:
+        self.http_response = http_response
+        self._parser = parser
+        self._parsed: list[T] = []
+
+    async def parse(self) -> T:
+        if not self._parsed:
+            self._parsed.append(await self._parser())
+        return self._parsed[0]

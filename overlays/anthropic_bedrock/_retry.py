@@ -1,0 +1,80 @@
+"""The retry policy, as a pure function of the attempt and what came back.
+
+Retried: connection errors and timeouts, 408, 409, 429 and every 5xx, unless the server says
+`x-should-retry: false`; `x-should-retry: true` forces a retry. The delay is exponential backoff
+with jitter, unless the server gives `retry-after-ms` or `Retry-After` (seconds or an HTTP date)
+within a sane cap.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+
+from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
+
+
+def should_retry_status(status_code: int, headers: Mapping[str, str]) -> bool:
+    """Whether an error response is worth another attempt."""
+    hint = headers.get("x-should-retry")
+    if hint == "true":
+        return True
+    if hint == "false":
+        return False
+    return status_code in RETRYABLE_STATUSES or status_code >= 500
+
+
+def retry_after_seconds(headers: Mapping[str, str], now: Callable[[], float] = time.time) -> float | None:
+    """The server's requested wait, if it gave a usable one."""
+    value = headers.get("retry-after-ms")
+    if value is not None:
+        try:
+            return float(value) / 1000.0
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when.timestamp() - now()
+
+
+def backoff_seconds(retries_done: int, jitter: float) -> float:
+    """Exponential backoff: 0.5 s, 1 s, 2 s, ... capped, reduced by up to 25 % of jitter (`jitter` in [0, 1))."""
+    delay = min(INITIAL_RETRY_DELAY * (2.0**retries_done), MAX_RETRY_DELAY)
+    return delay * (1.0 - 0.25 * jitter)
+
+
+def retry_delay(
+    retries_done: int,
+    max_retries: int,
+    *,
+    status_code: int | None = None,
+    headers: Mapping[str, str] | None = None,
+    jitter: float | None = None,
+    now: Callable[[], float] = time.time,
+) -> float | None:
+    """Seconds to wait before the next attempt, or None to stop.
+
+    `status_code` None means the attempt failed without a response (connection error or timeout).
+    """
+    if retries_done >= max_retries:
+        return None
+    headers = headers or {}
+    if status_code is not None and not should_retry_status(status_code, headers):
+        return None
+    hinted = retry_after_seconds(headers, now) if headers else None
+    if hinted is not None and 0 <= hinted <= MAX_RETRY_AFTER:
+        return hinted
+    return backoff_seconds(retries_done, random.random() if jitter is None else jitter)

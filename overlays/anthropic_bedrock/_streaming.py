@@ -1,0 +1,234 @@
+"""Streamed completions: Bedrock's event stream turned into typed chunks as each frame arrives.
+
+`ChunkReader` is the sans-IO part (bytes in, chunks or typed errors out); `Stream` and
+`AsyncStream` only move bytes from the connection into it. Nothing is buffered beyond the frame
+being read, so a chunk reaches the caller while the server is still producing the next one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import AsyncIterator, Iterator
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from . import _exceptions as errors
+from ._eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage
+from .types import Completion, CompletionChunk, ResponseMetadata, Unset
+
+
+class ChunkReader:
+    """Feed it the raw body; it returns the chunks in order and raises the typed error for an
+    exception message, a corrupt frame, or a stream that ends mid-frame."""
+
+    __slots__ = ("_decoder", "_response", "last", "text_parts")
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._decoder = EventStreamDecoder()
+        self._response = response
+        self.text_parts: list[str] = []
+        self.last: CompletionChunk | None = None
+
+    def feed(self, data: bytes) -> list[CompletionChunk]:
+        try:
+            messages = self._decoder.feed(data)
+        except EventStreamError as exc:
+            raise errors.StreamDecodeError(f"Corrupt event stream: {exc}", self._response.request) from exc
+        chunks = [self._chunk(message) for message in messages]
+        return [c for c in chunks if c is not None]
+
+    def end(self) -> None:
+        """The body ended; raise if it stopped inside a frame."""
+        try:
+            self._decoder.close()
+        except EventStreamError as exc:
+            raise errors.StreamInterruptedError(
+                f"The event stream ended in the middle of a message: {exc}", self._response.request
+            ) from exc
+
+    def interrupted(self, exc: Exception) -> errors.APIError:
+        if isinstance(exc, httpx.TimeoutException):
+            return errors.APITimeoutError(self._response.request, "Timed out while reading the event stream.")
+        return errors.StreamInterruptedError(
+            f"The connection broke during the event stream: {exc or type(exc).__name__}", self._response.request
+        )
+
+    def _chunk(self, message: EventStreamMessage) -> CompletionChunk | None:
+        kind = message.message_type
+        if kind == "event":
+            if message.event_type != "chunk":
+                return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
+            try:
+                envelope = json.loads(message.payload)
+                chunk = CompletionChunk.from_dict(json.loads(base64.b64decode(envelope["bytes"], validate=True)))
+            except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
+                raise errors.StreamDecodeError(
+                    f"A chunk event did not hold a valid completion chunk: {exc!r}", self._response.request
+                ) from exc
+            self.text_parts.append(chunk.completion)
+            self.last = chunk
+            return chunk
+        if kind == "exception":
+            raise self._exception(message.exception_type or "unknownException", message.payload)
+        if kind == "error":
+            code = message.headers.get(":error-code")
+            text = message.headers.get(":error-message")
+            raise errors.StreamDecodeError(f"The event stream reported an error: {code}: {text}", self._response.request)
+        return None
+
+    def _exception(self, exception_type: str, payload: bytes) -> errors.APIStatusError:
+        status = errors.STREAM_EXCEPTION_STATUS.get(exception_type, 500)
+        try:
+            body: object = json.loads(payload) if payload else None
+        except ValueError:
+            body = payload.decode("utf-8", "replace")
+        message = body.get("message") if isinstance(body, dict) else None
+        if not isinstance(message, str):
+            message = f"{exception_type} in the event stream"
+        cls = errors.status_error_class(status)
+        error_type = exception_type[:1].upper() + exception_type[1:]
+        return cls(message, response=self._response, body=body, error_type=error_type, status_code=status)
+
+    def final_completion(self) -> Completion:
+        last = self.last
+        completion = Completion(
+            completion="".join(self.text_parts),
+            stop_reason=last.stop_reason if last else None,
+            stop=last.stop if last else None,
+            response_metadata=ResponseMetadata.from_headers(self._response.headers),
+        )
+        if last is not None:
+            completion.additional_properties.update(last.additional_properties)
+            metrics = last.amazon_bedrock_invocation_metrics
+            if not isinstance(metrics, Unset):
+                completion.additional_properties["amazon-bedrock-invocationMetrics"] = metrics.to_dict()
+        return completion
+
+
+class _StreamBase:
+    response: httpx.Response
+    _reader: ChunkReader
+
+    @property
+    def request_id(self) -> str | None:
+        return self.response.headers.get("x-amzn-requestid")
+
+    @property
+    def text(self) -> str:
+        """The text received so far."""
+        return "".join(self._reader.text_parts)
+
+    @property
+    def last_chunk(self) -> CompletionChunk | None:
+        """The latest chunk; at the end it carries `stop_reason`, `stop` and the invocation metrics."""
+        return self._reader.last
+
+
+class Stream(_StreamBase):
+    """Chunks of a streamed completion, read as they arrive. Close it (or use `with`) when
+    stopping early so the connection goes back to the pool."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self._reader = ChunkReader(response)
+        self._iterator = self._iterate()
+
+    def _iterate(self) -> Iterator[CompletionChunk]:
+        reader = self._reader
+        try:
+            try:
+                for data in self.response.iter_raw():
+                    yield from reader.feed(data)
+            except httpx.TransportError as exc:
+                raise reader.interrupted(exc) from exc
+            reader.end()
+        finally:
+            self.response.close()
+
+    def __iter__(self) -> Iterator[CompletionChunk]:
+        return self._iterator
+
+    def __next__(self) -> CompletionChunk:
+        return next(self._iterator)
+
+    def until_done(self) -> None:
+        """Read the rest of the stream."""
+        for _ in self._iterator:
+            pass
+
+    def get_final_text(self) -> str:
+        """Read the rest of the stream and return the whole text."""
+        self.until_done()
+        return self.text
+
+    def get_final_completion(self) -> Completion:
+        """Read the rest of the stream and return it as one `Completion`."""
+        self.until_done()
+        return self._reader.final_completion()
+
+    def close(self) -> None:
+        """Stop reading and release the connection."""
+        self._iterator.close()
+        self.response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+class AsyncStream(_StreamBase):
+    """The async form of `Stream`: `async for`, `await close()`, `async with`."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self._reader = ChunkReader(response)
+        self._iterator = self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[CompletionChunk]:
+        reader = self._reader
+        try:
+            try:
+                async for data in self.response.aiter_raw():
+                    for chunk in reader.feed(data):
+                        yield chunk
+            except httpx.TransportError as exc:
+                raise reader.interrupted(exc) from exc
+            reader.end()
+        finally:
+            await self.response.aclose()
+
+    def __aiter__(self) -> AsyncIterator[CompletionChunk]:
+        return self._iterator
+
+    async def __anext__(self) -> CompletionChunk:
+        return await self._iterator.__anext__()
+
+    async def until_done(self) -> None:
+        async for _ in self._iterator:
+            pass
+
+    async def get_final_text(self) -> str:
+        await self.until_done()
+        return self.text
+
+    async def get_final_completion(self) -> Completion:
+        await self.until_done()
+        return self._reader.final_completion()
+
+    async def close(self) -> None:
+        await self._iterator.aclose()  # type: ignore[attr-defined]
+        await self.response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
