@@ -30,7 +30,8 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff format --check overlays scripts tests
 
 typecheck: $(STAMP) ## strict mypy over the whole package, generated part included
-	$(BIN)/mypy -p anthropic_bedrock
+	$(BIN)/python scripts/vendor.py build/typecheck --link >/dev/null
+	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p anthropic_bedrock
 
 generate: $(STAMP) ## regenerate generated/ from spec/ and templates/
 	$(BIN)/python scripts/generate

@@ -91,12 +91,12 @@ class _ClientBase:
         self,
         clone: _ClientBase,
         *,
-        aws_region: str | None | NotGiven,
-        base_url: str | httpx.URL | None | NotGiven,
+        aws_region: str | NotGiven | None,
+        base_url: str | httpx.URL | NotGiven | None,
         timeout: Timeout | NotGiven,
         max_retries: int | NotGiven,
-        default_headers: Mapping[str, str] | None | NotGiven,
-        default_query: Mapping[str, object] | None | NotGiven,
+        default_headers: Mapping[str, str] | NotGiven | None,
+        default_query: Mapping[str, object] | NotGiven | None,
     ) -> None:
         """Fill `clone` with this client's settings changed as asked, sharing pool and credentials."""
         s = self._settings
@@ -221,12 +221,12 @@ class AnthropicBedrock(_ClientBase):
     def with_options(
         self,
         *,
-        aws_region: str | None | NotGiven = NOT_GIVEN,
-        base_url: str | httpx.URL | None | NotGiven = NOT_GIVEN,
+        aws_region: str | NotGiven | None = NOT_GIVEN,
+        base_url: str | httpx.URL | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
-        default_query: Mapping[str, object] | None | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        default_query: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
     ) -> AnthropicBedrock:
         """A new client with some settings changed; it shares this one's connections and credentials."""
         clone = object.__new__(AnthropicBedrock)
@@ -289,7 +289,9 @@ class AnthropicBedrock(_ClientBase):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def __del__(self) -> None:
@@ -314,11 +316,11 @@ class Completions:
         model: str,
         prompt: str,
         max_tokens_to_sample: int,
-        stop_sequences: list[str] | None | NotGiven = ...,
-        temperature: float | None | NotGiven = ...,
-        top_p: float | None | NotGiven = ...,
-        top_k: int | None | NotGiven = ...,
-        metadata: Mapping[str, object] | None | NotGiven = ...,
+        stop_sequences: list[str] | NotGiven | None = ...,
+        temperature: float | NotGiven | None = ...,
+        top_p: float | NotGiven | None = ...,
+        top_k: int | NotGiven | None = ...,
+        metadata: Mapping[str, object] | NotGiven | None = ...,
         stream: Literal[False] = ...,
         extra_headers: Mapping[str, str] | None = ...,
         extra_query: Mapping[str, object] | None = ...,
@@ -334,11 +336,11 @@ class Completions:
         model: str,
         prompt: str,
         max_tokens_to_sample: int,
-        stop_sequences: list[str] | None | NotGiven = ...,
-        temperature: float | None | NotGiven = ...,
-        top_p: float | None | NotGiven = ...,
-        top_k: int | None | NotGiven = ...,
-        metadata: Mapping[str, object] | None | NotGiven = ...,
+        stop_sequences: list[str] | NotGiven | None = ...,
+        temperature: float | NotGiven | None = ...,
+        top_p: float | NotGiven | None = ...,
+        top_k: int | NotGiven | None = ...,
+        metadata: Mapping[str, object] | NotGiven | None = ...,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = ...,
         extra_query: Mapping[str, object] | None = ...,
@@ -354,11 +356,11 @@ class Completions:
         model: str,
         prompt: str,
         max_tokens_to_sample: int,
-        stop_sequences: list[str] | None | NotGiven = ...,
-        temperature: float | None | NotGiven = ...,
-        top_p: float | None | NotGiven = ...,
-        top_k: int | None | NotGiven = ...,
-        metadata: Mapping[str, object] | None | NotGiven = ...,
+        stop_sequences: list[str] | NotGiven | None = ...,
+        temperature: float | NotGiven | None = ...,
+        top_p: float | NotGiven | None = ...,
+        top_k: int | NotGiven | None = ...,
+        metadata: Mapping[str, object] | NotGiven | None = ...,
         stream: bool,
         extra_headers: Mapping[str, str] | None = ...,
         extra_query: Mapping[str, object] | None = ...,
@@ -373,11 +375,11 @@ class Completions:
         model: str | NotGiven = NOT_GIVEN,
         prompt: str | NotGiven = NOT_GIVEN,
         max_tokens_to_sample: int | NotGiven = NOT_GIVEN,
-        stop_sequences: list[str] | None | NotGiven = NOT_GIVEN,
-        temperature: float | None | NotGiven = NOT_GIVEN,
-        top_p: float | None | NotGiven = NOT_GIVEN,
-        top_k: int | None | NotGiven = NOT_GIVEN,
-        metadata: Mapping[str, object] | None | NotGiven = NOT_GIVEN,
+        stop_sequences: list[str] | NotGiven | None = NOT_GIVEN,
+        temperature: float | NotGiven | None = NOT_GIVEN,
+        top_p: float | NotGiven | None = NOT_GIVEN,
+        top_k: int | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
         stream: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -420,16 +422,23 @@ class CompletionsWithRawResponse:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         **params: Any,
-    ) -> APIResponse[Any]:
+    ) -> APIResponse[Completion | Stream]:
         """Like `completions.create`, but returns the raw response; `.parse()` gives the result."""
         client = self._client
         request = client._build(
-            params, stream=stream, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+            params,
+            stream=stream,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
         response = client._send(request, max_retries=client._retries(max_retries), stream=stream)
-        if stream:
-            return APIResponse(response, lambda: Stream(response))
-        return APIResponse(response, lambda: core.parse_completion(response))
+
+        def parse() -> Completion | Stream:
+            return Stream(response) if stream else core.parse_completion(response)
+
+        return APIResponse(response, parse)
 
 
 # ---------------------------------------------------------------------------- async
@@ -479,12 +488,12 @@ class AsyncAnthropicBedrock(_ClientBase):
     def with_options(
         self,
         *,
-        aws_region: str | None | NotGiven = NOT_GIVEN,
-        base_url: str | httpx.URL | None | NotGiven = NOT_GIVEN,
+        aws_region: str | NotGiven | None = NOT_GIVEN,
+        base_url: str | httpx.URL | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
-        default_query: Mapping[str, object] | None | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        default_query: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
     ) -> AsyncAnthropicBedrock:
         """A new client with some settings changed; it shares this one's connections and credentials."""
         clone = object.__new__(AsyncAnthropicBedrock)
@@ -567,11 +576,11 @@ class AsyncCompletions:
         model: str,
         prompt: str,
         max_tokens_to_sample: int,
-        stop_sequences: list[str] | None | NotGiven = ...,
-        temperature: float | None | NotGiven = ...,
-        top_p: float | None | NotGiven = ...,
-        top_k: int | None | NotGiven = ...,
-        metadata: Mapping[str, object] | None | NotGiven = ...,
+        stop_sequences: list[str] | NotGiven | None = ...,
+        temperature: float | NotGiven | None = ...,
+        top_p: float | NotGiven | None = ...,
+        top_k: int | NotGiven | None = ...,
+        metadata: Mapping[str, object] | NotGiven | None = ...,
         stream: Literal[False] = ...,
         extra_headers: Mapping[str, str] | None = ...,
         extra_query: Mapping[str, object] | None = ...,
@@ -587,11 +596,11 @@ class AsyncCompletions:
         model: str,
         prompt: str,
         max_tokens_to_sample: int,
-        stop_sequences: list[str] | None | NotGiven = ...,
-        temperature: float | None | NotGiven = ...,
-        top_p: float | None | NotGiven = ...,
-        top_k: int | None | NotGiven = ...,
-        metadata: Mapping[str, object] | None | NotGiven = ...,
+        stop_sequences: list[str] | NotGiven | None = ...,
+        temperature: float | NotGiven | None = ...,
+        top_p: float | NotGiven | None = ...,
+        top_k: int | NotGiven | None = ...,
+        metadata: Mapping[str, object] | NotGiven | None = ...,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = ...,
         extra_query: Mapping[str, object] | None = ...,
@@ -607,11 +616,11 @@ class AsyncCompletions:
         model: str,
         prompt: str,
         max_tokens_to_sample: int,
-        stop_sequences: list[str] | None | NotGiven = ...,
-        temperature: float | None | NotGiven = ...,
-        top_p: float | None | NotGiven = ...,
-        top_k: int | None | NotGiven = ...,
-        metadata: Mapping[str, object] | None | NotGiven = ...,
+        stop_sequences: list[str] | NotGiven | None = ...,
+        temperature: float | NotGiven | None = ...,
+        top_p: float | NotGiven | None = ...,
+        top_k: int | NotGiven | None = ...,
+        metadata: Mapping[str, object] | NotGiven | None = ...,
         stream: bool,
         extra_headers: Mapping[str, str] | None = ...,
         extra_query: Mapping[str, object] | None = ...,
@@ -626,11 +635,11 @@ class AsyncCompletions:
         model: str | NotGiven = NOT_GIVEN,
         prompt: str | NotGiven = NOT_GIVEN,
         max_tokens_to_sample: int | NotGiven = NOT_GIVEN,
-        stop_sequences: list[str] | None | NotGiven = NOT_GIVEN,
-        temperature: float | None | NotGiven = NOT_GIVEN,
-        top_p: float | None | NotGiven = NOT_GIVEN,
-        top_k: int | None | NotGiven = NOT_GIVEN,
-        metadata: Mapping[str, object] | None | NotGiven = NOT_GIVEN,
+        stop_sequences: list[str] | NotGiven | None = NOT_GIVEN,
+        temperature: float | NotGiven | None = NOT_GIVEN,
+        top_p: float | NotGiven | None = NOT_GIVEN,
+        top_k: int | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
         stream: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -675,11 +684,16 @@ class AsyncCompletionsWithRawResponse:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         **params: Any,
-    ) -> AsyncAPIResponse[Any]:
+    ) -> AsyncAPIResponse[Completion | AsyncStream]:
         """Like `completions.create`, but returns the raw response; `await .parse()` gives the result."""
         client = self._client
         request = client._build(
-            params, stream=stream, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+            params,
+            stream=stream,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
         response = await client._send(request, max_retries=client._retries(max_retries), stream=stream)
 
@@ -687,8 +701,6 @@ class AsyncCompletionsWithRawResponse:
             return AsyncStream(response) if stream else core.parse_completion(response)
 
         return AsyncAPIResponse(response, parse)
-
-
 
 
 Client = AnthropicBedrock

@@ -9,7 +9,7 @@ import math
 import os
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Final
 from urllib.parse import urlencode
 
 import attrs
@@ -173,8 +173,9 @@ def completion_body(
 
 
 def request_parts(model: str, body: CompletionRequest, *, stream: bool) -> RequestParts:
-    endpoint = invoke_model_with_response_stream if stream else invoke_model
-    return endpoint.build_request(model, body=body)
+    if stream:
+        return invoke_model_with_response_stream.build_request(model, body=body)
+    return invoke_model.build_request(model, body=body)
 
 
 def build_request(
@@ -282,9 +283,13 @@ class Attempts:
             logger.info("%s %s -> %d in %.3fs; not retrying", request.method, request.url, status, elapsed)
             return None
         logger.info(
-            "%s %s -> %d; retry %d/%d in %.2fs", request.method, request.url, status, self.done + 1, self.max_retries, delay
+            "%s %s -> %d; retry %d/%d in %.2fs",
+            request.method,
+            request.url,
+            status,
+            self.done + 1,
+            self.max_retries,
+            delay,
         )
         self.done += 1
         return delay
-
-

@@ -25,7 +25,8 @@ class _RawBase:
 
     @property
     def request_id(self) -> str | None:
-        return self.http_response.headers.get("x-amzn-requestid")
+        value: str | None = self.http_response.headers.get("x-amzn-requestid")
+        return value
 
     @property
     def metadata(self) -> ResponseMetadata:

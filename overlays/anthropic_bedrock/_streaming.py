@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
 from typing import Self
 
@@ -77,7 +77,9 @@ class ChunkReader:
         if kind == "error":
             code = message.headers.get(":error-code")
             text = message.headers.get(":error-message")
-            raise errors.StreamDecodeError(f"The event stream reported an error: {code}: {text}", self._response.request)
+            raise errors.StreamDecodeError(
+                f"The event stream reported an error: {code!s}: {text!s}", self._response.request
+            )
         return None
 
     def _exception(self, exception_type: str, payload: bytes) -> errors.APIStatusError:
@@ -115,7 +117,8 @@ class _StreamBase:
 
     @property
     def request_id(self) -> str | None:
-        return self.response.headers.get("x-amzn-requestid")
+        value: str | None = self.response.headers.get("x-amzn-requestid")
+        return value
 
     @property
     def text(self) -> str:
@@ -137,7 +140,7 @@ class Stream(_StreamBase):
         self._reader = ChunkReader(response)
         self._iterator = self._iterate()
 
-    def _iterate(self) -> Iterator[CompletionChunk]:
+    def _iterate(self) -> Generator[CompletionChunk]:
         reader = self._reader
         try:
             try:
@@ -178,7 +181,9 @@ class Stream(_StreamBase):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
 
@@ -190,7 +195,7 @@ class AsyncStream(_StreamBase):
         self._reader = ChunkReader(response)
         self._iterator = self._iterate()
 
-    async def _iterate(self) -> AsyncIterator[CompletionChunk]:
+    async def _iterate(self) -> AsyncGenerator[CompletionChunk]:
         reader = self._reader
         try:
             try:
@@ -222,7 +227,7 @@ class AsyncStream(_StreamBase):
         return self._reader.final_completion()
 
     async def close(self) -> None:
-        await self._iterator.aclose()  # type: ignore[attr-defined]
+        await self._iterator.aclose()
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:
