@@ -1,1 +1,60 @@
-"""The legacy Claude tokenizer behind `count_tokens` (loaded on first use)."""
+"""The legacy Claude tokenizer behind `count_tokens` (loaded on first use).
+
+    >>> from anthropic_bedrock.tokenizer import count_tokens
+    >>> count_tokens("Hello world!")
+    3
+
+The vocabulary (`tokenizer.json`, see NOTICE) is read on the first call, once
+per process, under a lock; importing this package does not read it.  The engine
+is pure Python and gives the same tokens as the `tokenizers` library does with
+the same file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from importlib import resources
+
+from ._engine import Encoding, Tokenizer
+
+__all__ = ["Encoding", "Tokenizer", "async_count_tokens", "count_tokens", "get_tokenizer"]
+
+# Texts longer than this are counted in a worker thread by `async_count_tokens`.
+_ASYNC_INLINE_LIMIT = 1 << 16
+
+_lock = threading.Lock()
+_tokenizer: Tokenizer | None = None
+
+
+def _load() -> Tokenizer:
+    data = resources.files(__name__).joinpath("tokenizer.json").read_bytes()
+    return Tokenizer.from_json(data)
+
+
+def get_tokenizer() -> Tokenizer:
+    """The process-wide tokenizer, loaded on first use (thread-safe)."""
+    global _tokenizer
+    tokenizer = _tokenizer
+    if tokenizer is None:
+        with _lock:
+            tokenizer = _tokenizer
+            if tokenizer is None:
+                tokenizer = _tokenizer = _load()
+    return tokenizer
+
+
+def count_tokens(text: str) -> int:
+    """Number of tokens in `text` under the legacy Claude tokenizer."""
+    return get_tokenizer().count(text)
+
+
+async def async_count_tokens(text: str) -> int:
+    """`count_tokens` for async code: the first load, and the counting of long
+    texts, run in a worker thread so the event loop is not blocked."""
+    tokenizer = _tokenizer
+    if tokenizer is None:
+        tokenizer = await asyncio.to_thread(get_tokenizer)
+    if len(text) > _ASYNC_INLINE_LIMIT:
+        return await asyncio.to_thread(tokenizer.count, text)
+    return tokenizer.count(text)

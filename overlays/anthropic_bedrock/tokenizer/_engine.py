@@ -1,0 +1,326 @@
+"""A small, exact byte-level BPE engine for the legacy Claude `tokenizer.json`.
+
+The pipeline is the one that `tokenizer.json` describes, in the order the
+reference `tokenizers` library runs it:
+
+1. special (added) tokens are cut out of the raw text first; each is one token;
+2. every other stretch is NFKC-normalised;
+3. the byte-level pre-tokenizer splits it with the GPT-2 rule
+   ``'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+``;
+4. each piece is turned into UTF-8 bytes, each byte shown as one printable
+   character (the GPT-2 byte-to-unicode table);
+5. BPE merges are applied, lowest rank first, leftmost first among equals.
+
+Python's `re` has no `\\p{L}`/`\\p{N}`, and the reference's notion of them (and
+of `\\s`, and the Unicode version of its NFKC) differs from `unicodedata`'s, so
+the character classes come from `_unicode.py`, measured from the reference.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Encoding", "Tokenizer"]
+
+# Word -> count cache entries kept before the cache is emptied and refilled.
+_CACHE_LIMIT = 1 << 17
+# Words up to this many symbols use the simple quadratic merge loop; longer
+# ones (long runs of spaces, base64, minified code) use a heap.
+_SHORT_WORD = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """The result of `Tokenizer.encode`: token ids and their byte-level strings."""
+
+    ids: list[int]
+    tokens: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _byte_to_unicode() -> list[str]:
+    """GPT-2's reversible mapping of the 256 byte values to printable characters."""
+    keep = [*range(0x21, 0x7F), *range(0xA1, 0xAD), *range(0xAE, 0x100)]
+    table = [""] * 256
+    for b in keep:
+        table[b] = chr(b)
+    shift = 0
+    for b in range(256):
+        if not table[b]:
+            table[b] = chr(256 + shift)
+            shift += 1
+    return table
+
+
+_BYTE_CHARS = _byte_to_unicode()
+# Applied to `piece.encode("utf-8").decode("latin-1")`: byte value -> its character.
+_BYTE_TRANSLATION = {b: c for b, c in enumerate(_BYTE_CHARS) if chr(b) != c}
+
+
+def _char_class(ranges: Sequence[tuple[int, int]]) -> str:
+    """The inside of a regex `[...]` matching exactly the given code point ranges."""
+    out: list[str] = []
+    for lo, hi in ranges:
+        out.append(f"\\U{lo:08X}" if lo == hi else f"\\U{lo:08X}-\\U{hi:08X}")
+    return "".join(out)
+
+
+class _Counts(dict[str, int]):
+    """piece -> number of BPE tokens; filled on demand from C-level lookups."""
+
+    __slots__ = ("_tokenizer",)
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        super().__init__()
+        self._tokenizer = tokenizer
+
+    def __missing__(self, piece: str) -> int:
+        n = self._tokenizer._count_piece(piece)
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[piece] = n
+        return n
+
+
+class Tokenizer:
+    """Byte-level BPE tokenizer with NFKC normalisation and special tokens.
+
+    Instances are immutable apart from their internal caches and are safe to
+    share between threads.
+    """
+
+    def __init__(self, vocab: Mapping[str, int], merges: Sequence[str], special_tokens: Sequence[str]) -> None:
+        from . import _unicode
+
+        self._vocab: dict[str, int] = dict(vocab)
+        # "left right" -> rank: keyed by the merge line itself, so building the
+        # table costs one dict construction and lookups one string concatenation.
+        self._ranks: dict[str, int] = dict(zip(merges, range(len(merges)), strict=True))
+        self._special: dict[str, int] = {t: self._vocab[t] for t in special_tokens}
+        if self._special:
+            alternatives = sorted(self._special, key=len, reverse=True)
+            self._special_re: re.Pattern[str] | None = re.compile("|".join(map(re.escape, alternatives)))
+        else:
+            self._special_re = None
+
+        letter = _char_class(_unicode.LETTER)
+        number = _char_class(_unicode.NUMBER)
+        space = _char_class(_unicode.SPACE)
+        self._pieces_re = re.compile(
+            "'s|'t|'re|'ve|'m|'ll|'d"
+            f"| ?[{letter}]+"
+            f"| ?[{number}]+"
+            f"| ?[^{space}{letter}{number}]+"
+            f"|[{space}]+(?![^{space}])"
+            f"|[{space}]+"
+        )
+        self._gaps_re = re.compile(f"([{_char_class(_unicode.NORMALIZER_GAPS)}]+)")
+        self._counts = _Counts(self)
+        self._tokens_cache: dict[str, tuple[str, ...]] = {}
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Tokenizer:
+        """Build from the text of a `tokenizer.json` with the layout this engine
+        implements; raise `ValueError` for any other layout."""
+        config: dict[str, Any] = json.loads(data)
+        normalizer = config.get("normalizer")
+        if normalizer != {"type": "NFKC"}:
+            raise ValueError(f"unsupported normalizer: {normalizer!r}")
+        pre = config.get("pre_tokenizer") or {}
+        if pre.get("type") != "ByteLevel" or pre.get("add_prefix_space") or pre.get("use_regex", True) is not True:
+            raise ValueError(f"unsupported pre_tokenizer: {pre!r}")
+        if config.get("post_processor") is not None:
+            raise ValueError("unsupported post_processor")
+        model = config.get("model") or {}
+        if model.get("type") != "BPE":
+            raise ValueError(f"unsupported model type: {model.get('type')!r}")
+        for key in ("dropout", "unk_token", "continuing_subword_prefix", "end_of_word_suffix"):
+            if model.get(key) is not None:
+                raise ValueError(f"unsupported BPE option: {key}={model[key]!r}")
+        if model.get("byte_fallback") or model.get("ignore_merges"):
+            raise ValueError("unsupported BPE option: byte_fallback/ignore_merges")
+        vocab: dict[str, int] = model["vocab"]
+        merges = [m if isinstance(m, str) else " ".join(m) for m in model["merges"]]
+        missing = [c for c in _BYTE_CHARS if c not in vocab]
+        if missing:
+            raise ValueError(f"vocabulary lacks byte symbols: {missing!r}")
+
+        special: list[str] = []
+        for added in config.get("added_tokens") or []:
+            if added.get("normalized") or added.get("lstrip") or added.get("rstrip") or added.get("single_word"):
+                raise ValueError(f"unsupported added token options: {added!r}")
+            if vocab.get(added["content"]) != added["id"]:
+                raise ValueError(f"added token not in vocabulary: {added!r}")
+            special.append(added["content"])
+        return cls(vocab, merges, special)
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self._vocab)
+
+    def count(self, text: str) -> int:
+        """Number of tokens in `text` (same as `len(self.encode(text).ids)`)."""
+        counts = self._counts.__getitem__
+        total = 0
+        for segment, special in self._segments(text):
+            if special:
+                total += 1
+            elif segment:
+                total += sum(map(counts, self._pieces_re.findall(self._normalize(segment))))
+        return total
+
+    def encode(self, text: str) -> Encoding:
+        """Token ids and byte-level token strings for `text`."""
+        tokens: list[str] = []
+        for segment, special in self._segments(text):
+            if special:
+                tokens.append(segment)
+            elif segment:
+                for piece in self._pieces_re.findall(self._normalize(segment)):
+                    tokens.extend(self._piece_tokens(piece))
+        vocab = self._vocab
+        return Encoding(ids=[vocab[t] for t in tokens], tokens=tokens)
+
+    def decode(self, ids: Sequence[int]) -> str:
+        """Text of the given ids (special tokens included as their text)."""
+        inverse = {i: t for t, i in self._vocab.items()}
+        decoded_bytes = {c: b for b, c in enumerate(_BYTE_CHARS)}
+        out = bytearray()
+        for i in ids:
+            token = inverse[i]
+            if token in self._special:
+                out += token.encode("utf-8")
+            else:
+                out += bytes(decoded_bytes[c] for c in token)
+        return out.decode("utf-8", errors="replace")
+
+    # ------------------------------------------------------------------ steps
+
+    def _segments(self, text: str) -> Iterator[tuple[str, bool]]:
+        """Split out special tokens: yields (text, is_special)."""
+        pattern = self._special_re
+        if pattern is None:
+            yield text, False
+            return
+        start = 0
+        for match in pattern.finditer(text):
+            yield text[start : match.start()], False
+            yield match.group(), True
+            start = match.end()
+        yield text[start:], False
+
+    def _normalize(self, text: str) -> str:
+        if text.isascii():
+            return text  # NFKC leaves ASCII unchanged
+        if self._gaps_re.search(text) is None:
+            return unicodedata.normalize("NFKC", text)
+        # Code points unknown to the reference normaliser are left as they are
+        # and cut the text; the parts between them are normalised on their own.
+        parts = self._gaps_re.split(text)
+        for i in range(0, len(parts), 2):
+            parts[i] = unicodedata.normalize("NFKC", parts[i])
+        return "".join(parts)
+
+    @staticmethod
+    def _symbols(piece: str) -> str:
+        return piece.encode("utf-8").decode("latin-1").translate(_BYTE_TRANSLATION)
+
+    def _count_piece(self, piece: str) -> int:
+        word = self._symbols(piece)
+        if word in self._vocab:
+            return 1  # every vocabulary entry is its own BPE result (tested)
+        return len(self._bpe(word))
+
+    def _piece_tokens(self, piece: str) -> tuple[str, ...]:
+        tokens = self._tokens_cache.get(piece)
+        if tokens is None:
+            word = self._symbols(piece)
+            tokens = (word,) if word in self._vocab else tuple(self._bpe(word))
+            if len(self._tokens_cache) >= _CACHE_LIMIT:
+                self._tokens_cache.clear()
+            self._tokens_cache[piece] = tokens
+        return tokens
+
+    def _bpe(self, word: str) -> list[str]:
+        if len(word) > _SHORT_WORD:
+            return self._bpe_long(word)
+        ranks = self._ranks
+        parts = list(word)
+        while len(parts) > 1:
+            best_rank = -1
+            best = ""
+            for i in range(len(parts) - 1):
+                key = parts[i] + " " + parts[i + 1]
+                rank = ranks.get(key)
+                if rank is not None and (best_rank < 0 or rank < best_rank):
+                    best_rank = rank
+                    best = key
+            if best_rank < 0:
+                break
+            left, right = best.split(" ")
+            merged = left + right
+            out: list[str] = []
+            i = 0
+            n = len(parts)
+            while i < n:
+                if i < n - 1 and parts[i] == left and parts[i + 1] == right:
+                    out.append(merged)
+                    i += 2
+                else:
+                    out.append(parts[i])
+                    i += 1
+            parts = out
+        return parts
+
+    def _bpe_long(self, word: str) -> list[str]:
+        """Heap-driven merging for long words: O(n log n) instead of O(n^2)."""
+        ranks = self._ranks
+        symbols = list(word)
+        n = len(symbols)
+        nxt = [*range(1, n), -1]
+        prv = [-1, *range(n - 1)]
+        alive = [True] * n
+        heap: list[tuple[int, int, str, str]] = []
+        for i in range(n - 1):
+            rank = ranks.get(symbols[i] + " " + symbols[i + 1])
+            if rank is not None:
+                heap.append((rank, i, symbols[i], symbols[i + 1]))
+        heapq.heapify(heap)
+        while heap:
+            _rank, i, left, right = heapq.heappop(heap)
+            j = nxt[i]
+            if not alive[i] or j < 0 or symbols[i] != left or symbols[j] != right:
+                continue  # stale entry
+            merged = left + right
+            symbols[i] = merged
+            alive[j] = False
+            k = nxt[j]
+            nxt[i] = k
+            if k >= 0:
+                prv[k] = i
+                rank = ranks.get(merged + " " + symbols[k])
+                if rank is not None:
+                    heapq.heappush(heap, (rank, i, merged, symbols[k]))
+            p = prv[i]
+            if p >= 0:
+                rank = ranks.get(symbols[p] + " " + merged)
+                if rank is not None:
+                    heapq.heappush(heap, (rank, p, symbols[p], merged))
+        out: list[str] = []
+        i = 0
+        while i >= 0:
+            out.append(symbols[i])
+            i = nxt[i]
+        return out
