@@ -21,7 +21,7 @@ GENERATED = ROOT / "generated"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
-def vendor(dest: Path, *, link: bool = False) -> Path:
+def vendor(dest: Path, *, link: bool = False, generated: Path = GENERATED) -> Path:
     """Write the merged package to `dest/anthropic_bedrock` (replacing it) and return that path."""
     target = dest / "anthropic_bedrock"
     if target.is_symlink() or target.is_file():
@@ -40,9 +40,9 @@ def vendor(dest: Path, *, link: bool = False) -> Path:
         else:
             shutil.copy2(entry, out)
     if link:
-        os.symlink(GENERATED, target / "_generated")
+        os.symlink(generated, target / "_generated")
     else:
-        shutil.copytree(GENERATED, target / "_generated", ignore=IGNORE)
+        shutil.copytree(generated, target / "_generated", ignore=IGNORE)
     return target
 
 
