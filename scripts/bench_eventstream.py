@@ -15,12 +15,11 @@ import json
 import time
 from collections.abc import Callable
 
+from anthropic_bedrock._eventstream import EventStreamDecoder, encode_message
 from botocore.eventstream import EventStreamBuffer
 
-from anthropic_bedrock._eventstream import EventStreamDecoder, encode_message
-
 CHUNK_HEADERS = {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
-WORDS = "the quick brown fox jumps over a lazy dog while Claude answers politely".split()
+WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "Claude", "answers", "politely"]
 
 
 def make_frames(count: int) -> list[bytes]:
@@ -81,8 +80,7 @@ def main() -> int:
         ours_s = best_time(ours, reads, args.frames, args.repeat)
         boto_s = best_time(botocore, reads, args.frames, args.repeat)
         print(
-            f"{label:<18}{args.frames / ours_s:>14,.0f} fr/s{args.frames / boto_s:>10,.0f} fr/s"
-            f"{boto_s / ours_s:>8.1f}x"
+            f"{label:<18}{args.frames / ours_s:>14,.0f} fr/s{args.frames / boto_s:>10,.0f} fr/s{boto_s / ours_s:>8.1f}x"
         )
     return 0
 

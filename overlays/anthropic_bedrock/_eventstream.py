@@ -98,7 +98,7 @@ _TYPE_STRING: Final = 7
 _TYPE_TIMESTAMP: Final = 8
 _TYPE_UUID: Final = 9
 
-_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
 class Byte(int):
@@ -137,7 +137,7 @@ class Timestamp(int):
     def from_datetime(cls, value: _dt.datetime) -> Timestamp:
         """Milliseconds since the epoch of an aware datetime (a naive one is taken as UTC)."""
         if value.tzinfo is None:
-            value = value.replace(tzinfo=_dt.timezone.utc)
+            value = value.replace(tzinfo=_dt.UTC)
         return cls((value - _EPOCH) // _dt.timedelta(milliseconds=1))
 
     def to_datetime(self) -> _dt.datetime:
@@ -227,7 +227,7 @@ def _parse_headers(data: bytes, start: int, end: int) -> dict[str, HeaderValue]:
             kind = data[name_end]
             pos = name_end + 1
             value: HeaderValue
-            if kind == _TYPE_STRING or kind == _TYPE_BYTES:
+            if kind in (_TYPE_STRING, _TYPE_BYTES):
                 value_end = pos + 2 + _U16.unpack_from(data, pos)[0]
                 if value_end > end:
                     raise InvalidHeaderError(f"value of header {name!r} runs past the header block")

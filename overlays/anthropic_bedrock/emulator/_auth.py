@@ -1,0 +1,204 @@
+"""Request authentication the way AWS checks it: SigV4 recomputed with botocore, or a Bedrock API key.
+
+The signature is recomputed from the request exactly as received (method, raw path, raw query,
+the headers named in ``SignedHeaders``, body bytes) with botocore's SigV4 pieces, so a client
+whose signer disagrees with botocore on any byte is rejected, as AWS would reject it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import quote
+
+from botocore.auth import UNSIGNED_PAYLOAD, SigV4Auth
+from botocore.awsrequest import AWSRequest, HTTPHeaders
+from botocore.credentials import Credentials
+from botocore.utils import normalize_url_path
+
+__all__ = ["AuthFailure", "Authenticator"]
+
+SIGNING_NAME: Final = "bedrock"
+_ALGORITHM: Final = "AWS4-HMAC-SHA256"
+_AMZ_DATE_FORMAT: Final = "%Y%m%dT%H%M%SZ"
+
+_MISMATCH: Final = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+_BAD_TOKEN: Final = "The security token included in the request is invalid."
+
+
+@dataclass(frozen=True, slots=True)
+class AuthFailure:
+    """Why a request was refused: the x-amzn-ErrorType and message of the 403 answer."""
+
+    error_type: str
+    message: str
+
+
+class Authenticator:
+    """Checks one request against the configured credentials; returns None when it is accepted."""
+
+    def __init__(
+        self,
+        *,
+        access_key: str,
+        secret_key: str,
+        session_token: str | None,
+        api_key: str | None,
+        max_skew: float,
+    ) -> None:
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.session_token = session_token
+        self.api_key = api_key
+        self.max_skew = max_skew
+        self._credentials = Credentials(access_key, secret_key, session_token)
+
+    def check(
+        self,
+        method: str,
+        target: str,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        now: dt.datetime | None = None,
+    ) -> AuthFailure | None:
+        """``headers`` are (lower-case name, value) pairs as received; ``target`` is the raw request target."""
+        values: dict[str, list[str]] = {}
+        for name, value in headers:
+            values.setdefault(name, []).append(value)
+        authorization = values.get("authorization")
+        if not authorization:
+            return AuthFailure("MissingAuthenticationTokenException", "Missing Authentication Token")
+        scheme, _, rest = authorization[0].strip().partition(" ")
+        if scheme.lower() == "bearer":
+            return self._check_api_key(rest.strip())
+        if scheme != _ALGORITHM:
+            return AuthFailure(
+                "IncompleteSignatureException",
+                f"Unsupported Authorization scheme {scheme!r}; expected {_ALGORITHM} or Bearer.",
+            )
+        return self._check_sigv4(method, target, values, rest, body, now or dt.datetime.now(dt.UTC))
+
+    def _check_api_key(self, key: str) -> AuthFailure | None:
+        if self.api_key is not None and key and hmac.compare_digest(key.encode(), self.api_key.encode()):
+            return None
+        return AuthFailure("UnrecognizedClientException", "The API key included in the request is invalid.")
+
+    def _check_sigv4(
+        self,
+        method: str,
+        target: str,
+        values: dict[str, list[str]],
+        params: str,
+        body: bytes,
+        now: dt.datetime,
+    ) -> AuthFailure | None:
+        parts: dict[str, str] = {}
+        for item in params.split(","):
+            key, _, value = item.strip().partition("=")
+            parts[key] = value
+        credential = parts.get("Credential", "")
+        signed = parts.get("SignedHeaders", "")
+        signature = parts.get("Signature", "")
+        if not (credential and signed and signature):
+            return AuthFailure(
+                "IncompleteSignatureException",
+                "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.",
+            )
+        scope = credential.split("/")
+        if len(scope) != 5:
+            return AuthFailure("IncompleteSignatureException", f"Credential {credential!r} is malformed.")
+        access_key, date, region, service, terminator = scope
+        if not hmac.compare_digest(access_key.encode(), self.access_key.encode()):
+            return AuthFailure("UnrecognizedClientException", _BAD_TOKEN)
+        if service != SIGNING_NAME:
+            return AuthFailure(
+                "InvalidSignatureException", f"Credential should be scoped to correct service: '{SIGNING_NAME}'."
+            )
+        if terminator != "aws4_request":
+            return AuthFailure(
+                "InvalidSignatureException", "Credential should be scoped with a valid terminator: 'aws4_request'."
+            )
+        amz_date = values.get("x-amz-date", [""])[0].strip()
+        try:
+            signed_at = dt.datetime.strptime(amz_date, _AMZ_DATE_FORMAT).replace(tzinfo=dt.UTC)
+        except ValueError:
+            return AuthFailure(
+                "IncompleteSignatureException",
+                "Authorization header requires existence of a valid 'X-Amz-Date' header.",
+            )
+        if date != amz_date[:8]:
+            return AuthFailure(
+                "InvalidSignatureException",
+                f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+                f"'{date}' != '{amz_date[:8]}', from '{amz_date}'.",
+            )
+        skew = dt.timedelta(seconds=self.max_skew)
+        stamp = now.strftime(_AMZ_DATE_FORMAT)
+        if signed_at < now - skew:
+            return AuthFailure(
+                "InvalidSignatureException",
+                f"Signature expired: {amz_date} is now earlier than "
+                f"{(now - skew).strftime(_AMZ_DATE_FORMAT)} ({stamp} - {self.max_skew / 60:g} min.)",
+            )
+        if signed_at > now + skew:
+            return AuthFailure(
+                "InvalidSignatureException",
+                f"Signature not yet current: {amz_date} is still later than "
+                f"{(now + skew).strftime(_AMZ_DATE_FORMAT)} ({stamp} + {self.max_skew / 60:g} min.)",
+            )
+        tokens = values.get("x-amz-security-token")
+        if self.session_token is None:
+            if tokens:
+                return AuthFailure("UnrecognizedClientException", _BAD_TOKEN)
+        elif not tokens or not hmac.compare_digest(tokens[0].encode(), self.session_token.encode()):
+            return AuthFailure("UnrecognizedClientException", _BAD_TOKEN)
+
+        names = signed.split(";")
+        if "host" not in names:
+            return AuthFailure(
+                "InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+            )
+        to_sign = HTTPHeaders()
+        for name in names:
+            received = values.get(name)
+            if received is None:
+                return AuthFailure("InvalidSignatureException", _MISMATCH)
+            for value in received:
+                to_sign[name] = value
+
+        content_hashes = values.get("x-amz-content-sha256")
+        body_hash = hashlib.sha256(body).hexdigest()
+        if content_hashes:
+            claimed = content_hashes[0].strip()
+            if claimed != UNSIGNED_PAYLOAD and claimed != body_hash:
+                return AuthFailure(
+                    "InvalidSignatureException",
+                    "The provided 'x-amz-content-sha256' header does not match what was computed.",
+                )
+            body_hash = claimed
+
+        signer = SigV4Auth(self._credentials, SIGNING_NAME, region)
+        request = AWSRequest(method=method, url=f"http://{values['host'][0]}{target}", data=body)
+        request.context["timestamp"] = amz_date
+        canonical = "\n".join(
+            (
+                method.upper(),
+                # Non-S3 services sign the URI-encoded path (so %3A is signed as %253A).
+                quote(normalize_url_path(target.partition("?")[0]), safe="/~"),
+                signer.canonical_query_string(request),
+                signer.canonical_headers(to_sign) + "\n",
+                signer.signed_headers(to_sign),
+                body_hash,
+            )
+        )
+        expected = signer.signature(signer.string_to_sign(request, canonical), request)
+        if signed != signer.signed_headers(to_sign) or not hmac.compare_digest(expected, signature):
+            return AuthFailure("InvalidSignatureException", _MISMATCH)
+        return None
