@@ -1,0 +1,306 @@
+"""Measure this SDK side by side with its anchors and print one table with ratios.
+
+Anchors, each in its own virtualenv under .bench/venvs/ (built from PyPI on first use, reused while the pins
+are unchanged): anthropic-bedrock 0.8.0, the latest `anthropic`, `boto3`, and raw `httpx` with requests signed
+once in advance (the floor, in our venv). Our SDK is installed non-editable into a fresh venv of its own.
+
+Every figure is measured in a fresh interpreter inside the anchor's venv (scripts/benchlib/worker.py) against the
+project's Bedrock emulator running in a separate process on 127.0.0.1. Results go to .bench/results.json.
+
+    make bench                        # the full run (about 10 minutes on 2 cores)
+    .venv/bin/python scripts/bench.py --quick
+    .venv/bin/python scripts/bench.py --only import,footprint --anchors ours,v080
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import report, venvs
+from benchlib.emulator import Emulator
+
+WORKER = Path(__file__).resolve().parent / "benchlib" / "worker.py"
+RESULT_MARK = "BENCH-RESULT "
+FIGURES = ("footprint", "import", "construct", "requests", "stream", "pace", "concurrency", "tokens")
+NEEDS_SERVER = {"construct", "requests", "stream", "pace", "concurrency", "tokens"}
+# Which venv runs each anchor; the floor lives in ours.
+VENV_OF = {"ours": "ours", "v080": "v080", "anthropic": "anthropic", "boto3": "boto3", "raw": "ours"}
+# Where an anchor has nothing to measure.
+NOT_APPLICABLE = {("tokens", "anthropic"), ("tokens", "boto3"), ("tokens", "raw"), ("footprint", "raw")}
+
+
+def parameters(quick: bool) -> dict[str, Any]:
+    if quick:
+        return {
+            "runs": {"import": 3, "construct": 3, "requests": 3, "stream": 2, "pace": 1, "concurrency": 2, "tokens": 1},
+            "requests": {"n": 200, "warmup": 10},
+            "stream": {"chunks": 20000},
+            "pace": {"chunks": 6, "pace_ms": 200},
+            "concurrency": {"n": 500, "threads": 50},
+            "tokens": {"text_bytes": 1_000_000},
+        }
+    return {
+        "runs": {"import": 7, "construct": 5, "requests": 5, "stream": 5, "pace": 3, "concurrency": 5, "tokens": 3},
+        "requests": {"n": 1000, "warmup": 50},
+        "stream": {"chunks": 20000},
+        "pace": {"chunks": 10, "pace_ms": 200},
+        "concurrency": {"n": 500, "threads": 50},
+        "tokens": {"text_bytes": 1_000_000},
+    }
+
+
+def worker_env() -> dict[str, str]:
+    """The environment workers run in: no proxies, no AWS settings of the machine, no metadata lookups."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and not k.startswith(("AWS_", "PYTHON"))
+    }
+    env.update(
+        {
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        }
+    )
+    return env
+
+
+class Runner:
+    def __init__(self, args: argparse.Namespace, params: dict[str, Any]) -> None:
+        self.args = args
+        self.params = params
+        self.env = worker_env()
+        self.runs: report.Runs = {}
+        self.errors: list[str] = []
+        self.server: Emulator | None = None
+
+    def worker(
+        self, figure: str, anchor: str, extra: dict[str, Any] | None = None, timeout: float = 240
+    ) -> dict[str, Any]:
+        python = str(venvs.VENVS[VENV_OF[anchor]].python)
+        spec: dict[str, Any] = dict(extra or {})
+        if figure in NEEDS_SERVER and self.server is not None:
+            spec.update(url=self.server.url, creds=self.server.creds)
+        cmd = [python, "-I", str(WORKER), figure, anchor, json.dumps(spec)]
+        preexec = None
+        if self.args.pin and hasattr(os, "sched_setaffinity"):
+
+            def preexec() -> None:
+                os.sched_setaffinity(0, {0})
+
+        try:
+            proc = subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=self.env,
+                preexec_fn=preexec,
+                cwd=venvs.BENCH_DIR,
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"timed out after {timeout:.0f}s"}
+        for line in reversed(proc.stdout.splitlines()):
+            if line.startswith(RESULT_MARK):
+                return json.loads(line[len(RESULT_MARK) :])  # type: ignore[no-any-return]
+        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return {"error": f"exit {proc.returncode}: {tail[:300]}", "stderr": proc.stderr[-4000:]}
+
+    def record(self, figure: str, anchor: str, result: dict[str, Any]) -> None:
+        self.runs.setdefault(figure, {}).setdefault(anchor, []).append(result)
+        if "error" in result:
+            msg = f"{figure}/{anchor}: {result['error']}"
+            if msg not in self.errors:
+                self.errors.append(msg)
+                print(f"    ! {msg}", flush=True)
+
+    def measure(self, figure: str, anchors: list[str], runs: int, extra: dict[str, Any] | None = None) -> None:
+        todo = [a for a in anchors if (figure, a) not in NOT_APPLICABLE]
+        if not todo:
+            return
+        t0 = time.perf_counter()
+        print(f"  {figure}: {runs} run(s) x {', '.join(todo)}", end="", flush=True)
+        failed: set[str] = set()
+        # Interleave the anchors run by run, so a burst of noise on the machine spreads over all of them.
+        for _ in range(runs):
+            for anchor in todo:
+                if anchor in failed:
+                    continue
+                if figure in NEEDS_SERVER and self.server is not None and not self.server.alive():
+                    self.restart_server()
+                result = self.worker(figure, anchor, extra)
+                self.record(figure, anchor, result)
+                if "error" in result:
+                    failed.add(anchor)  # one failure is enough; don't burn time on the rest of its runs
+        print(f"  ({time.perf_counter() - t0:.0f}s)", flush=True)
+
+    def restart_server(self) -> None:
+        print("    ! the emulator died; restarting it", flush=True)
+        assert self.server is not None
+        self.server.stop()
+        self.server = self.start_server()
+
+    def start_server(self) -> Emulator:
+        log = venvs.BENCH_DIR / "emulator.log"
+        server = Emulator(sys.executable, log, cpu=1 if self.args.pin else None)
+        server.start()
+        return server
+
+
+def post_process(runs: report.Runs, params: dict[str, Any]) -> None:
+    """Figures derived from others: overhead over the floor and stream MB/s from the wire size."""
+    req = runs.get("requests", {})
+    floor = [r["us_per_req"] for r in req.get("raw", []) if "error" not in r]
+    if floor:
+        base = statistics.median(floor)
+        for results in req.values():
+            for r in results:
+                if "error" not in r:
+                    r["overhead_us"] = r["us_per_req"] - base
+    wire = runs.get("wire", {}).get("raw", [{}])[0]
+    for anchor, results in runs.get("stream", {}).items():
+        size = wire.get("messages_bytes" if anchor == "anthropic" else "completion_bytes")
+        for r in results:
+            if "error" not in r and size:
+                r["wire_bytes"] = size
+                r["wire_mb_per_s"] = size / r["wall_s"] / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer runs and smaller N: a smoke run of a few minutes")
+    parser.add_argument("--only", default="", help=f"comma-separated figures to run, of: {', '.join(FIGURES)}")
+    parser.add_argument("--anchors", default="", help=f"comma-separated columns, of: {', '.join(report.ANCHORS)}")
+    parser.add_argument("--runs", type=int, default=0, help="runs per figure (overrides the mode's defaults)")
+    parser.add_argument("--pin", action="store_true", help="pin the client to CPU 0 and the emulator to CPU 1")
+    parser.add_argument("--output", default=str(venvs.BENCH_DIR / "results.json"), help="where the JSON goes")
+    args = parser.parse_args()
+
+    figures = [f.strip() for f in args.only.split(",") if f.strip()] or list(FIGURES)
+    anchors = [a.strip() for a in args.anchors.split(",") if a.strip()] or list(report.ANCHORS)
+    for name, allowed, given in (("figure", FIGURES, figures), ("anchor", report.ANCHORS, anchors)):
+        bad = [x for x in given if x not in allowed]
+        if bad:
+            parser.error(f"unknown {name}(s): {', '.join(bad)}")
+    params = parameters(args.quick)
+    if args.runs:
+        params["runs"] = dict.fromkeys(params["runs"], args.runs)
+
+    started = time.perf_counter()
+    venvs.BENCH_DIR.mkdir(exist_ok=True)
+    meta = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "mode": "quick" if args.quick else "full",
+        "pinned": bool(args.pin),
+        "params": params,
+    }
+    print(f"bench: {meta['date']}, {meta['nproc']} cores, Python {meta['python']}, {meta['mode']} mode")
+
+    print("virtualenvs (.bench/venvs):", flush=True)
+    for name in dict.fromkeys(VENV_OF[a] for a in anchors):
+        try:
+            built = venvs.ensure(venvs.VENVS[name], venvs.BENCH_DIR / "pip.log")
+        except subprocess.CalledProcessError as exc:
+            print(f"  ! building venv {name} failed ({exc}); see .bench/pip.log", flush=True)
+            return 2
+        print(f"  {name}: {'built' if built else 'reused'}", flush=True)
+
+    runner = Runner(args, params)
+    runs_of = params["runs"]
+    print("measuring:", flush=True)
+    if "footprint" in figures:
+        runner.measure("footprint", anchors, 1)
+    if "import" in figures:
+        for anchor in anchors:  # one untimed import first: compiled bytecode and the OS file cache are warm
+            runner.worker("import", anchor)
+        runner.measure("import", anchors, runs_of["import"])
+
+    if any(f in NEEDS_SERVER for f in figures):
+        try:
+            runner.server = runner.start_server()
+        except Exception as exc:
+            print(f"  ! could not start the emulator: {exc}", flush=True)
+            figures = [f for f in figures if f not in NEEDS_SERVER]
+        else:
+            print(f"  emulator at {runner.server.url} (region {runner.server.creds['region']})", flush=True)
+    try:
+        if "construct" in figures:
+            runner.measure("construct", anchors, runs_of["construct"])
+        if "requests" in figures:
+            # The overhead row needs the floor.
+            anchors_req = [*anchors, "raw"] if "raw" not in anchors and "ours" in anchors else anchors
+            runner.measure("requests", anchors_req, runs_of["requests"], params["requests"])
+        if "stream" in figures:
+            wire = runner.worker("wire", "raw", params["stream"])
+            runner.record("wire", "raw", wire)
+            runner.measure("stream", anchors, runs_of["stream"], params["stream"])
+        if "pace" in figures:
+            runner.measure("pace", anchors, runs_of["pace"], params["pace"])
+        if "concurrency" in figures:
+            runner.measure("concurrency", anchors, runs_of["concurrency"], params["concurrency"])
+        if "tokens" in figures:
+            runner.measure("tokens", anchors, runs_of["tokens"], params["tokens"])
+    finally:
+        if runner.server is not None:
+            meta["emulator_banner"] = runner.server.banner[:10]
+            runner.server.stop()
+
+    if "footprint" in runner.runs:
+        meta["installed"] = {
+            a: r[0].get("dists", {}) for a, r in runner.runs["footprint"].items() if r and "error" not in r[0]
+        }
+    post_process(runner.runs, params)
+    table = report.compute(runner.runs, params)
+    verdicts = report.targets(table)
+    tokens = runner.runs.get("tokens", {})
+    counts = {a: r[0].get("tokens") for a, r in tokens.items() if r and "error" not in r[0]}
+
+    print()
+    print(f"date {meta['date']}   nproc {meta['nproc']}   Python {meta['python']}   mode {meta['mode']}")
+    print(report.render(table, params))
+    if len(set(counts.values())) > 1:
+        print(f"note: count_tokens disagree on the same text: {counts}")
+    if runner.errors:
+        print("errors:")
+        for e in runner.errors:
+            print(f"  {e}")
+    elapsed = time.perf_counter() - started
+    print(f"done in {elapsed:.0f}s; JSON in {os.path.relpath(args.output)}")
+
+    meta["elapsed_s"] = elapsed
+    out = {
+        "meta": meta,
+        "table": {
+            key: {a: (c.as_dict() if isinstance(c, report.Stat) else c) for a, c in cells.items()}
+            for key, cells in table.items()
+        },
+        "targets": {k: {"verdict": v, "target": d} for k, (v, d) in verdicts.items()},
+        "token_counts": counts,
+        "errors": runner.errors,
+        "runs": runner.runs,
+    }
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(out, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

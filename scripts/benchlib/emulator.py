@@ -1,0 +1,119 @@
+"""The project's Bedrock emulator in its own process, so its CPU is not the client's."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import re
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+DEFAULT_CREDS = {"access_key": "AKIDEMULATOR000000", "secret_key": "emulator-secret-key", "region": "us-east-1"}
+
+_URL = re.compile(r"https?://[^\s'\"]+")
+_PATTERNS = {
+    "access_key": re.compile(
+        r"(?:access[ _-]?key(?:[ _-]?id)?|AWS_ACCESS_KEY_ID)\s*[:=]\s*['\"]?([A-Za-z0-9/+=_-]+)", re.I
+    ),
+    "secret_key": re.compile(
+        r"(?:secret(?:[ _-]?(?:access)?[ _-]?key)?|AWS_SECRET_ACCESS_KEY)\s*[:=]\s*['\"]?([A-Za-z0-9/+=_-]+)", re.I
+    ),
+    "region": re.compile(r"(?:region|AWS_REGION|AWS_DEFAULT_REGION)\s*[:=]\s*['\"]?([a-z]{2}-[a-z]+-\d)", re.I),
+}
+
+
+class Emulator:
+    def __init__(self, python: str, log_path: Path, cpu: int | None = None) -> None:
+        self.python = python
+        self.log_path = log_path
+        self.cpu = cpu
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = ""
+        self.creds = dict(DEFAULT_CREDS)
+        self.banner: list[str] = []
+        self._seen: set[str] = set()
+        self._log: IO[str] | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env["PYTHONUNBUFFERED"] = "1"
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [self.python, "-m", "anthropic_bedrock.emulator", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        if self.cpu is not None and hasattr(os, "sched_setaffinity"):
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(self.proc.pid, {self.cpu})
+        assert self.proc.stdout is not None
+        lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._pump, args=(self.proc.stdout, lines), daemon=True).start()
+        deadline = time.monotonic() + timeout
+        # The first line is the URL; the next few lines carry the credentials. Read until all are seen or
+        # nothing more arrives for a short while.
+        while time.monotonic() < deadline:
+            wait = max(0.05, deadline - time.monotonic()) if not self.url else 0.5
+            try:
+                line = lines.get(timeout=wait)
+            except queue.Empty:
+                if self.url:
+                    break
+                continue
+            if line is None:
+                break
+            self.banner.append(line.rstrip("\n"))
+            if not self.url:
+                match = _URL.search(line)
+                if match:
+                    self.url = match.group(0).rstrip("/.,")
+            for key, pattern in _PATTERNS.items():
+                match = pattern.search(line)
+                if match and key not in self._seen:
+                    self.creds[key] = match.group(1)
+                    self._seen.add(key)
+            if self.url and len(self._seen) == len(_PATTERNS):
+                break
+        if not self.url:
+            self.stop()
+            raise RuntimeError(f"the emulator printed no URL; see {self.log_path}: {self.banner!r}")
+
+    def __enter__(self) -> Emulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _pump(self, stream: IO[str], lines: queue.Queue[str | None]) -> None:
+        # Keep draining stdout for the whole run so a chatty server never blocks on a full pipe.
+        for line in stream:
+            if len(self.banner) < 40:
+                lines.put(line)
+            log = self._log
+            if log is not None:
+                with contextlib.suppress(ValueError):  # closed by stop()
+                    log.write(line)
+        lines.put(None)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self._log is not None:
+            log, self._log = self._log, None
+            log.close()

@@ -1,0 +1,213 @@
+"""Rows of the table, their statistics, the targets, and the printed report."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ANCHORS = ("ours", "v080", "anthropic", "boto3", "raw")
+HEADERS = {"ours": "ours", "v080": "a-b 0.8.0", "anthropic": "anthropic", "boto3": "boto3", "raw": "raw floor"}
+RATIO_ANCHORS = ("v080", "anthropic", "boto3", "raw")
+
+Runs = dict[str, dict[str, list[dict[str, Any]]]]  # figure -> anchor -> list of run results
+
+
+@dataclass
+class Row:
+    key: str
+    title: str
+    figure: str
+    value: Callable[[dict[str, Any]], float | None]
+    lower_is_better: bool = True
+    anchors: tuple[str, ...] = ANCHORS
+    note: dict[str, str] = field(default_factory=dict)
+
+
+def _get(name: str, scale: float = 1.0) -> Callable[[dict[str, Any]], float | None]:
+    def value(run: dict[str, Any]) -> float | None:
+        v = run.get(name)
+        return None if v is None else float(v) * scale
+
+    return value
+
+
+def rows(params: dict[str, Any]) -> list[Row]:
+    n = params["requests"]["n"]
+    conc = params["concurrency"]["n"]
+    chunks = params["stream"]["chunks"]
+    pace = params["pace"]["pace_ms"]
+    threads = params["concurrency"]["threads"]
+    mb = params["tokens"]["text_bytes"] / 1e6
+    return [
+        Row("import", "import time (ms)", "import", _get("import_s", 1e3)),
+        Row("construct", "client construction (ms)", "construct", _get("construct_s", 1e3)),
+        Row("req_wall", f"sequential request, wall (us/req, N={n})", "requests", _get("us_per_req")),
+        Row("req_overhead", "  overhead over raw floor (us/req)", "requests", _get("overhead_us")),
+        Row("req_cpu", "  client CPU per request (us)", "requests", _get("cpu_us_per_req")),
+        Row("stream_cps", f"stream decode, {chunks} chunks (chunks/s)", "stream", _get("chunks_per_s"), False),
+        Row("stream_mbps", "  stream decode (wire MB/s)", "stream", _get("wire_mb_per_s"), False),
+        Row("stream_cpu", "  client CPU per chunk (us)", "stream", _get("cpu_us_per_chunk")),
+        Row("pace_lag", f"paced delivery lag, pace={pace:g}ms (ms)", "pace", _get("lag_ms")),
+        Row("pace_gap", "  |inter-arrival - pace| mean (ms)", "pace", _get("gap_dev_ms")),
+        Row(
+            "concurrency",
+            f"{conc} concurrent requests, wall (s)",
+            "concurrency",
+            _get("wall_s"),
+            note={"boto3": f"boto3: a pool of {threads} threads"},
+        ),
+        Row("rss_requests", f"peak RSS after {n} requests (MB)", "requests", _get("rss_mb")),
+        Row("rss_concurrency", f"peak RSS after {conc} concurrent (MB)", "concurrency", _get("rss_mb")),
+        Row("footprint_pkgs", "installed packages (count)", "footprint", _get("packages"), anchors=ANCHORS[:4]),
+        Row("footprint_mb", "site-packages size (MB)", "footprint", _get("site_mb"), anchors=ANCHORS[:4]),
+        Row("tokens_first", "count_tokens first load (ms)", "tokens", _get("first_s", 1e3), anchors=("ours", "v080")),
+        Row(
+            "tokens_mbps",
+            f"count_tokens on {mb:.1f} MB text (MB/s)",
+            "tokens",
+            _get("mb_per_s"),
+            False,
+            anchors=("ours", "v080"),
+        ),
+    ]
+
+
+@dataclass
+class Stat:
+    median: float
+    low: float
+    high: float
+    runs: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"median": self.median, "min": self.low, "max": self.high, "runs": self.runs}
+
+
+def stat(values: list[float]) -> Stat | None:
+    if not values:
+        return None
+    return Stat(statistics.median(values), min(values), max(values), len(values))
+
+
+def compute(runs: Runs, params: dict[str, Any]) -> dict[str, dict[str, Stat | str]]:
+    """row key -> anchor -> Stat, or a string saying why there is none ("n/a", "ERR", "skipped")."""
+    out: dict[str, dict[str, Stat | str]] = {}
+    for row in rows(params):
+        cells: dict[str, Stat | str] = {}
+        for anchor in ANCHORS:
+            if anchor not in row.anchors:
+                cells[anchor] = "n/a"
+                continue
+            results = runs.get(row.figure, {}).get(anchor)
+            if results is None:
+                cells[anchor] = "-"
+                continue
+            values = [v for r in results if "error" not in r and (v := row.value(r)) is not None]
+            st = stat(values)
+            if st is None:
+                cells[anchor] = "ERR" if any("error" in r for r in results) else "n/a"
+            else:
+                cells[anchor] = st
+        out[row.key] = cells
+    return out
+
+
+def fmt(v: float) -> str:
+    a = abs(v)
+    if a >= 1e6:
+        s = f"{v / 1e6:.3g}M"
+    elif a >= 1e4:
+        s = f"{v / 1e3:.3g}k"
+    elif a >= 100:
+        s = f"{v:.0f}"
+    elif a >= 10:
+        s = f"{v:.1f}"
+    elif a >= 1:
+        s = f"{v:.2f}"
+    elif a == 0:
+        s = "0"
+    else:
+        s = f"{v:.3f}"
+    return s
+
+
+def ratio(ours: Stat | str | None, other: Stat | str | None) -> float | None:
+    if not isinstance(ours, Stat) or not isinstance(other, Stat) or other.median == 0:
+        return None
+    return ours.median / other.median
+
+
+def targets(table: dict[str, dict[str, Stat | str]]) -> dict[str, tuple[str, str]]:
+    """row key -> (PASS/MISS/?, description)."""
+
+    def m(key: str, anchor: str) -> float | None:
+        cell = table.get(key, {}).get(anchor)
+        return cell.median if isinstance(cell, Stat) else None
+
+    def verdict(ok: bool | None) -> str:
+        return "?" if ok is None else ("PASS" if ok else "MISS")
+
+    res: dict[str, tuple[str, str]] = {}
+    o, v = m("import", "ours"), m("import", "v080")
+    res["import"] = (verdict(None if o is None or v is None else o <= v / 2), "<= 1/2 of 0.8.0")
+    o, v, a = m("req_overhead", "ours"), m("req_overhead", "v080"), m("req_overhead", "anthropic")
+    ok = None if o is None or v is None else (o <= v / 10 and (a is None or o < a))
+    res["req_overhead"] = (verdict(ok), "<= 1/10 of 0.8.0, < anthropic")
+    o, v = m("stream_cps", "ours"), m("stream_cps", "v080")
+    res["stream_cps"] = (verdict(None if o is None or v is None else o >= 2 * v), ">= 2x 0.8.0")
+    o, v = m("footprint_pkgs", "ours"), m("footprint_pkgs", "v080")
+    res["footprint_pkgs"] = (verdict(None if o is None or v is None else o < v), "< 0.8.0")
+    o, v = m("footprint_mb", "ours"), m("footprint_mb", "v080")
+    res["footprint_mb"] = (verdict(None if o is None or v is None else o < v), "< 0.8.0")
+    return res
+
+
+def render(table: dict[str, dict[str, Stat | str]], params: dict[str, Any], show_ranges: bool = True) -> str:
+    row_defs = rows(params)
+    verdicts = targets(table)
+    title_w = max(len(r.title) for r in row_defs) + 1
+    cell_w = 11
+    ratio_w = 9
+    head = (
+        f"{'figure':<{title_w}}"
+        + "".join(f"{HEADERS[a]:>{cell_w}}" for a in ANCHORS)
+        + "".join(f"{'/' + HEADERS[a].split()[0]:>{ratio_w}}" for a in RATIO_ANCHORS)
+        + "  target"
+    )
+    lines = [head, "-" * len(head)]
+    notes: list[str] = []
+    for row in row_defs:
+        cells = table.get(row.key, {})
+        if all(not isinstance(c, Stat) and c in ("-", "n/a") for c in cells.values()):
+            continue
+        arrow = "v" if row.lower_is_better else "^"
+        line = f"{row.title:<{title_w - 2}}{arrow} "
+        rng = " " * title_w
+        for a in ANCHORS:
+            c = cells.get(a, "-")
+            if isinstance(c, Stat):
+                line += f"{fmt(c.median):>{cell_w}}"
+                rng += f"{fmt(c.low) + '..' + fmt(c.high):>{cell_w}}" if c.runs > 1 else " " * cell_w
+            else:
+                line += f"{c:>{cell_w}}"
+                rng += " " * cell_w
+        for a in RATIO_ANCHORS:
+            r = ratio(cells.get("ours"), cells.get(a))
+            line += f"{(f'{r:.2f}x' if r is not None else ''):>{ratio_w}}"
+        if row.key in verdicts:
+            v, desc = verdicts[row.key]
+            line += f"  {v} ({desc})"
+        lines.append(line.rstrip())
+        if show_ranges and rng.strip():
+            lines.append(rng.rstrip())
+        notes.extend(row.note.values())
+    lines.append("-" * len(head))
+    lines.append(
+        "cells: median over runs, with min..max beneath; v lower is better, ^ higher is better; "
+        "ratio columns = ours / that column."
+    )
+    for n in dict.fromkeys(notes):
+        lines.append(f"note: {n}")
+    return "\n".join(lines)

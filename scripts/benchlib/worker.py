@@ -1,0 +1,665 @@
+"""One measurement in a fresh interpreter inside one anchor's virtualenv.
+
+Run as a plain script: ``<venv>/bin/python -I worker.py FIGURE ANCHOR [JSON-PARAMS]``. It imports only the
+standard library and the anchor's own packages, and prints one line ``BENCH-RESULT {json}`` at the end.
+For the ``import`` figure nothing but ``sys`` and ``time`` is loaded before the timed import.
+"""
+
+import sys
+import time
+
+RESULT_MARK = "BENCH-RESULT "
+
+# What a user of each anchor writes first; timed by the `import` figure.
+IMPORTS = {
+    "ours": "from anthropic_bedrock import AnthropicBedrock",
+    "v080": "from anthropic_bedrock import AnthropicBedrock",
+    "anthropic": "from anthropic import AnthropicBedrock",
+    "boto3": "import boto3",
+    "raw": "import httpx",
+}
+
+
+def _import_figure(anchor: str) -> None:
+    statement = IMPORTS[anchor]
+    t0 = time.perf_counter()
+    exec(statement, {})
+    elapsed = time.perf_counter() - t0
+    import json
+
+    print(RESULT_MARK + json.dumps({"import_s": elapsed, "modules": len(sys.modules)}), flush=True)
+
+
+if __name__ == "__main__" and len(sys.argv) >= 3 and sys.argv[1] == "import":
+    _import_figure(sys.argv[2])
+    sys.exit(0)
+
+import asyncio  # noqa: E402
+import base64  # noqa: E402
+import itertools  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import struct  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from typing import Any  # noqa: E402
+
+COMPLETION_PROMPT = "\n\nHuman: hi\n\nAssistant:"
+FAULT_HEADER = "x-emulator-fault"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def make_text(n_bytes: int, seed: int = 1234) -> str:
+    """Deterministic English-looking text of about `n_bytes` characters."""
+    words = [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "was",
+        "that",
+        "for",
+        "on",
+        "as",
+        "with",
+        "by",
+        "at",
+        "from",
+        "his",
+        "her",
+        "they",
+        "this",
+        "are",
+        "have",
+        "not",
+        "but",
+        "had",
+        "which",
+        "one",
+        "you",
+        "were",
+        "all",
+        "we",
+        "when",
+        "there",
+        "can",
+        "an",
+        "their",
+        "been",
+        "has",
+        "if",
+        "more",
+        "who",
+        "will",
+        "would",
+        "about",
+        "out",
+        "model",
+        "token",
+        "stream",
+        "request",
+        "Bedrock",
+        "Claude",
+        "response",
+        "signature",
+        "region",
+        "latency",
+        "throughput",
+        "chunk",
+        "assistant",
+        "human",
+        "prompt",
+        "completion",
+        "sequence",
+        "2023",
+        "42",
+        "3.14",
+        "café",
+        "naïve",
+        "résumé,",
+        "(example)",
+        "[note]:",
+        "don't",
+        "it's",
+        "we'll",
+        "—",
+        '"quoted"',
+        "semi;",
+        "colon:",
+        "dash-separated",
+        "snake_case",
+        "camelCase",
+        "URL/path?q=1",
+    ]
+    rng = random.Random(seed)
+    parts: list[str] = []
+    size = 0
+    while size < n_bytes:
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(6, 18)))
+        sentence = sentence[0].upper() + sentence[1:] + rng.choice([". ", "! ", "? ", ".\n", ".\n\n"])
+        parts.append(sentence)
+        size += len(sentence)
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Adapters: one per anchor, same small surface.
+
+
+class Adapter:
+    label = ""
+    body_kind = "completion"  # or "messages"
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.p = params
+        self.url: str = params.get("url", "")
+        self.model: str = params.get("model", "anthropic.claude-v2")
+        self.creds: dict[str, str] = params.get("creds", {})
+        self.max_tokens: int = int(params.get("max_tokens", 16))
+
+    def do_import(self) -> None:
+        exec(IMPORTS[self.anchor], {})
+
+    anchor = ""
+
+    def client(self) -> Any:
+        raise NotImplementedError
+
+    def async_client(self) -> Any:
+        raise NotImplementedError
+
+    def complete(self, client: Any) -> str:
+        raise NotImplementedError
+
+    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+        raise NotImplementedError
+
+    async def acomplete(self, client: Any) -> str:
+        raise NotImplementedError
+
+    def count_tokens(self, client: Any, text: str) -> int:
+        raise NotImplementedError
+
+    def close(self, client: Any) -> None:
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
+
+    async def aclose(self, client: Any) -> None:
+        close = getattr(client, "close", None) or getattr(client, "aclose", None)
+        if close is not None:
+            result = close()
+            if asyncio.iscoroutine(result):
+                await result
+
+
+class SdkAdapter(Adapter):
+    """The `anthropic_bedrock` API: ours and 0.8.0 share it."""
+
+    def _kwargs(self) -> dict[str, Any]:
+        return {
+            "aws_access_key": self.creds["access_key"],
+            "aws_secret_key": self.creds["secret_key"],
+            "aws_region": self.creds["region"],
+            "base_url": self.url,
+        }
+
+    def client(self) -> Any:
+        from anthropic_bedrock import AnthropicBedrock
+
+        return AnthropicBedrock(**self._kwargs())
+
+    def async_client(self) -> Any:
+        from anthropic_bedrock import AsyncAnthropicBedrock
+
+        return AsyncAnthropicBedrock(**self._kwargs())
+
+    def complete(self, client: Any) -> str:
+        result = client.completions.create(
+            model=self.model, prompt=COMPLETION_PROMPT, max_tokens_to_sample=self.max_tokens
+        )
+        return str(result.completion)
+
+    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+        stream = client.completions.create(
+            model=self.model,
+            prompt=COMPLETION_PROMPT,
+            max_tokens_to_sample=max_tokens,
+            stream=True,
+            extra_headers={FAULT_HEADER: fault},
+        )
+        for chunk in stream:
+            yield chunk.completion
+
+    async def acomplete(self, client: Any) -> str:
+        result = await client.completions.create(
+            model=self.model, prompt=COMPLETION_PROMPT, max_tokens_to_sample=self.max_tokens
+        )
+        return str(result.completion)
+
+    def count_tokens(self, client: Any, text: str) -> int:
+        return int(client.count_tokens(text))
+
+
+class OursAdapter(SdkAdapter):
+    anchor = "ours"
+
+
+class V080Adapter(SdkAdapter):
+    anchor = "v080"
+
+
+class AnthropicAdapter(Adapter):
+    """The latest `anthropic` package: Messages API bodies on the same invoke paths."""
+
+    anchor = "anthropic"
+    body_kind = "messages"
+
+    def _kwargs(self) -> dict[str, Any]:
+        return {
+            "aws_access_key": self.creds["access_key"],
+            "aws_secret_key": self.creds["secret_key"],
+            "aws_region": self.creds["region"],
+            "base_url": self.url,
+        }
+
+    def client(self) -> Any:
+        from anthropic import AnthropicBedrock
+
+        return AnthropicBedrock(**self._kwargs())
+
+    def async_client(self) -> Any:
+        from anthropic import AsyncAnthropicBedrock
+
+        return AsyncAnthropicBedrock(**self._kwargs())
+
+    def _body(self, max_tokens: int) -> dict[str, Any]:
+        return {
+            "model": self.p.get("messages_model", self.model),
+            "max_tokens": max_tokens,
+            "messages": [{"role": "user", "content": "hi"}],
+        }
+
+    def complete(self, client: Any) -> str:
+        message = client.messages.create(**self._body(self.max_tokens))
+        return "".join(getattr(block, "text", "") for block in message.content)
+
+    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+        stream = client.messages.create(**self._body(max_tokens), stream=True, extra_headers={FAULT_HEADER: fault})
+        for event in stream:
+            if event.type == "content_block_delta":
+                yield getattr(event.delta, "text", "")
+
+    async def acomplete(self, client: Any) -> str:
+        message = await client.messages.create(**self._body(self.max_tokens))
+        return "".join(getattr(block, "text", "") for block in message.content)
+
+
+class Boto3Adapter(Adapter):
+    anchor = "boto3"
+
+    def _client(self, pool: int = 10) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "bedrock-runtime",
+            endpoint_url=self.url,
+            region_name=self.creds["region"],
+            aws_access_key_id=self.creds["access_key"],
+            aws_secret_access_key=self.creds["secret_key"],
+            config=Config(max_pool_connections=pool, retries={"max_attempts": 1}),
+        )
+
+    def client(self) -> Any:
+        return self._client()
+
+    def _body(self, max_tokens: int) -> bytes:
+        return json.dumps({"prompt": COMPLETION_PROMPT, "max_tokens_to_sample": max_tokens}).encode()
+
+    def complete(self, client: Any) -> str:
+        response = client.invoke_model(
+            modelId=self.model,
+            body=self._body(self.max_tokens),
+            contentType="application/json",
+            accept="application/json",
+        )
+        return str(json.loads(response["body"].read())["completion"])
+
+    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+        def add_fault(request: Any, **_: Any) -> None:
+            request.headers[FAULT_HEADER] = fault
+
+        client.meta.events.register("before-sign.bedrock-runtime.InvokeModelWithResponseStream", add_fault)
+        response = client.invoke_model_with_response_stream(
+            modelId=self.model, body=self._body(max_tokens), contentType="application/json"
+        )
+        for event in response["body"]:
+            chunk = event.get("chunk")
+            if chunk is not None:
+                yield json.loads(chunk["bytes"])["completion"]
+
+
+class RawAdapter(Adapter):
+    """The floor: httpx posting bytes signed once in advance with botocore SigV4."""
+
+    anchor = "raw"
+
+    def _signed(self, path: str, body: bytes, extra: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        url = self.url.rstrip("/") + path
+        headers = {"content-type": "application/json", "accept": "application/json", **(extra or {})}
+        request = AWSRequest(method="POST", url=url, data=body, headers=headers)
+        SigV4Auth(
+            Credentials(self.creds["access_key"], self.creds["secret_key"]), "bedrock", self.creds["region"]
+        ).add_auth(request)
+        return url, dict(request.headers.items())
+
+    def _body(self, max_tokens: int) -> bytes:
+        return json.dumps({"prompt": COMPLETION_PROMPT, "max_tokens_to_sample": max_tokens}).encode()
+
+    def client(self) -> Any:
+        import httpx
+
+        return httpx.Client()
+
+    def async_client(self) -> Any:
+        import httpx
+
+        return httpx.AsyncClient()
+
+    def prepare(self) -> None:
+        self.body = self._body(self.max_tokens)
+        self.url_invoke, self.headers_invoke = self._signed(f"/model/{self.model}/invoke", self.body)
+
+    def complete(self, client: Any) -> str:
+        response = client.post(self.url_invoke, content=self.body, headers=self.headers_invoke)
+        response.raise_for_status()
+        return str(response.json()["completion"])
+
+    async def acomplete(self, client: Any) -> str:
+        response = await client.post(self.url_invoke, content=self.body, headers=self.headers_invoke)
+        response.raise_for_status()
+        return str(response.json()["completion"])
+
+    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+        body = self._body(max_tokens)
+        url, headers = self._signed(
+            f"/model/{self.model}/invoke-with-response-stream",
+            body,
+            {
+                FAULT_HEADER: fault,
+                "accept": "application/vnd.amazon.eventstream",
+                "x-amzn-bedrock-accept": "application/json",
+            },
+        )
+        with client.stream("POST", url, content=body, headers=headers) as response:
+            response.raise_for_status()
+            buffer = bytearray()
+            for block in response.iter_raw():
+                buffer += block
+                while len(buffer) >= 12:
+                    total, header_len = struct.unpack_from(">II", buffer, 0)
+                    if len(buffer) < total:
+                        break
+                    payload = bytes(buffer[12 + header_len : total - 4])
+                    del buffer[:total]
+                    message = json.loads(payload)
+                    data = message.get("bytes")
+                    if data is not None:
+                        yield json.loads(base64.b64decode(data))["completion"]
+
+
+ADAPTERS: dict[str, type[Adapter]] = {
+    "ours": OursAdapter,
+    "v080": V080Adapter,
+    "anthropic": AnthropicAdapter,
+    "boto3": Boto3Adapter,
+    "raw": RawAdapter,
+}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Figures.
+
+
+def fig_construct(a: Adapter) -> dict[str, Any]:
+    a.do_import()
+    t0 = time.perf_counter()
+    client = a.client()
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    second = a.client()
+    again = time.perf_counter() - t0
+    a.close(second)
+    a.close(client)
+    return {"construct_s": first, "construct_again_s": again}
+
+
+def fig_requests(a: Adapter) -> dict[str, Any]:
+    n = int(a.p.get("n", 1000))
+    warm = int(a.p.get("warmup", 20))
+    a.do_import()
+    client = a.client()
+    if isinstance(a, RawAdapter):
+        a.prepare()
+    for _ in range(warm):
+        text = a.complete(client)
+    if not text:
+        raise RuntimeError("empty completion")
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        a.complete(client)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    a.close(client)
+    return {"n": n, "us_per_req": wall / n * 1e6, "cpu_us_per_req": cpu / n * 1e6, "rss_mb": _rss_mb()}
+
+
+def fig_stream(a: Adapter) -> dict[str, Any]:
+    chunks = int(a.p.get("chunks", 20000))
+    a.do_import()
+    client = a.client()
+    fault = f"chunks={chunks}"
+    count = 0
+    size = 0
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    for text in a.stream(client, fault, max_tokens=max(chunks, 16)):
+        count += 1
+        size += len(text)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    a.close(client)
+    if count < chunks * 0.9:
+        raise RuntimeError(f"only {count} chunks of {chunks}")
+    return {
+        "chunks": count,
+        "text_bytes": size,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "chunks_per_s": count / wall,
+        "cpu_us_per_chunk": cpu / count * 1e6,
+        "rss_mb": _rss_mb(),
+    }
+
+
+def fig_pace(a: Adapter) -> dict[str, Any]:
+    chunks = int(a.p.get("chunks", 10))
+    pace_ms = float(a.p.get("pace_ms", 200))
+    a.do_import()
+    client = a.client()
+    # Warm the connection and lazy imports so the timed stream measures delivery only.
+    for _ in a.stream(client, "chunks=2", max_tokens=16):
+        pass
+    arrivals: list[float] = []
+    t0 = time.perf_counter()
+    for _ in a.stream(client, f"chunks={chunks};pace={int(pace_ms)}", max_tokens=max(chunks, 16)):
+        arrivals.append(time.perf_counter())
+    a.close(client)
+    if len(arrivals) < 2:
+        raise RuntimeError(f"only {len(arrivals)} chunks")
+    gaps = [(b - a_) * 1e3 for a_, b in itertools.pairwise(arrivals)]
+    gaps_sorted = sorted(gaps)
+    return {
+        "chunks": len(arrivals),
+        "first_ms": (arrivals[0] - t0) * 1e3,
+        "gap_median_ms": gaps_sorted[len(gaps_sorted) // 2],
+        "gap_max_ms": gaps_sorted[-1],
+        "gap_dev_ms": sum(abs(g - pace_ms) for g in gaps) / len(gaps),
+        "arrivals_ms": [(t - t0) * 1e3 for t in arrivals],
+    }
+
+
+def fig_concurrency(a: Adapter) -> dict[str, Any]:
+    n = int(a.p.get("n", 500))
+    a.do_import()
+    if isinstance(a, Boto3Adapter):
+        from concurrent.futures import ThreadPoolExecutor
+
+        threads = int(a.p.get("threads", 50))
+        client = a._client(pool=threads)
+        a.complete(client)
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(threads) as pool:
+            results = list(pool.map(lambda _: a.complete(client), range(n)))
+        wall = time.perf_counter() - t0
+        a.close(client)
+        return {
+            "n": n,
+            "wall_s": wall,
+            "ok": sum(1 for r in results if r),
+            "mode": f"threads x{threads}",
+            "rss_mb": _rss_mb(),
+        }
+
+    async def main() -> tuple[float, int]:
+        client = a.async_client()
+        if isinstance(a, RawAdapter):
+            a.prepare()
+        await a.acomplete(client)
+        t0 = time.perf_counter()
+        results = await asyncio.gather(*(a.acomplete(client) for _ in range(n)))
+        wall = time.perf_counter() - t0
+        await a.aclose(client)
+        return wall, sum(1 for r in results if r)
+
+    wall, ok = asyncio.run(main())
+    return {"n": n, "wall_s": wall, "ok": ok, "mode": "asyncio", "rss_mb": _rss_mb()}
+
+
+def fig_tokens(a: Adapter) -> dict[str, Any]:
+    size = int(a.p.get("text_bytes", 1_000_000))
+    text = make_text(size)
+    a.do_import()
+    client = a.client()
+    t0 = time.perf_counter()
+    first_count = a.count_tokens(client, "Hello, world")
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    tokens = a.count_tokens(client, text)
+    wall = time.perf_counter() - t0
+    a.close(client)
+    n_bytes = len(text.encode())
+    return {
+        "first_s": first,
+        "first_count": first_count,
+        "tokens": tokens,
+        "text_bytes": n_bytes,
+        "wall_s": wall,
+        "mb_per_s": n_bytes / wall / 1e6,
+        "rss_mb": _rss_mb(),
+    }
+
+
+def fig_wire(a: Adapter) -> dict[str, Any]:
+    """Bytes on the wire of one stream of each body kind (the floor's client reads them raw)."""
+    if not isinstance(a, RawAdapter):
+        raise RuntimeError("the wire figure runs in the floor only")
+    import httpx
+
+    chunks = int(a.p.get("chunks", 20000))
+    fault = {FAULT_HEADER: f"chunks={chunks}", "accept": "application/vnd.amazon.eventstream"}
+    bodies = {
+        "completion": a._body(max(chunks, 16)),
+        "messages": json.dumps(
+            {
+                "anthropic_version": "bedrock-2023-05-31",
+                "max_tokens": max(chunks, 16),
+                "messages": [{"role": "user", "content": "hi"}],
+            }
+        ).encode(),
+    }
+    out: dict[str, Any] = {}
+    with httpx.Client() as client:
+        for kind, body in bodies.items():
+            url, headers = a._signed(f"/model/{a.model}/invoke-with-response-stream", body, fault)
+            size = 0
+            with client.stream("POST", url, content=body, headers=headers) as response:
+                for block in response.iter_raw():
+                    size += len(block)
+            out[f"{kind}_status"] = response.status_code
+            out[f"{kind}_bytes"] = size if response.status_code == 200 else None
+    return out
+
+
+def fig_footprint(_: Adapter) -> dict[str, Any]:
+    """Packages and bytes in this venv's site-packages, pip/setuptools/wheel (and their files) left out."""
+    import importlib.metadata as md
+    import sysconfig
+
+    site = sysconfig.get_paths()["purelib"]
+    tooling = {"pip", "setuptools", "wheel", "_distutils_hack", "pkg_resources", "distutils-precedence.pth"}
+    skip_prefixes = tuple(f"{t}-" for t in ("pip", "setuptools", "wheel"))
+    total = 0
+    for entry in os.scandir(site):
+        if entry.name in tooling or entry.name.startswith(skip_prefixes) or entry.name == "__pycache__":
+            continue
+        if entry.is_file(follow_symlinks=False):
+            total += entry.stat(follow_symlinks=False).st_size
+            continue
+        for root, _dirs, files in os.walk(entry.path):
+            for name in files:
+                total += os.lstat(os.path.join(root, name)).st_size
+    dists = sorted(
+        {
+            (d.metadata["Name"] or "").lower(): d.version
+            for d in md.distributions(path=[site])
+            if (d.metadata["Name"] or "").lower() not in {"pip", "setuptools", "wheel"}
+        }.items()
+    )
+    return {"packages": len(dists), "site_mb": total / 1e6, "dists": dict(dists)}
+
+
+FIGURES = {
+    "construct": fig_construct,
+    "requests": fig_requests,
+    "stream": fig_stream,
+    "pace": fig_pace,
+    "concurrency": fig_concurrency,
+    "tokens": fig_tokens,
+    "footprint": fig_footprint,
+    "wire": fig_wire,
+}
+
+
+def main() -> None:
+    figure, anchor = sys.argv[1], sys.argv[2]
+    params = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
+    adapter = ADAPTERS[anchor](params)
+    result = FIGURES[figure](adapter)
+    print(RESULT_MARK + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
