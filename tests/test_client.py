@@ -1,0 +1,336 @@
+"""The clients over real HTTP against the emulator: one body per behaviour, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import anthropic_bedrock as ab
+from anthropic_bedrock.emulator import emulator as start_emulator
+from drivers import PROMPT, Driver, client_kwargs, driver, make_driver, mode  # noqa: F401
+
+ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-v2"
+
+
+def calls(emu: Any, operation: str = "invoke") -> int:
+    """Model requests the emulator received (refused ones included)."""
+    return int(emu.stats().by_operation.get(operation, 0))
+
+
+def create(d: Driver, **kw: Any) -> Any:
+    params: dict[str, Any] = {"model": "anthropic.claude-v2", "prompt": PROMPT, "max_tokens_to_sample": 8}
+    params.update(kw)
+    return d.run(d.client.completions.create(**params))
+
+
+def test_completion_round_trip(driver: Driver, emulator: Any) -> None:
+    completion = create(driver)
+    assert isinstance(completion, ab.Completion)
+    assert completion.completion.strip()
+    assert completion.stop_reason in ("max_tokens", "stop_sequence")
+    meta = completion.response_metadata
+    assert meta is not None and meta.request_id and meta.input_tokens and meta.output_tokens is not None
+    (entry,) = emulator.requests("invoke")
+    body = entry.json()
+    assert body["anthropic_version"] == "bedrock-2023-05-31"
+    assert "model" not in body and "stream" not in body
+    assert emulator.signature_failures == 0
+
+
+def test_arn_model_id(driver: Driver, emulator: Any) -> None:
+    create(driver, model=ARN)
+    (entry,) = emulator.requests("invoke")
+    assert "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-v2" in entry.path
+
+
+def test_session_token_is_signed(make_driver: Any) -> None:
+    with start_emulator(session_token="FQoGZXIvYXdzEOP//token") as emu:
+        ok = make_driver(emu, aws_session_token="FQoGZXIvYXdzEOP//token")
+        assert create(ok).completion
+        bad = make_driver(emu)  # no token: AWS refuses temporary keys without it
+        with pytest.raises(ab.PermissionDeniedError):
+            create(bad, max_retries=0)
+
+
+def test_wrong_secret_is_refused(make_driver: Any, emulator: Any) -> None:
+    d = make_driver(emulator, aws_secret_key="not-the-secret")
+    with pytest.raises(ab.PermissionDeniedError) as info:
+        create(d)
+    assert info.value.status_code == 403
+    assert info.value.error_type == "InvalidSignatureException"
+    assert info.value.request_id
+    assert emulator.signature_failures == 1  # 403 is not retried
+
+
+def test_env_credentials(make_driver: Any, emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", emulator.access_key)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", emulator.secret_key)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    d = make_driver(emulator, aws_access_key=None, aws_secret_key=None)
+    assert create(d).completion
+
+
+def test_shared_credentials_file_profile(make_driver: Any, emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    creds = tmp_path / "credentials"
+    creds.write_text(
+        f"[default]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = wrong\n\n"
+        f"[bench]\naws_access_key_id = {emulator.access_key}\naws_secret_access_key = {emulator.secret_key}\n"
+    )
+    config = tmp_path / "config"
+    config.write_text("[profile bench]\nregion = eu-central-1\n")
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    d = make_driver(emulator, aws_access_key=None, aws_secret_key=None, aws_region=None, aws_profile="bench")
+    assert d.client.aws_region == "eu-central-1"
+    assert create(d).completion
+    assert "/eu-central-1/bedrock/" in emulator.requests("invoke")[0].header("authorization")
+
+
+def test_api_key_bearer(make_driver: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    with start_emulator(api_key="bedrock-api-key-123") as emu:
+        d = make_driver(emu, aws_access_key=None, aws_secret_key=None, api_key="bedrock-api-key-123")
+        assert create(d).completion
+        monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-123")
+        from_env = make_driver(emu, aws_access_key=None, aws_secret_key=None)
+        assert create(from_env).completion
+        assert emu.requests("invoke")[0].header("authorization") == "Bearer bedrock-api-key-123"
+
+
+def test_missing_credentials_error(make_driver: Any, emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
+    d = make_driver(emulator, aws_access_key=None, aws_secret_key=None)
+    with pytest.raises(ab.MissingCredentialsError, match="aws_access_key"):
+        create(d)
+    assert calls(emulator) == 0
+    with pytest.raises(ab.MissingCredentialsError, match="aws_session_token"):
+        ab.AnthropicBedrock(aws_session_token="tok")
+
+
+def test_region_chain(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "ANTHROPIC_BEDROCK_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = ap-south-1\n[profile other]\nregion = sa-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    keys = {"aws_access_key": "a", "aws_secret_key": "b"}
+    assert ab.AnthropicBedrock(**keys).aws_region == "ap-south-1"
+    assert ab.AnthropicBedrock(**keys, aws_profile="other").aws_region == "sa-east-1"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
+    assert ab.AnthropicBedrock(**keys).aws_region == "eu-west-3"
+    monkeypatch.setenv("AWS_REGION", "us-west-2")
+    client = ab.AnthropicBedrock(**keys)
+    assert client.aws_region == "us-west-2"
+    assert client.base_url == "https://bedrock-runtime.us-west-2.amazonaws.com"
+    assert ab.AnthropicBedrock(**keys, aws_region="ca-central-1").aws_region == "ca-central-1"
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_BASE_URL", "http://127.0.0.1:9/")
+    assert ab.AnthropicBedrock(**keys).base_url == "http://127.0.0.1:9"
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing"))
+    assert ab.AnthropicBedrock(**keys).aws_region == "us-east-1"
+
+
+STATUS_CLASSES = [
+    (400, ab.BadRequestError, "ValidationException"),
+    (403, ab.PermissionDeniedError, "AccessDeniedException"),
+    (404, ab.NotFoundError, "ResourceNotFoundException"),
+    (408, ab.RequestTimeoutError, "ModelTimeoutException"),
+    (424, ab.FailedDependencyError, "ModelErrorException"),
+    (429, ab.RateLimitError, "ThrottlingException"),
+    (500, ab.InternalServerError, "InternalServerException"),
+    (503, ab.ServiceUnavailableError, "ServiceUnavailableException"),
+]
+
+
+@pytest.mark.parametrize(("status", "cls", "error_type"), STATUS_CLASSES)
+def test_error_classes_by_status(driver: Driver, emulator: Any, status: int, cls: type, error_type: str) -> None:
+    emulator.push_fault(f"status={status}")
+    with pytest.raises(cls) as info:
+        create(driver, max_retries=0)
+    error = info.value
+    assert isinstance(error, ab.APIStatusError) and isinstance(error, ab.APIError)
+    assert error.status_code == status
+    assert error.error_type == error_type
+    assert error.request_id
+    assert isinstance(error.body, dict) and error.message == error.body["message"]
+    assert error.response.status_code == status
+
+
+def test_retries_then_success(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("status=503", count=2)
+    assert create(driver).completion
+    assert calls(emulator) == 3
+
+
+def test_retries_exhausted(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("status=500", count=5)
+    with pytest.raises(ab.InternalServerError):
+        create(driver, max_retries=3)
+    assert calls(emulator) == 4
+
+
+def test_max_retries_zero_and_not_retryable(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("status=429", count=2)
+    with pytest.raises(ab.RateLimitError):
+        d = driver.client.with_options(max_retries=0)
+        driver.run(d.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=3))
+    assert calls(emulator) == 1
+    emulator.reset()
+    emulator.push_fault("status=400")
+    with pytest.raises(ab.BadRequestError):
+        create(driver)
+    assert calls(emulator) == 1
+
+
+def test_retry_after_is_honoured(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("status=429;retry_after=1")
+    started = time.monotonic()
+    assert create(driver).completion
+    assert time.monotonic() - started >= 0.95
+    assert calls(emulator) == 2
+
+
+def test_x_should_retry_false(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("status=503;should_retry=false", count=3)
+    with pytest.raises(ab.ServiceUnavailableError):
+        create(driver)
+    assert calls(emulator) == 1
+
+
+def test_connection_reset_is_retried(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("reset")
+    assert create(driver).completion
+    assert calls(emulator) == 2
+    emulator.reset()
+    emulator.push_fault("reset", count=3)
+    with pytest.raises(ab.APIConnectionError) as info:
+        create(driver, max_retries=1)
+    assert info.value.__cause__ is not None
+
+
+def test_timeout(make_driver: Any, emulator: Any) -> None:
+    d = make_driver(emulator, timeout=0.3, max_retries=1)
+    emulator.push_fault("delay=1500", count=2)
+    started = time.monotonic()
+    with pytest.raises(ab.APITimeoutError) as info:
+        create(d)
+    assert isinstance(info.value, ab.APIConnectionError)
+    assert isinstance(info.value.__cause__, httpx.TimeoutException)
+    assert time.monotonic() - started < 2.5
+    assert calls(emulator) == 2
+    emulator.reset()
+    emulator.push_fault("delay=500")
+    assert create(d, timeout=httpx.Timeout(3.0)).completion  # per-request timeout wins
+
+
+def test_bad_input_sends_nothing(driver: Driver, emulator: Any) -> None:
+    cases: list[tuple[dict[str, Any], type[Exception], str]] = [
+        ({"model": ""}, ValueError, "model"),
+        ({"model": None}, TypeError, "model"),
+        ({"prompt": 3}, TypeError, "prompt"),
+        ({"max_tokens_to_sample": "8"}, TypeError, "max_tokens_to_sample"),
+        ({"max_tokens_to_sample": 0}, ValueError, "max_tokens_to_sample"),
+        ({"temperature": 1.5}, ValueError, "temperature"),
+        ({"top_p": -0.1}, ValueError, "top_p"),
+        ({"top_k": -1}, ValueError, "top_k"),
+        ({"stop_sequences": "stop"}, TypeError, "stop_sequences"),
+        ({"extra_body": {"stream": True}}, ValueError, "stream"),
+        ({"timeout": -1}, ValueError, "timeout"),
+        ({"max_retries": -1}, ValueError, "max_retries"),
+    ]
+    for change, exc, name in cases:
+        with pytest.raises(exc, match=name):
+            create(driver, **change)
+    with pytest.raises(TypeError, match="prompt"):
+        driver.run(driver.client.completions.create(model="m", max_tokens_to_sample=3))
+    assert calls(emulator) == 0
+
+
+def test_extra_headers_query_body(driver: Driver, emulator: Any) -> None:
+    create(driver, extra_headers={"X-Trace": "t1"}, extra_query={"q": "1"}, extra_body={"top_k": 3}, temperature=0.5)
+    (entry,) = emulator.requests("invoke")
+    assert entry.header("x-trace") == "t1"
+    assert entry.path.endswith("?q=1")
+    assert entry.json()["top_k"] == 3 and entry.json()["temperature"] == 0.5
+
+
+def test_raw_response_and_with_options(driver: Driver, emulator: Any) -> None:
+    raw = driver.run(
+        driver.client.completions.with_raw_response.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=4)
+    )
+    assert raw.status_code == 200
+    assert raw.headers["x-amzn-requestid"] == raw.request_id
+    assert isinstance(raw.http_response, httpx.Response)
+    parsed = driver.run(raw.parse()) if driver.is_async else raw.parse()
+    assert isinstance(parsed, ab.Completion)
+    other = driver.client.with_options(max_retries=5, default_headers={"X-Tenant": "a"})
+    assert other.max_retries == 5 and driver.client.max_retries == 2
+    assert other._http is driver.client._http  # one pool
+    driver.run(other.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=2))
+    assert emulator.requests("invoke")[-1].header("x-tenant") == "a"
+    assert driver.client.copy(timeout=5.0).timeout.read == 5.0
+
+
+def test_prompt_constants(driver: Driver) -> None:
+    assert driver.client.HUMAN_PROMPT == ab.HUMAN_PROMPT == "\n\nHuman:"
+    assert driver.client.AI_PROMPT == ab.AI_PROMPT == "\n\nAssistant:"
+
+
+def test_debug_logs_hold_no_secret(make_driver: Any, caplog: pytest.LogCaptureFixture) -> None:
+    token = "SESSIONTOKEN-should-not-leak"
+    with start_emulator(session_token=token) as emu:
+        d = make_driver(emu, aws_session_token=token)
+        with caplog.at_level(logging.DEBUG, logger="anthropic_bedrock"):
+            emu.push_fault("status=503")
+            create(d)
+            emu.push_fault("status=403")
+            with pytest.raises(ab.PermissionDeniedError) as info:
+                create(d)
+        text = caplog.text + repr(d.client) + str(info.value) + repr(info.value)
+        assert "invoke" in caplog.text and "retry" in caplog.text
+        for secret in (emu.secret_key, token, "Signature="):
+            assert secret not in text
+
+
+def test_user_http_client_is_not_closed(emulator: Any) -> None:
+    http = httpx.Client()
+    client = ab.AnthropicBedrock(http_client=http, **client_kwargs(emulator))
+    assert client.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=2).completion
+    client.close()
+    assert not http.is_closed
+    http.close()
+    with ab.AnthropicBedrock(**client_kwargs(emulator)) as owned:
+        owned.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=2)
+    assert owned._http.is_closed
+
+
+def test_concurrent_async_requests(emulator: Any) -> None:
+    async def main() -> list[Any]:
+        async with ab.AsyncAnthropicBedrock(**client_kwargs(emulator)) as client:
+            calls = [
+                client.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=4) for _ in range(200)
+            ]
+            return await asyncio.gather(*calls)
+
+    results = asyncio.run(main())
+    assert len(results) == 200 and all(r.completion for r in results)
+    assert calls(emulator) == 200
+    assert emulator.signature_failures == 0
+
+
