@@ -1,0 +1,185 @@
+"""Streamed completions over real HTTP against the emulator, sync and async from one body."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+import anthropic_bedrock as ab
+from drivers import PROMPT, Driver, client_kwargs, driver, make_driver, mode  # noqa: F401
+
+MODEL = "anthropic.claude-v2"
+
+
+def stream(d: Driver, **kw: Any) -> Any:
+    params: dict[str, Any] = {"model": MODEL, "prompt": PROMPT, "max_tokens_to_sample": 12, "stream": True}
+    params.update(kw)
+    return d.run(d.client.completions.create(**params))
+
+
+def calls(emu: Any, operation: str = "stream") -> int:
+    return int(emu.stats().by_operation.get(operation, 0))
+
+
+def test_chunks_in_order_and_text_matches_invoke(driver: Driver, emulator: Any) -> None:
+    s = stream(driver)
+    assert isinstance(s, ab.AsyncStream if driver.is_async else ab.Stream)
+    chunks = driver.collect(s)
+    assert len(chunks) == 12
+    assert all(isinstance(c, ab.CompletionChunk) for c in chunks)
+    assert all(c.stop_reason is None for c in chunks[:-1])
+    last = chunks[-1]
+    assert last.stop_reason == "max_tokens"
+    metrics = last.amazon_bedrock_invocation_metrics
+    assert not isinstance(metrics, ab.types.Unset) and metrics.output_token_count == 12
+    whole = driver.run(driver.client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=12))
+    assert "".join(c.completion for c in chunks) == whole.completion == s.text
+    assert s.request_id
+
+
+def test_final_completion_helpers(driver: Driver) -> None:
+    s = stream(driver, stop_sequences=["sea"])
+    final = driver.run(s.get_final_completion())
+    assert final.stop_reason == "stop_sequence" and final.stop == "sea"
+    assert final.completion == s.text and "sea" not in final.completion
+    assert "amazon-bedrock-invocationMetrics" in final.additional_properties
+    s2 = stream(driver)
+    assert driver.run(s2.get_final_text()) == s2.text != ""
+
+
+def test_paced_chunks_arrive_without_buffering(driver: Driver) -> None:
+    s = stream(driver, extra_headers={"x-emulator-fault": "pace=1000;chunks=3"})
+    arrivals: list[float] = []
+
+    if driver.is_async:
+
+        async def read() -> None:
+            async for _ in s:
+                arrivals.append(time.monotonic())
+
+        driver.run(read())
+    else:
+        for _ in s:
+            arrivals.append(time.monotonic())
+    assert len(arrivals) == 3
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    # Each chunk is sent 1 s after the previous one; it must reach us within 50 ms of that.
+    for gap in gaps:
+        assert 0.95 <= gap <= 1.05, gaps
+
+
+EXCEPTIONS = [
+    ("throttlingException", ab.RateLimitError, 429),
+    ("validationException", ab.BadRequestError, 400),
+    ("modelTimeoutException", ab.RequestTimeoutError, 408),
+    ("modelStreamErrorException", ab.FailedDependencyError, 424),
+    ("internalServerException", ab.InternalServerError, 500),
+    ("serviceUnavailableException", ab.ServiceUnavailableError, 503),
+]
+
+
+@pytest.mark.parametrize(("exception", "cls", "status"), EXCEPTIONS)
+def test_in_stream_exceptions(driver: Driver, emulator: Any, exception: str, cls: type, status: int) -> None:
+    s = stream(driver, extra_headers={"x-emulator-fault": f"exception={exception};after=2;message=boom%20here"})
+    seen: list[Any] = []
+    with pytest.raises(cls) as info:
+        if driver.is_async:
+
+            async def read() -> None:
+                async for c in s:
+                    seen.append(c)
+
+            driver.run(read())
+        else:
+            for c in s:
+                seen.append(c)
+    assert len(seen) == 2
+    assert info.value.status_code == status
+    assert info.value.message == "boom here"
+    assert info.value.error_type == exception[0].upper() + exception[1:]
+    assert calls(emulator) == 1  # nothing is retried once chunks reached the caller
+
+
+def test_crc_fault_raises(driver: Driver) -> None:
+    s = stream(driver, extra_headers={"x-emulator-fault": "crc=3"})
+    with pytest.raises(ab.StreamDecodeError, match="CRC"):
+        driver.collect(s)
+
+
+def test_cut_stream_raises(driver: Driver) -> None:
+    s = stream(driver, extra_headers={"x-emulator-fault": "cut=3"})
+    with pytest.raises(ab.StreamInterruptedError):
+        driver.collect(s)
+
+
+def test_errors_before_first_byte_are_retried(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("status=503", count=1, match="stream")
+    emulator.push_fault("reset", count=1, match="stream")
+    assert len(driver.collect(stream(driver))) == 12
+    assert calls(emulator) == 3
+    emulator.reset()
+    emulator.push_fault("status=429", count=3, match="stream")
+    with pytest.raises(ab.RateLimitError):
+        stream(driver, max_retries=1)
+    assert calls(emulator) == 2
+
+
+def test_raw_streaming_response(driver: Driver) -> None:
+    raw = driver.run(
+        driver.client.completions.with_raw_response.create(
+            model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True
+        )
+    )
+    assert raw.headers["content-type"] == "application/vnd.amazon.eventstream"
+    s = driver.run(raw.parse()) if driver.is_async else raw.parse()
+    assert len(driver.collect(s)) == 5
+
+
+def test_early_close_releases_connection(driver: Driver) -> None:
+    for _ in range(100):
+        s = stream(driver, max_tokens_to_sample=50, extra_headers={"x-emulator-fault": "pace=1"})
+        if driver.is_async:
+
+            async def first() -> None:
+                async with s:
+                    async for _ in s:
+                        break
+
+            driver.run(first())
+        else:
+            with s:
+                for _ in s:
+                    break
+    connections = driver.pool_connections()
+    assert len(connections) <= 2, connections
+    assert all(not c.is_closed() and c.is_idle() or c.is_closed() for c in connections)
+    assert driver.run(driver.client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2)).completion
+
+
+def test_task_cancellation_releases_connection(emulator: Any) -> None:
+    async def main() -> list[Any]:
+        async with ab.AsyncAnthropicBedrock(**client_kwargs(emulator)) as client:
+            for _ in range(100):
+                s = await client.completions.create(
+                    model=MODEL, prompt=PROMPT, max_tokens_to_sample=20, stream=True,
+                    extra_headers={"x-emulator-fault": "pace=200"},
+                )
+                got_one = asyncio.Event()
+
+                async def consume(s: Any = s, got_one: asyncio.Event = got_one) -> None:
+                    async for _ in s:
+                        got_one.set()
+
+                task = asyncio.create_task(consume())
+                await got_one.wait()
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+            return list(client._http._transport._pool.connections)
+
+    connections = asyncio.run(main())
+    assert all(c.is_idle() or c.is_closed() for c in connections)
+    assert sum(1 for c in connections if not c.is_closed()) <= 1
