@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -126,9 +127,8 @@ class Authenticator:
                 "InvalidSignatureException", "Credential should be scoped with a valid terminator: 'aws4_request'."
             )
         amz_date = values.get("x-amz-date", [""])[0].strip()
-        try:
-            signed_at = dt.datetime.strptime(amz_date, _AMZ_DATE_FORMAT).replace(tzinfo=dt.UTC)
-        except ValueError:
+        signed_at = _parse_amz_date(amz_date)
+        if signed_at is None:
             return AuthFailure(
                 "IncompleteSignatureException",
                 "Authorization header requires existence of a valid 'X-Amz-Date' header.",
@@ -140,14 +140,15 @@ class Authenticator:
                 f"'{date}' != '{amz_date[:8]}', from '{amz_date}'.",
             )
         skew = dt.timedelta(seconds=self.max_skew)
-        stamp = now.strftime(_AMZ_DATE_FORMAT)
         if signed_at < now - skew:
+            stamp = now.strftime(_AMZ_DATE_FORMAT)
             return AuthFailure(
                 "InvalidSignatureException",
                 f"Signature expired: {amz_date} is now earlier than "
                 f"{(now - skew).strftime(_AMZ_DATE_FORMAT)} ({stamp} - {self.max_skew / 60:g} min.)",
             )
         if signed_at > now + skew:
+            stamp = now.strftime(_AMZ_DATE_FORMAT)
             return AuthFailure(
                 "InvalidSignatureException",
                 f"Signature not yet current: {amz_date} is still later than "
@@ -184,6 +185,7 @@ class Authenticator:
                 )
             body_hash = claimed
 
+        canonical_names = ";".join(sorted(set(names)))
         signer = SigV4Auth(self._credentials, SIGNING_NAME, region)
         request = AWSRequest(method=method, url=f"http://{values['host'][0]}{target}", data=body)
         request.context["timestamp"] = amz_date
@@ -194,11 +196,26 @@ class Authenticator:
                 quote(normalize_url_path(target.partition("?")[0]), safe="/~"),
                 signer.canonical_query_string(request),
                 signer.canonical_headers(to_sign) + "\n",
-                signer.signed_headers(to_sign),
+                canonical_names,
                 body_hash,
             )
         )
         expected = signer.signature(signer.string_to_sign(request, canonical), request)
-        if signed != signer.signed_headers(to_sign) or not hmac.compare_digest(expected, signature):
+        if signed != canonical_names or not hmac.compare_digest(expected, signature):
             return AuthFailure("InvalidSignatureException", _MISMATCH)
+        return None
+
+
+_AMZ_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
+
+
+def _parse_amz_date(text: str) -> dt.datetime | None:
+    """``YYYYMMDDTHHMMSSZ`` as an aware UTC datetime, or None when malformed."""
+    match = _AMZ_DATE.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+    except ValueError:
         return None
