@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from anthropic_bedrock.emulator import Emulator
+from drivers import driver, make_driver, mode  # noqa: F401  (sync/async client fixtures)
 
 
 @pytest.fixture(scope="session")

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
 
+import anthropic_bedrock as ab
 import httpx
 import pytest
-
-import anthropic_bedrock as ab
 from anthropic_bedrock.emulator import emulator as start_emulator
-from drivers import PROMPT, Driver, client_kwargs, driver, make_driver, mode  # noqa: F401
+from drivers import PROMPT, Driver, client_kwargs
 
 ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-v2"
 
@@ -78,7 +76,9 @@ def test_env_credentials(make_driver: Any, emulator: Any, monkeypatch: pytest.Mo
     assert create(d).completion
 
 
-def test_shared_credentials_file_profile(make_driver: Any, emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shared_credentials_file_profile(
+    make_driver: Any, emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     creds = tmp_path / "credentials"
     creds.write_text(
         f"[default]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = wrong\n\n"
@@ -106,8 +106,16 @@ def test_api_key_bearer(make_driver: Any, monkeypatch: pytest.MonkeyPatch) -> No
         assert emu.requests("invoke")[0].header("authorization") == "Bearer bedrock-api-key-123"
 
 
-def test_missing_credentials_error(make_driver: Any, emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"):
+def test_missing_credentials_error(
+    make_driver: Any, emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_BEARER_TOKEN_BEDROCK",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
@@ -272,7 +280,9 @@ def test_extra_headers_query_body(driver: Driver, emulator: Any) -> None:
 
 def test_raw_response_and_with_options(driver: Driver, emulator: Any) -> None:
     raw = driver.run(
-        driver.client.completions.with_raw_response.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=4)
+        driver.client.completions.with_raw_response.create(
+            model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=4
+        )
     )
     assert raw.status_code == 200
     assert raw.headers["x-amzn-requestid"] == raw.request_id
@@ -324,7 +334,8 @@ def test_concurrent_async_requests(emulator: Any) -> None:
     async def main() -> list[Any]:
         async with ab.AsyncAnthropicBedrock(**client_kwargs(emulator)) as client:
             calls = [
-                client.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=4) for _ in range(200)
+                client.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=4)
+                for _ in range(200)
             ]
             return await asyncio.gather(*calls)
 
@@ -332,5 +343,3 @@ def test_concurrent_async_requests(emulator: Any) -> None:
     assert len(results) == 200 and all(r.completion for r in results)
     assert calls(emulator) == 200
     assert emulator.signature_failures == 0
-
-

@@ -45,7 +45,7 @@ def test_every_generated_file_has_the_header() -> None:
 
 def test_new_optional_spec_property_becomes_a_typed_field(tmp_path: Path) -> None:
     spec = (ROOT / "spec" / "bedrock-runtime.yaml").read_text()
-    anchor = "        stop:\n          type: [string, \"null\"]\n          description: The stop sequence that ended the completion, if one did.\n    InvocationMetrics:"
+    anchor = '        stop:\n          type: [string, "null"]\n          description: The stop sequence that ended the completion, if one did.\n    InvocationMetrics:'
     assert anchor in spec
     spec = spec.replace(
         anchor,
@@ -122,9 +122,13 @@ def test_wheel_holds_both_halves_and_imports(tmp_path: Path) -> None:
     ):
         assert required in names, required
     on_disk = {
-        str(p.relative_to(ROOT / "generated")) for p in (ROOT / "generated").rglob("*.py") if "__pycache__" not in p.parts
+        str(p.relative_to(ROOT / "generated"))
+        for p in (ROOT / "generated").rglob("*.py")
+        if "__pycache__" not in p.parts
     }
-    assert {f"anthropic_bedrock/_generated/{n}" for n in on_disk} <= names, "a generated subpackage is missing from the wheel"
+    assert {f"anthropic_bedrock/_generated/{n}" for n in on_disk} <= names, (
+        "a generated subpackage is missing from the wheel"
+    )
     target = tmp_path / "site"
     result = run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)])
     assert result.returncode == 0, result.stderr

@@ -7,18 +7,19 @@ import datetime as dt
 import botocore.auth
 import httpx
 import pytest
+from anthropic_bedrock._auth import SigV4Auth
+from anthropic_bedrock._credentials import StaticCredentials
+from anthropic_bedrock._sigv4 import FrozenCredentials, sign
 from botocore.auth import SigV4Auth as BotoSigV4
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from anthropic_bedrock._auth import SigV4Auth
-from anthropic_bedrock._credentials import StaticCredentials
-from anthropic_bedrock._sigv4 import FrozenCredentials, sign
-
 NOW = dt.datetime(2026, 11, 30, 12, 34, 56, tzinfo=dt.UTC)
 
 
-def botocore_headers(url: str, body: bytes, headers: dict[str, str], creds: FrozenCredentials, region: str) -> dict[str, str]:
+def botocore_headers(
+    url: str, body: bytes, headers: dict[str, str], creds: FrozenCredentials, region: str
+) -> dict[str, str]:
     request = AWSRequest(method="POST", url=url, data=body, headers=headers)
     BotoSigV4(Credentials(creds.access_key, creds.secret_key, creds.token), "bedrock", region).add_auth(request)
     return dict(request.headers.items())
@@ -86,7 +87,9 @@ def test_golden_signature() -> None:
 
 
 def test_proxy_mutable_headers_are_not_signed() -> None:
-    request = httpx.Request("POST", "https://h.example/model/m/invoke", headers={"User-Agent": "a", "Connection": "x"}, content=b"{}")
+    request = httpx.Request(
+        "POST", "https://h.example/model/m/invoke", headers={"User-Agent": "a", "Connection": "x"}, content=b"{}"
+    )
     auth = SigV4Auth(StaticCredentials("AKID", "SECRET", None), "us-east-1")
     signed = next(auth.sync_auth_flow(request))
     signed_headers = signed.headers["authorization"].split("SignedHeaders=")[1].split(",")[0]

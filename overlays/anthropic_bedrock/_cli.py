@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     complete = commands.add_parser("complete", help="complete a prompt and print the text")
-    complete.add_argument("prompt", help='the prompt; wrapped in "\\n\\nHuman: ...\\n\\nAssistant:" unless it has the markers')
+    complete.add_argument(
+        "prompt", help='the prompt; wrapped in "\\n\\nHuman: ...\\n\\nAssistant:" unless it has the markers'
+    )
     complete.add_argument("--model", "-m", default="anthropic.claude-v2", help="model id or ARN (default: %(default)s)")
     complete.add_argument("--max-tokens", type=int, default=256, help="max_tokens_to_sample (default: %(default)s)")
     complete.add_argument("--temperature", type=float, default=None)
