@@ -1,0 +1,67 @@
+"""The `anthropic-bedrock` command line against the emulator."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from anthropic_bedrock._cli import main
+
+
+@pytest.fixture
+def aws_env(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", emulator.access_key)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", emulator.secret_key)
+    monkeypatch.setenv("AWS_REGION", emulator.region)
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_BASE_URL", emulator.url)
+    for var in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"):
+        monkeypatch.delenv(var, raising=False)
+    return emulator
+
+
+def test_complete_prints_the_completion(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["complete", "hello there sea", "--max-tokens", "5"]) == 0
+    out = capsys.readouterr().out
+    assert out.split() == ["hello", "there", "sea", "hello", "there"]
+    body = aws_env.requests("invoke")[0].json()
+    assert body["prompt"] == "\n\nHuman: hello there sea\n\nAssistant:"
+    assert body["max_tokens_to_sample"] == 5
+
+
+def test_complete_streams(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["complete", "one two", "--max-tokens", "4", "--stream"]) == 0
+    assert capsys.readouterr().out.split() == ["one", "two", "one", "two"]
+    assert len(aws_env.requests("stream")) == 1
+
+
+def test_errors_are_one_line_with_nonzero_exit(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["complete", "hi", "--model", "nonexistent.model"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: NotFoundError:") and "\n" not in err
+    assert main(["complete", "hi", "--max-tokens", "0"]) == 2
+    assert "max_tokens_to_sample" in capsys.readouterr().err
+
+
+def test_unreachable_endpoint(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["complete", "hi", "--base-url", "http://127.0.0.1:9", "--max-retries", "0"])
+    assert code == 1
+    assert capsys.readouterr().err.startswith("error: APIConnectionError:")
+
+
+def test_console_script(aws_env: Any) -> None:
+    script = Path(sys.executable).parent / "anthropic-bedrock"
+    env = dict(os.environ)
+    result = subprocess.run(
+        [str(script), "complete", "alpha beta", "--max-tokens", "3", "--stream"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["alpha", "beta", "alpha"]
