@@ -18,7 +18,9 @@ the character classes come from `_unicode.py`, measured from the reference.
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import json
 import re
 import unicodedata
@@ -73,6 +75,48 @@ def _char_class(ranges: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _bmp(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(lo, min(hi, 0xFFFF)) for lo, hi in ranges if lo <= 0xFFFF]
+
+
+def _astral(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(max(lo, 0x10000), hi) for lo, hi in ranges if hi > 0xFFFF]
+
+
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+class _StandIns:
+    """Replaces each code point above U+FFFF by a BMP stand-in that depends
+    only on which of the given ranges holds it (`default` when none does).
+
+    Lengths are kept, so positions found in the result hold for the input.
+    """
+
+    def __init__(self, tagged: Sequence[tuple[int, int, str]], default: str) -> None:
+        self._ranges = sorted(tagged)
+        self._starts = [lo for lo, _, _ in self._ranges]
+        self._default = default
+        self._cache: dict[str, str] = {}
+
+    def _stand_in(self, match: re.Match[str]) -> str:
+        char = match.group()
+        stand_in = self._cache.get(char)
+        if stand_in is None:
+            cp = ord(char)
+            i = bisect.bisect_right(self._starts, cp) - 1
+            stand_in = self._default
+            if i >= 0:
+                _, hi, tag = self._ranges[i]
+                if cp <= hi:
+                    stand_in = tag
+            self._cache[char] = stand_in
+        return stand_in
+
+    def mask(self, text: str) -> str:
+        return _ASTRAL_RE.sub(self._stand_in, text)
+
+
 class _Counts(dict[str, int]):
     """piece -> number of BPE tokens; filled on demand from C-level lookups."""
 
@@ -111,18 +155,36 @@ class Tokenizer:
         else:
             self._special_re = None
 
-        letter = _char_class(_unicode.LETTER)
-        number = _char_class(_unicode.NUMBER)
-        space = _char_class(_unicode.SPACE)
+        # Python's `re` tests a character class with code points above U+FFFF
+        # by walking a list of ranges, which is slow; within the BMP it uses a
+        # table.  So the pattern uses BMP-only classes, and text containing
+        # astral code points is matched through a copy in which each of them is
+        # replaced by a BMP stand-in of the same class (same length, so the
+        # match positions hold for the original text).
+        letter = _char_class(_bmp(_unicode.LETTER))
+        number = _char_class(_bmp(_unicode.NUMBER))
+        space = _char_class(_bmp(_unicode.SPACE))
         self._pieces_re = re.compile(
-            "'s|'t|'re|'ve|'m|'ll|'d"
+            "'(?:[stmd]|re|ve|ll)"
             f"| ?[{letter}]+"
             f"| ?[{number}]+"
             f"| ?[^{space}{letter}{number}]+"
             f"|[{space}]+(?![^{space}])"
             f"|[{space}]+"
         )
-        self._gaps_re = re.compile(f"([{_char_class(_unicode.NORMALIZER_GAPS)}]+)")
+        # Stand-ins by class: letter -> "a", number -> "0", whitespace -> "\t",
+        # other -> "!".  None of them is a character that the pattern names
+        # literally (the space, the apostrophe and the contraction letters).
+        self._class_stand_ins = _StandIns(
+            [(lo, hi, "a") for lo, hi in _astral(_unicode.LETTER)]
+            + [(lo, hi, "0") for lo, hi in _astral(_unicode.NUMBER)]
+            + [(lo, hi, "\t") for lo, hi in _astral(_unicode.SPACE)],
+            "!",
+        )
+        gaps = _bmp(_unicode.NORMALIZER_GAPS)
+        self._gaps_re = re.compile(f"[{_char_class(gaps)}]+")
+        gap_stand_in = next(chr(lo) for lo, _ in gaps if lo > 0x7F)
+        self._gap_stand_ins = _StandIns([(lo, hi, gap_stand_in) for lo, hi in _astral(_unicode.NORMALIZER_GAPS)], "a")
         self._counts = _Counts(self)
         self._tokens_cache: dict[str, tuple[str, ...]] = {}
 
@@ -178,7 +240,7 @@ class Tokenizer:
             if special:
                 total += 1
             elif segment:
-                total += sum(map(counts, self._pieces_re.findall(self._normalize(segment))))
+                total += sum(map(counts, self._pieces(segment)))
         return total
 
     def encode(self, text: str) -> Encoding:
@@ -188,7 +250,7 @@ class Tokenizer:
             if special:
                 tokens.append(segment)
             elif segment:
-                for piece in self._pieces_re.findall(self._normalize(segment)):
+                for piece in self._pieces(segment):
                     tokens.extend(self._piece_tokens(piece))
         vocab = self._vocab
         return Encoding(ids=[vocab[t] for t in tokens], tokens=tokens)
@@ -221,16 +283,38 @@ class Tokenizer:
             start = match.end()
         yield text[start:], False
 
-    def _normalize(self, text: str) -> str:
+    def _pieces(self, segment: str) -> list[str]:
+        """Normalise a segment (no special tokens) and split it into pieces."""
+        if segment.isascii():  # NFKC leaves ASCII unchanged
+            return self._pieces_re.findall(segment)
+        text = self._normalize(segment, _ASTRAL_RE.search(segment) is not None)
+        # searched again: NFKC maps a few BMP code points (U+FA6C, ...) above U+FFFF
+        return self._split(text, _ASTRAL_RE.search(text) is not None)
+
+    def _split(self, text: str, astral: bool = True) -> list[str]:
+        """Pre-tokenize normalised text with the byte-level regex."""
+        if not astral:
+            return self._pieces_re.findall(text)
+        # The matches cover the text end to end, so their lengths in the masked
+        # copy give the pieces of the original.
+        ends = list(itertools.accumulate(map(len, self._pieces_re.findall(self._class_stand_ins.mask(text)))))
+        return list(map(text.__getitem__, map(slice, [0, *ends], ends)))
+
+    def _normalize(self, text: str, astral: bool = True) -> str:
         if text.isascii():
-            return text  # NFKC leaves ASCII unchanged
-        if self._gaps_re.search(text) is None:
+            return text
+        probe = self._gap_stand_ins.mask(text) if astral else text
+        if self._gaps_re.search(probe) is None:
             return unicodedata.normalize("NFKC", text)
         # Code points unknown to the reference normaliser are left as they are
         # and cut the text; the parts between them are normalised on their own.
-        parts = self._gaps_re.split(text)
-        for i in range(0, len(parts), 2):
-            parts[i] = unicodedata.normalize("NFKC", parts[i])
+        parts: list[str] = []
+        start = 0
+        for match in self._gaps_re.finditer(probe):
+            parts.append(unicodedata.normalize("NFKC", text[start : match.start()]))
+            parts.append(text[match.start() : match.end()])
+            start = match.end()
+        parts.append(unicodedata.normalize("NFKC", text[start:]))
         return "".join(parts)
 
     @staticmethod
@@ -254,8 +338,10 @@ class Tokenizer:
         return tokens
 
     def _bpe(self, word: str) -> list[str]:
-        if len(word) > _SHORT_WORD:
-            return self._bpe_long(word)
+        return self._bpe_long(word) if len(word) > _SHORT_WORD else self._bpe_short(word)
+
+    def _bpe_short(self, word: str) -> list[str]:
+        """Repeatedly merge every occurrence of the lowest-ranked pair."""
         ranks = self._ranks
         parts = list(word)
         while len(parts) > 1:
