@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 import anyio
 import httpx
@@ -24,6 +24,9 @@ from ._logs import setup_logging
 from ._response import APIResponse, AsyncAPIResponse
 from ._streaming import AsyncStream, Stream
 from .types import Completion
+
+if TYPE_CHECKING:
+    from .tokenizer import Tokenizer
 
 __all__ = ["AnthropicBedrock", "AsyncAnthropicBedrock", "AsyncClient", "Client"]
 
@@ -251,7 +254,8 @@ class AnthropicBedrock(_ClientBase):
 
         return count_tokens(text)
 
-    def get_tokenizer(self) -> Any:
+    def get_tokenizer(self) -> Tokenizer:
+        """The legacy Claude tokenizer (loaded on first use)."""
         from .tokenizer import get_tokenizer
 
         return get_tokenizer()
@@ -518,7 +522,8 @@ class AsyncAnthropicBedrock(_ClientBase):
 
         return await async_count_tokens(text)
 
-    def get_tokenizer(self) -> Any:
+    def get_tokenizer(self) -> Tokenizer:
+        """The legacy Claude tokenizer (loaded on first use)."""
         from .tokenizer import get_tokenizer
 
         return get_tokenizer()
