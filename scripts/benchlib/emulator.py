@@ -6,6 +6,7 @@ import contextlib
 import os
 import queue
 import re
+import shlex
 import subprocess
 import threading
 import time
@@ -15,15 +16,9 @@ from typing import IO
 DEFAULT_CREDS = {"access_key": "AKIDEMULATOR000000", "secret_key": "emulator-secret-key", "region": "us-east-1"}
 
 _URL = re.compile(r"https?://[^\s'\"]+")
-_PATTERNS = {
-    "access_key": re.compile(
-        r"(?:access[ _-]?key(?:[ _-]?id)?|AWS_ACCESS_KEY_ID)\s*[:=]\s*['\"]?([A-Za-z0-9/+=_-]+)", re.I
-    ),
-    "secret_key": re.compile(
-        r"(?:secret(?:[ _-]?(?:access)?[ _-]?key)?|AWS_SECRET_ACCESS_KEY)\s*[:=]\s*['\"]?([A-Za-z0-9/+=_-]+)", re.I
-    ),
-    "region": re.compile(r"(?:region|AWS_REGION|AWS_DEFAULT_REGION)\s*[:=]\s*['\"]?([a-z]{2}-[a-z]+-\d)", re.I),
-}
+# The lines after the URL are shell exports; these names carry what a client needs.
+_EXPORTS = {"AWS_ACCESS_KEY_ID": "access_key", "AWS_SECRET_ACCESS_KEY": "secret_key", "AWS_REGION": "region"}
+_EXPORT = re.compile(r"^\s*export\s+([A-Z_][A-Z0-9_]*)=(.*)$")
 
 
 class Emulator:
@@ -74,12 +69,14 @@ class Emulator:
                 match = _URL.search(line)
                 if match:
                     self.url = match.group(0).rstrip("/.,")
-            for key, pattern in _PATTERNS.items():
-                match = pattern.search(line)
-                if match and key not in self._seen:
-                    self.creds[key] = match.group(1)
+            match = _EXPORT.match(line)
+            if match and match.group(1) in _EXPORTS:
+                values = shlex.split(match.group(2))
+                if values:
+                    key = _EXPORTS[match.group(1)]
+                    self.creds[key] = values[0]
                     self._seen.add(key)
-            if self.url and len(self._seen) == len(_PATTERNS):
+            if self.url and len(self._seen) == len(_EXPORTS):
                 break
         if not self.url:
             self.stop()

@@ -9,6 +9,7 @@ from typing import Any
 
 ANCHORS = ("ours", "v080", "anthropic", "boto3", "raw")
 HEADERS = {"ours": "ours", "v080": "a-b 0.8.0", "anthropic": "anthropic", "boto3": "boto3", "raw": "raw floor"}
+RATIO_HEADERS = {"v080": "vs 0.8.0", "anthropic": "vs anthr", "boto3": "vs boto3", "raw": "vs raw"}
 RATIO_ANCHORS = ("v080", "anthropic", "boto3", "raw")
 
 Runs = dict[str, dict[str, list[dict[str, Any]]]]  # figure -> anchor -> list of run results
@@ -42,8 +43,8 @@ def rows(params: dict[str, Any]) -> list[Row]:
     mb = params["tokens"]["text_bytes"] / 1e6
     return [
         Row("import", "import time (ms)", "import", _get("import_s", 1e3)),
-        Row("construct", "client construction (ms)", "construct", _get("construct_s", 1e3)),
-        Row("req_wall", f"sequential request, wall (us/req, N={n})", "requests", _get("us_per_req")),
+        Row("construct", "client construction (ms)", "import", _get("construct_s", 1e3)),
+        Row("req_wall", f"sequential requests, wall (us/req, N={n})", "requests", _get("us_per_req")),
         Row("req_overhead", "  overhead over raw floor (us/req)", "requests", _get("overhead_us")),
         Row("req_cpu", "  client CPU per request (us)", "requests", _get("cpu_us_per_req")),
         Row("stream_cps", f"stream decode, {chunks} chunks (chunks/s)", "stream", _get("chunks_per_s"), False),
@@ -116,7 +117,9 @@ def compute(runs: Runs, params: dict[str, Any]) -> dict[str, dict[str, Stat | st
 
 def fmt(v: float) -> str:
     a = abs(v)
-    if a >= 1e6:
+    if v == int(v) and a < 1e4:
+        s = str(int(v))
+    elif a >= 1e6:
         s = f"{v / 1e6:.3g}M"
     elif a >= 1e4:
         s = f"{v / 1e3:.3g}k"
@@ -167,13 +170,13 @@ def targets(table: dict[str, dict[str, Stat | str]]) -> dict[str, tuple[str, str
 def render(table: dict[str, dict[str, Stat | str]], params: dict[str, Any], show_ranges: bool = True) -> str:
     row_defs = rows(params)
     verdicts = targets(table)
-    title_w = max(len(r.title) for r in row_defs) + 1
-    cell_w = 11
+    title_w = max(len(r.title) for r in row_defs) + 3
+    cell_w = 13
     ratio_w = 9
     head = (
         f"{'figure':<{title_w}}"
         + "".join(f"{HEADERS[a]:>{cell_w}}" for a in ANCHORS)
-        + "".join(f"{'/' + HEADERS[a].split()[0]:>{ratio_w}}" for a in RATIO_ANCHORS)
+        + "".join(f"{RATIO_HEADERS[a]:>{ratio_w}}" for a in RATIO_ANCHORS)
         + "  target"
     )
     lines = [head, "-" * len(head)]

@@ -2,7 +2,8 @@
 
 Run as a plain script: ``<venv>/bin/python -I worker.py FIGURE ANCHOR [JSON-PARAMS]``. It imports only the
 standard library and the anchor's own packages, and prints one line ``BENCH-RESULT {json}`` at the end.
-For the ``import`` figure nothing but ``sys`` and ``time`` is loaded before the timed import.
+For the ``import`` figure nothing but ``sys`` and ``time`` is loaded before the timed import; the same process
+then times the client's construction.
 """
 
 import sys
@@ -20,19 +21,14 @@ IMPORTS = {
 }
 
 
-def _import_figure(anchor: str) -> None:
-    statement = IMPORTS[anchor]
-    t0 = time.perf_counter()
-    exec(statement, {})
-    elapsed = time.perf_counter() - t0
-    import json
-
-    print(RESULT_MARK + json.dumps({"import_s": elapsed, "modules": len(sys.modules)}), flush=True)
-
+_IMPORT_RESULT: dict[str, float] = {}
 
 if __name__ == "__main__" and len(sys.argv) >= 3 and sys.argv[1] == "import":
-    _import_figure(sys.argv[2])
-    sys.exit(0)
+    # Timed before this script imports anything else, so the anchor pays for all it loads.
+    _before = len(sys.modules)
+    _t0 = time.perf_counter()
+    exec(IMPORTS[sys.argv[2]], {})
+    _IMPORT_RESULT = {"import_s": time.perf_counter() - _t0, "modules": len(sys.modules) - _before}
 
 import asyncio  # noqa: E402
 import base64  # noqa: E402
@@ -47,6 +43,14 @@ from typing import Any  # noqa: E402
 
 COMPLETION_PROMPT = "\n\nHuman: hi\n\nAssistant:"
 FAULT_HEADER = "x-emulator-fault"
+BEDROCK_VERSION = "bedrock-2023-05-31"
+
+
+def completion_body(max_tokens: int) -> bytes:
+    """A text-completions body as a boto3 user writes it after the Bedrock docs."""
+    return json.dumps(
+        {"anthropic_version": BEDROCK_VERSION, "prompt": COMPLETION_PROMPT, "max_tokens_to_sample": max_tokens}
+    ).encode()
 
 
 def _rss_mb() -> float:
@@ -177,7 +181,7 @@ class Adapter:
     def complete(self, client: Any) -> str:
         raise NotImplementedError
 
-    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+    def stream(self, client: Any, fault: str, max_tokens: int, every_event: bool = False) -> Iterator[str]:
         raise NotImplementedError
 
     async def acomplete(self, client: Any) -> str:
@@ -226,7 +230,7 @@ class SdkAdapter(Adapter):
         )
         return str(result.completion)
 
-    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+    def stream(self, client: Any, fault: str, max_tokens: int, every_event: bool = False) -> Iterator[str]:
         stream = client.completions.create(
             model=self.model,
             prompt=COMPLETION_PROMPT,
@@ -284,17 +288,21 @@ class AnthropicAdapter(Adapter):
             "model": self.p.get("messages_model", self.model),
             "max_tokens": max_tokens,
             "messages": [{"role": "user", "content": "hi"}],
+            # The package's own default version string is newer than the one Bedrock (and the emulator) accept.
+            "extra_body": {"anthropic_version": BEDROCK_VERSION},
         }
 
     def complete(self, client: Any) -> str:
         message = client.messages.create(**self._body(self.max_tokens))
         return "".join(getattr(block, "text", "") for block in message.content)
 
-    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+    def stream(self, client: Any, fault: str, max_tokens: int, every_event: bool = False) -> Iterator[str]:
         stream = client.messages.create(**self._body(max_tokens), stream=True, extra_headers={FAULT_HEADER: fault})
         for event in stream:
             if event.type == "content_block_delta":
                 yield getattr(event.delta, "text", "")
+            elif every_event:
+                yield ""
 
     async def acomplete(self, client: Any) -> str:
         message = await client.messages.create(**self._body(self.max_tokens))
@@ -321,7 +329,7 @@ class Boto3Adapter(Adapter):
         return self._client()
 
     def _body(self, max_tokens: int) -> bytes:
-        return json.dumps({"prompt": COMPLETION_PROMPT, "max_tokens_to_sample": max_tokens}).encode()
+        return completion_body(max_tokens)
 
     def complete(self, client: Any) -> str:
         response = client.invoke_model(
@@ -332,11 +340,18 @@ class Boto3Adapter(Adapter):
         )
         return str(json.loads(response["body"].read())["completion"])
 
-    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
-        def add_fault(request: Any, **_: Any) -> None:
-            request.headers[FAULT_HEADER] = fault
+    def stream(self, client: Any, fault: str, max_tokens: int, every_event: bool = False) -> Iterator[str]:
+        # One handler per client reads the fault of the current call (botocore headers append on assignment).
+        client.bench_fault = fault
+        if not getattr(client, "bench_hooked", False):
 
-        client.meta.events.register("before-sign.bedrock-runtime.InvokeModelWithResponseStream", add_fault)
+            def add_fault(request: Any, **_: Any) -> None:
+                if FAULT_HEADER in request.headers:
+                    del request.headers[FAULT_HEADER]
+                request.headers[FAULT_HEADER] = client.bench_fault
+
+            client.meta.events.register("before-sign.bedrock-runtime.InvokeModelWithResponseStream", add_fault)
+            client.bench_hooked = True
         response = client.invoke_model_with_response_stream(
             modelId=self.model, body=self._body(max_tokens), contentType="application/json"
         )
@@ -365,7 +380,7 @@ class RawAdapter(Adapter):
         return url, dict(request.headers.items())
 
     def _body(self, max_tokens: int) -> bytes:
-        return json.dumps({"prompt": COMPLETION_PROMPT, "max_tokens_to_sample": max_tokens}).encode()
+        return completion_body(max_tokens)
 
     def client(self) -> Any:
         import httpx
@@ -391,7 +406,7 @@ class RawAdapter(Adapter):
         response.raise_for_status()
         return str(response.json()["completion"])
 
-    def stream(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+    def stream(self, client: Any, fault: str, max_tokens: int, every_event: bool = False) -> Iterator[str]:
         body = self._body(max_tokens)
         url, headers = self._signed(
             f"/model/{self.model}/invoke-with-response-stream",
@@ -432,22 +447,29 @@ ADAPTERS: dict[str, type[Adapter]] = {
 # Figures.
 
 
-def fig_construct(a: Adapter) -> dict[str, Any]:
-    a.do_import()
-    t0 = time.perf_counter()
-    client = a.client()
-    first = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    second = a.client()
-    again = time.perf_counter() - t0
-    a.close(second)
-    a.close(client)
-    return {"construct_s": first, "construct_again_s": again}
+def fig_import(a: Adapter) -> dict[str, Any]:
+    """Import time (taken at the top of this script), then the first and a second client construction."""
+    if not _IMPORT_RESULT:
+        raise RuntimeError("the import figure must be run as a script")
+    out: dict[str, Any] = dict(_IMPORT_RESULT)
+    if a.url:
+        t0 = time.perf_counter()
+        client = a.client()
+        out["construct_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        second = a.client()
+        out["construct_again_s"] = time.perf_counter() - t0
+        a.close(second)
+        a.close(client)
+    return out
 
 
 def fig_requests(a: Adapter) -> dict[str, Any]:
+    """N sequential requests on one client, in batches; the per-request figure is the median batch's mean."""
     n = int(a.p.get("n", 1000))
     warm = int(a.p.get("warmup", 20))
+    batches = max(1, min(int(a.p.get("batches", 10)), n))
+    size = n // batches
     a.do_import()
     client = a.client()
     if isinstance(a, RawAdapter):
@@ -456,14 +478,25 @@ def fig_requests(a: Adapter) -> dict[str, Any]:
         text = a.complete(client)
     if not text:
         raise RuntimeError("empty completion")
-    cpu0 = time.process_time()
-    t0 = time.perf_counter()
-    for _ in range(n):
-        a.complete(client)
-    wall = time.perf_counter() - t0
-    cpu = time.process_time() - cpu0
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(batches):
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        for _ in range(size):
+            a.complete(client)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - cpu0)
     a.close(client)
-    return {"n": n, "us_per_req": wall / n * 1e6, "cpu_us_per_req": cpu / n * 1e6, "rss_mb": _rss_mb()}
+    walls.sort()
+    cpus.sort()
+    return {
+        "n": size * batches,
+        "us_per_req": walls[len(walls) // 2] / size * 1e6,
+        "us_per_req_mean": sum(walls) / (size * batches) * 1e6,
+        "cpu_us_per_req": cpus[len(cpus) // 2] / size * 1e6,
+        "rss_mb": _rss_mb(),
+    }
 
 
 def fig_stream(a: Adapter) -> dict[str, Any]:
@@ -504,16 +537,23 @@ def fig_pace(a: Adapter) -> dict[str, Any]:
         pass
     arrivals: list[float] = []
     t0 = time.perf_counter()
-    for _ in a.stream(client, f"chunks={chunks};pace={int(pace_ms)}", max_tokens=max(chunks, 16)):
+    # Every event counts here, not only the ones with text: the emulator paces frames, and a Messages stream
+    # opens with two frames that carry no text.
+    for _ in a.stream(client, f"chunks={chunks};pace={pace_ms:g}", max_tokens=max(chunks, 16), every_event=True):
         arrivals.append(time.perf_counter())
     a.close(client)
     if len(arrivals) < 2:
         raise RuntimeError(f"only {len(arrivals)} chunks")
     gaps = [(b - a_) * 1e3 for a_, b in itertools.pairwise(arrivals)]
     gaps_sorted = sorted(gaps)
+    # The emulator sends frame i about i * pace after the first, which goes out as soon as the request is
+    # answered; a client that holds a frame back until more bytes come shows it here.
+    lags = sorted((t - t0) * 1e3 - i * pace_ms for i, t in enumerate(arrivals))
     return {
         "chunks": len(arrivals),
         "first_ms": (arrivals[0] - t0) * 1e3,
+        "lag_ms": lags[len(lags) // 2],
+        "lag_max_ms": lags[-1],
         "gap_median_ms": gaps_sorted[len(gaps_sorted) // 2],
         "gap_max_ms": gaps_sorted[-1],
         "gap_dev_ms": sum(abs(g - pace_ms) for g in gaps) / len(gaps),
@@ -594,7 +634,7 @@ def fig_wire(a: Adapter) -> dict[str, Any]:
         "completion": a._body(max(chunks, 16)),
         "messages": json.dumps(
             {
-                "anthropic_version": "bedrock-2023-05-31",
+                "anthropic_version": BEDROCK_VERSION,
                 "max_tokens": max(chunks, 16),
                 "messages": [{"role": "user", "content": "hi"}],
             }
@@ -642,7 +682,7 @@ def fig_footprint(_: Adapter) -> dict[str, Any]:
 
 
 FIGURES = {
-    "construct": fig_construct,
+    "import": fig_import,
     "requests": fig_requests,
     "stream": fig_stream,
     "pace": fig_pace,
