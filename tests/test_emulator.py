@@ -495,7 +495,7 @@ def test_command_line(tmp_path: object) -> None:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
-        rest = [process.stdout.readline() for _ in range(6)]
+        rest = [process.stdout.readline() for _ in range(5)]
         assert any(line.startswith(f"export ANTHROPIC_BEDROCK_BASE_URL={url}") for line in rest)
         response = httpx.post(
             f"{url}/model/{MODEL}/invoke", content=text_body(), headers={"Authorization": "Bearer cli-key"}

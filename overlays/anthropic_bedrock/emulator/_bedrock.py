@@ -310,7 +310,7 @@ def chunk_payloads(
         }
     )
     yield _wrap({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
-    for group in groups:
+    for group in groups if result.pieces or chunks else []:
         yield _wrap({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": group}})
     yield _wrap({"type": "content_block_stop", "index": 0})
     yield _wrap(

@@ -201,8 +201,12 @@ class Emulator:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    def env(self) -> dict[str, str]:
-        """Environment variables that point the SDK (and boto3) at this emulator."""
+    def env(self, *, api_key: bool = False) -> dict[str, str]:
+        """Environment variables that point the SDK (and boto3) at this emulator.
+
+        ``api_key=True`` adds ``AWS_BEARER_TOKEN_BEDROCK``, which makes boto3 (and clients that follow
+        it) use the API key instead of SigV4.
+        """
         values = {
             "ANTHROPIC_BEDROCK_BASE_URL": self.url,
             "AWS_ACCESS_KEY_ID": self.access_key,
@@ -211,7 +215,7 @@ class Emulator:
         }
         if self.session_token:
             values["AWS_SESSION_TOKEN"] = self.session_token
-        if self.api_key:
+        if api_key and self.api_key:
             values["AWS_BEARER_TOKEN_BEDROCK"] = self.api_key
         return values
 

@@ -66,6 +66,8 @@ def _announce(server: Emulator) -> None:
         "# Bedrock Runtime emulator is running (Ctrl-C to stop). Point clients at it with:",
         *(f"export {name}={shlex.quote(value)}" for name, value in server.env().items()),
     ]
+    if server.api_key:
+        lines.append(f"# API-key auth instead of SigV4: export AWS_BEARER_TOKEN_BEDROCK={shlex.quote(server.api_key)}")
     print("\n".join(lines), flush=True)
 
 
