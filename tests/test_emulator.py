@@ -459,7 +459,7 @@ def test_500_concurrent_keep_alive_connections(emulator: Emulator) -> None:
     stats = emulator.stats()
     assert stats.requests == 1000
     assert stats.connections_opened == 500  # each connection carried two requests (keep-alive)
-    assert elapsed < 10
+    assert elapsed < 30  # about 2 s on an idle 2-core machine; generous for shared CI runners
 
 
 def test_async_emulator_and_clean_shutdown() -> None:
