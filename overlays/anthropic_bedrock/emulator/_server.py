@@ -11,6 +11,7 @@ import collections
 import contextlib
 import email.utils
 import json
+import logging
 import re
 import socket
 import struct
@@ -47,6 +48,7 @@ DEFAULT_SECRET_KEY: Final = "emulator-secret-key"
 DEFAULT_API_KEY: Final = "ABSKemulator-api-key"
 DEFAULT_REGION: Final = "us-east-1"
 
+_logger = logging.getLogger("anthropic_bedrock.emulator")
 _ROUTE = re.compile(r"^/model/([^/]+)/(invoke|invoke-with-response-stream)$")
 _OPERATIONS: Final = {"invoke": "invoke", "invoke-with-response-stream": "stream"}
 _ERROR_SUFFIX: Final = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
@@ -422,6 +424,22 @@ class Emulator:
             pass
         except asyncio.CancelledError:
             pass
+        except Exception:
+            _logger.exception("emulator: unexpected error while serving a request")
+            if conn.our_state is h11.SEND_RESPONSE:
+                with contextlib.suppress(Exception):
+                    headers, body = self._error("InternalServerException", "The emulator failed on this request.")
+                    writer.write(
+                        (
+                            conn.send(
+                                h11.Response(status_code=500, headers=[*headers, ("content-length", str(len(body)))])
+                            )
+                            or b""
+                        )
+                        + (conn.send(h11.Data(data=body)) or b"")
+                        + (conn.send(h11.EndOfMessage()) or b"")
+                    )
+                    await writer.drain()
         finally:
             self._connections.discard(task)
             writer.close()
