@@ -697,7 +697,22 @@ def main() -> None:
     figure, anchor = sys.argv[1], sys.argv[2]
     params = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
     adapter = ADAPTERS[anchor](params)
-    result = FIGURES[figure](adapter)
+    profile_to = params.get("profile_to")
+    if profile_to:
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(FIGURES[figure], adapter)
+        text = io.StringIO()
+        stats = pstats.Stats(profiler, stream=text).strip_dirs()
+        stats.sort_stats("tottime").print_stats(int(params.get("profile_top", 25)))
+        stats.sort_stats("cumulative").print_stats(int(params.get("profile_top", 25)))
+        with open(profile_to, "w") as out:
+            out.write(text.getvalue())
+    else:
+        result = FIGURES[figure](adapter)
     print(RESULT_MARK + json.dumps(result), flush=True)
 
 
