@@ -135,7 +135,7 @@ class Runner:
         t0 = time.perf_counter()
         print(f"  {figure}: {runs} run(s) x {', '.join(todo)}", end="", flush=True)
         failed: set[str] = set()
-        if figure in NEEDS_SERVER and figure != "import" and self.server is not None:
+        if figure in {"requests", "stream", "concurrency"} and self.server is not None:
             # One untimed run of the floor first, so the emulator's own first-use costs land on nobody.
             self.worker(figure, "raw", extra)
         # Interleave the anchors run by run, starting each run one anchor further, so a burst of noise on the
