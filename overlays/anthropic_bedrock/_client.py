@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, Unpack, overload
 
 import anyio
 import httpx
@@ -23,15 +23,23 @@ from ._credentials import credential_source, resolve_region
 from ._logs import setup_logging
 from ._response import APIResponse, AsyncAPIResponse
 from ._streaming import AsyncStream, Stream
-from .types import Completion
+from .types import (
+    Completion,
+    CompletionCreateParams,
+    CompletionCreateParamsNonStreaming,
+    CompletionCreateParamsStreaming,
+)
 
 if TYPE_CHECKING:
     from .tokenizer import Tokenizer
 
 __all__ = ["AnthropicBedrock", "AsyncAnthropicBedrock", "AsyncClient", "Client"]
 
-
 _USER_AGENT = "anthropic-bedrock-python/0.9.0"
+_LIMITS = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE_CONNECTIONS)
+_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")
+
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
 
 def _check_str(name: str, value: object) -> None:
@@ -39,29 +47,41 @@ def _check_str(name: str, value: object) -> None:
         raise TypeError(f"{name} must be a string, not {type(value).__name__}")
 
 
-class _ClientBase:
+class _ClientBase(Generic[HttpT]):
+    """Settings, credentials and the connection pool; no I/O."""
+
     HUMAN_PROMPT = HUMAN_PROMPT
     AI_PROMPT = AI_PROMPT
+    _http_type: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
 
     _settings: core.Settings
     _auth: httpx.Auth
     _owns_http: bool
+    _http: HttpT
 
-    def _configure(
+    def __init__(
         self,
         *,
-        aws_secret_key: str | None,
-        aws_access_key: str | None,
-        aws_region: str | None,
-        aws_profile: str | None,
-        aws_session_token: str | None,
-        api_key: str | None,
-        base_url: str | httpx.URL | None,
-        timeout: Timeout | NotGiven,
-        max_retries: int,
-        default_headers: Mapping[str, str] | None,
-        default_query: Mapping[str, object] | None,
+        aws_secret_key: str | None = None,
+        aws_access_key: str | None = None,
+        aws_region: str | None = None,
+        aws_profile: str | None = None,
+        aws_session_token: str | None = None,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: HttpT | None = None,
     ) -> None:
+        """Credentials: explicit keys; else `api_key` / `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key);
+        else botocore's default chain (environment, shared files, `aws_profile`, SSO, roles,
+        container and instance metadata), resolved on first use and cached.
+
+        Region: `aws_region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region, `us-east-1`.
+        Endpoint: `base_url`, `ANTHROPIC_BEDROCK_BASE_URL`, the regional Bedrock Runtime URL.
+        """
         for name, value in (
             ("aws_secret_key", aws_secret_key),
             ("aws_access_key", aws_access_key),
@@ -71,6 +91,8 @@ class _ClientBase:
             ("api_key", api_key),
         ):
             _check_str(name, value)
+        if http_client is not None and not isinstance(http_client, self._http_type):
+            raise TypeError(f"http_client must be an {self._http_type.__qualname__}, not {type(http_client).__name__}")
         setup_logging()
         region = resolve_region(aws_region, aws_profile)
         self._settings = core.Settings(
@@ -86,22 +108,30 @@ class _ClientBase:
         if api_key:
             self._auth = BearerAuth(api_key)
         else:
-            self._auth = SigV4Auth(
-                credential_source(aws_access_key, aws_secret_key, aws_session_token, aws_profile), region
-            )
+            source = credential_source(aws_access_key, aws_secret_key, aws_session_token, aws_profile)
+            self._auth = SigV4Auth(source, region)
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else self._new_http()
+        self._attach()
 
-    def _derive(
+    def _new_http(self) -> HttpT:
+        raise NotImplementedError
+
+    def _attach(self) -> None:
+        """Create the resource objects (`completions`) bound to this client."""
+        raise NotImplementedError
+
+    def with_options(
         self,
-        clone: _ClientBase,
         *,
-        aws_region: str | NotGiven | None,
-        base_url: str | httpx.URL | NotGiven | None,
-        timeout: Timeout | NotGiven,
-        max_retries: int | NotGiven,
-        default_headers: Mapping[str, str] | NotGiven | None,
-        default_query: Mapping[str, object] | NotGiven | None,
-    ) -> None:
-        """Fill `clone` with this client's settings changed as asked, sharing pool and credentials."""
+        aws_region: str | NotGiven | None = NOT_GIVEN,
+        base_url: str | httpx.URL | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        default_query: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
+    ) -> Self:
+        """A new client with some settings changed; it shares this one's connections and credentials."""
         s = self._settings
         region = s.region if isinstance(aws_region, NotGiven) or aws_region is None else aws_region
         _check_str("aws_region", region)
@@ -109,23 +139,29 @@ class _ClientBase:
             url = s.base_url if region == s.region else core.base_url_for(None, region)
         else:
             url = core.base_url_for(base_url, region)
+        clone = object.__new__(type(self))
         clone._settings = core.Settings(
             base_url=url,
             region=region,
             timeout=core.to_timeout(timeout, s.timeout),
             max_retries=s.max_retries if isinstance(max_retries, NotGiven) else core.check_max_retries(max_retries),
-            default_headers={**s.default_headers, **(default_headers or {})}
-            if not isinstance(default_headers, NotGiven)
-            else s.default_headers,
-            default_query={**s.default_query, **(default_query or {})}
-            if not isinstance(default_query, NotGiven)
-            else s.default_query,
+            default_headers=s.default_headers
+            if isinstance(default_headers, NotGiven)
+            else {**s.default_headers, **(default_headers or {})},
+            default_query=s.default_query
+            if isinstance(default_query, NotGiven)
+            else {**s.default_query, **(default_query or {})},
         )
         auth = self._auth
         if isinstance(auth, SigV4Auth) and region != auth.region:
             auth = SigV4Auth(auth.source, region)
         clone._auth = auth
         clone._owns_http = False
+        clone._http = self._http
+        clone._attach()
+        return clone
+
+    copy = with_options
 
     @property
     def aws_region(self) -> str:
@@ -143,31 +179,35 @@ class _ClientBase:
     def max_retries(self) -> int:
         return self._settings.max_retries
 
-    def _build(
-        self,
-        params: dict[str, Any],
-        *,
-        stream: bool,
-        extra_headers: Mapping[str, str] | None,
-        extra_query: Mapping[str, object] | None,
-        extra_body: Mapping[str, object] | None,
-        timeout: Timeout | NotGiven,
-    ) -> httpx.Request:
+    def get_tokenizer(self) -> Tokenizer:
+        """The legacy Claude tokenizer (loaded on first use)."""
+        from .tokenizer import get_tokenizer
+
+        return get_tokenizer()
+
+    def _prepare(self, params: Mapping[str, Any]) -> tuple[httpx.Request, int, bool]:
+        """The signed-to-be request, the retry budget and whether it streams; checks every argument."""
+        arguments = dict(params)
+        options = {name: arguments.pop(name) for name in _OPTIONS if name in arguments}
+        stream = arguments.pop("stream", False)
         if not isinstance(stream, bool):
             raise TypeError(f"stream must be a bool, not {type(stream).__name__}")
-        model, body = core.completion_body(**params, extra_body=extra_body)
-        return core.build_request(
+        unknown = set(arguments) - core.COMPLETION_ARGUMENTS
+        if unknown:
+            raise TypeError(f"completions.create() got unexpected argument(s): {', '.join(sorted(unknown))}")
+        model, body = core.completion_body(**arguments, extra_body=options.get("extra_body"))
+        request = core.build_request(
             self._settings,
             core.request_parts(model, body, stream=stream),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
+            extra_headers=options.get("extra_headers"),
+            extra_query=options.get("extra_query"),
+            timeout=options.get("timeout", NOT_GIVEN),
         )
-
-    def _retries(self, max_retries: int | NotGiven) -> int:
-        if isinstance(max_retries, NotGiven):
-            return self._settings.max_retries
-        return core.check_max_retries(max_retries)
+        max_retries = options.get("max_retries", NOT_GIVEN)
+        retries = (
+            self._settings.max_retries if isinstance(max_retries, NotGiven) else core.check_max_retries(max_retries)
+        )
+        return request, retries, stream
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(region={self.aws_region!r}, base_url={self.base_url!r}, auth={self._auth!r})"
@@ -176,89 +216,23 @@ class _ClientBase:
 # ----------------------------------------------------------------------------- sync
 
 
-class AnthropicBedrock(_ClientBase):
-    """Synchronous client for Claude on Amazon Bedrock.
+class AnthropicBedrock(_ClientBase[httpx.Client]):
+    """Synchronous client for Claude on Amazon Bedrock."""
 
-    Credentials: explicit keys, else `api_key` / `AWS_BEARER_TOKEN_BEDROCK`, else botocore's
-    default chain (environment, shared files, `aws_profile`, SSO, roles, instance metadata).
-    """
+    _http_type = httpx.Client
+    completions: Completions
 
-    def __init__(
-        self,
-        *,
-        aws_secret_key: str | None = None,
-        aws_access_key: str | None = None,
-        aws_region: str | None = None,
-        aws_profile: str | None = None,
-        aws_session_token: str | None = None,
-        api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        self._configure(
-            aws_secret_key=aws_secret_key,
-            aws_access_key=aws_access_key,
-            aws_region=aws_region,
-            aws_profile=aws_profile,
-            aws_session_token=aws_session_token,
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(f"http_client must be an httpx.Client, not {type(http_client).__name__}")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE_CONNECTIONS),
-            timeout=self._settings.timeout,
-        )
+    def _new_http(self) -> httpx.Client:
+        return httpx.Client(limits=_LIMITS, timeout=self._settings.timeout)
+
+    def _attach(self) -> None:
         self.completions = Completions(self)
-
-    def with_options(
-        self,
-        *,
-        aws_region: str | NotGiven | None = NOT_GIVEN,
-        base_url: str | httpx.URL | NotGiven | None = NOT_GIVEN,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        default_query: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
-    ) -> AnthropicBedrock:
-        """A new client with some settings changed; it shares this one's connections and credentials."""
-        clone = object.__new__(AnthropicBedrock)
-        self._derive(
-            clone,
-            aws_region=aws_region,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
-        )
-        clone._http = self._http
-        clone.completions = Completions(clone)
-        return clone
-
-    copy = with_options
 
     def count_tokens(self, text: str) -> int:
         """The number of tokens in `text` by the legacy Claude tokenizer (loaded on first use)."""
         from .tokenizer import count_tokens
 
         return count_tokens(text)
-
-    def get_tokenizer(self) -> Tokenizer:
-        """The legacy Claude tokenizer (loaded on first use)."""
-        from .tokenizer import get_tokenizer
-
-        return get_tokenizer()
 
     def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
         attempts = core.Attempts(max_retries)
@@ -311,133 +285,35 @@ class Completions:
 
     def __init__(self, client: AnthropicBedrock) -> None:
         self._client = client
-        self.with_raw_response = CompletionsWithRawResponse(self)
+        self.with_raw_response = CompletionsWithRawResponse(client)
 
     @overload
-    def create(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        max_tokens_to_sample: int,
-        stop_sequences: list[str] | NotGiven | None = ...,
-        temperature: float | NotGiven | None = ...,
-        top_p: float | NotGiven | None = ...,
-        top_k: int | NotGiven | None = ...,
-        metadata: Mapping[str, object] | NotGiven | None = ...,
-        stream: Literal[False] = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        extra_body: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Completion: ...
-
+    def create(self, **params: Unpack[CompletionCreateParamsNonStreaming]) -> Completion: ...
     @overload
-    def create(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        max_tokens_to_sample: int,
-        stop_sequences: list[str] | NotGiven | None = ...,
-        temperature: float | NotGiven | None = ...,
-        top_p: float | NotGiven | None = ...,
-        top_k: int | NotGiven | None = ...,
-        metadata: Mapping[str, object] | NotGiven | None = ...,
-        stream: Literal[True],
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        extra_body: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Stream: ...
-
+    def create(self, **params: Unpack[CompletionCreateParamsStreaming]) -> Stream: ...
     @overload
-    def create(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        max_tokens_to_sample: int,
-        stop_sequences: list[str] | NotGiven | None = ...,
-        temperature: float | NotGiven | None = ...,
-        top_p: float | NotGiven | None = ...,
-        top_k: int | NotGiven | None = ...,
-        metadata: Mapping[str, object] | NotGiven | None = ...,
-        stream: bool,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        extra_body: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Completion | Stream: ...
+    def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | Stream: ...
+    def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | Stream:
+        """Complete `prompt` with `model`; with `stream=True`, a `Stream` of chunks as they arrive.
 
-    def create(
-        self,
-        *,
-        model: str | NotGiven = NOT_GIVEN,
-        prompt: str | NotGiven = NOT_GIVEN,
-        max_tokens_to_sample: int | NotGiven = NOT_GIVEN,
-        stop_sequences: list[str] | NotGiven | None = NOT_GIVEN,
-        temperature: float | NotGiven | None = NOT_GIVEN,
-        top_p: float | NotGiven | None = NOT_GIVEN,
-        top_k: int | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
-        stream: bool = False,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Completion | Stream:
-        """Create a completion of `prompt` with `model`; with `stream=True`, a `Stream` of chunks."""
-        return self.with_raw_response.create(
-            model=model,
-            prompt=prompt,
-            max_tokens_to_sample=max_tokens_to_sample,
-            stop_sequences=stop_sequences,
-            temperature=temperature,
-            top_p=top_p,
-            top_k=top_k,
-            metadata=metadata,
-            stream=stream,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        ).parse()
+        Required: `model`, `prompt`, `max_tokens_to_sample`. Optional: `stop_sequences`,
+        `temperature`, `top_p`, `top_k`, `metadata`, and per call `extra_headers`, `extra_query`,
+        `extra_body`, `timeout`, `max_retries`. Bad arguments raise TypeError or ValueError before
+        anything is sent.
+        """
+        return self.with_raw_response.create(**params).parse()
 
 
 class CompletionsWithRawResponse:
     """`client.completions.with_raw_response`: the same calls, returning an `APIResponse`."""
 
-    def __init__(self, completions: Completions) -> None:
-        self._client = completions._client
+    def __init__(self, client: AnthropicBedrock) -> None:
+        self._client = client
 
-    def create(
-        self,
-        *,
-        stream: bool = False,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        **params: Any,
-    ) -> APIResponse[Completion | Stream]:
+    def create(self, **params: Unpack[CompletionCreateParams]) -> APIResponse[Completion | Stream]:
         """Like `completions.create`, but returns the raw response; `.parse()` gives the result."""
-        client = self._client
-        request = client._build(
-            params,
-            stream=stream,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-        response = client._send(request, max_retries=client._retries(max_retries), stream=stream)
+        request, retries, stream = self._client._prepare(params)
+        response = self._client._send(request, max_retries=retries, stream=stream)
 
         def parse() -> Completion | Stream:
             return Stream(response) if stream else core.parse_completion(response)
@@ -448,85 +324,23 @@ class CompletionsWithRawResponse:
 # ---------------------------------------------------------------------------- async
 
 
-class AsyncAnthropicBedrock(_ClientBase):
+class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
     """Asynchronous client for Claude on Amazon Bedrock; the same interface with `await`."""
 
-    def __init__(
-        self,
-        *,
-        aws_secret_key: str | None = None,
-        aws_access_key: str | None = None,
-        aws_region: str | None = None,
-        aws_profile: str | None = None,
-        aws_session_token: str | None = None,
-        api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        self._configure(
-            aws_secret_key=aws_secret_key,
-            aws_access_key=aws_access_key,
-            aws_region=aws_region,
-            aws_profile=aws_profile,
-            aws_session_token=aws_session_token,
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE_CONNECTIONS),
-            timeout=self._settings.timeout,
-        )
+    _http_type = httpx.AsyncClient
+    completions: AsyncCompletions
+
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(limits=_LIMITS, timeout=self._settings.timeout)
+
+    def _attach(self) -> None:
         self.completions = AsyncCompletions(self)
-
-    def with_options(
-        self,
-        *,
-        aws_region: str | NotGiven | None = NOT_GIVEN,
-        base_url: str | httpx.URL | NotGiven | None = NOT_GIVEN,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        default_query: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
-    ) -> AsyncAnthropicBedrock:
-        """A new client with some settings changed; it shares this one's connections and credentials."""
-        clone = object.__new__(AsyncAnthropicBedrock)
-        self._derive(
-            clone,
-            aws_region=aws_region,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
-        )
-        clone._http = self._http
-        clone.completions = AsyncCompletions(clone)
-        return clone
-
-    copy = with_options
 
     async def count_tokens(self, text: str) -> int:
         """The number of tokens in `text`; the first call loads the vocabulary in a worker thread."""
         from .tokenizer import async_count_tokens
 
         return await async_count_tokens(text)
-
-    def get_tokenizer(self) -> Tokenizer:
-        """The legacy Claude tokenizer (loaded on first use)."""
-        from .tokenizer import get_tokenizer
-
-        return get_tokenizer()
 
     async def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
         attempts = core.Attempts(max_retries)
@@ -572,135 +386,30 @@ class AsyncCompletions:
 
     def __init__(self, client: AsyncAnthropicBedrock) -> None:
         self._client = client
-        self.with_raw_response = AsyncCompletionsWithRawResponse(self)
+        self.with_raw_response = AsyncCompletionsWithRawResponse(client)
 
     @overload
-    async def create(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        max_tokens_to_sample: int,
-        stop_sequences: list[str] | NotGiven | None = ...,
-        temperature: float | NotGiven | None = ...,
-        top_p: float | NotGiven | None = ...,
-        top_k: int | NotGiven | None = ...,
-        metadata: Mapping[str, object] | NotGiven | None = ...,
-        stream: Literal[False] = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        extra_body: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Completion: ...
-
+    async def create(self, **params: Unpack[CompletionCreateParamsNonStreaming]) -> Completion: ...
     @overload
-    async def create(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        max_tokens_to_sample: int,
-        stop_sequences: list[str] | NotGiven | None = ...,
-        temperature: float | NotGiven | None = ...,
-        top_p: float | NotGiven | None = ...,
-        top_k: int | NotGiven | None = ...,
-        metadata: Mapping[str, object] | NotGiven | None = ...,
-        stream: Literal[True],
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        extra_body: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncStream: ...
-
+    async def create(self, **params: Unpack[CompletionCreateParamsStreaming]) -> AsyncStream: ...
     @overload
-    async def create(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        max_tokens_to_sample: int,
-        stop_sequences: list[str] | NotGiven | None = ...,
-        temperature: float | NotGiven | None = ...,
-        top_p: float | NotGiven | None = ...,
-        top_k: int | NotGiven | None = ...,
-        metadata: Mapping[str, object] | NotGiven | None = ...,
-        stream: bool,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        extra_body: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Completion | AsyncStream: ...
-
-    async def create(
-        self,
-        *,
-        model: str | NotGiven = NOT_GIVEN,
-        prompt: str | NotGiven = NOT_GIVEN,
-        max_tokens_to_sample: int | NotGiven = NOT_GIVEN,
-        stop_sequences: list[str] | NotGiven | None = NOT_GIVEN,
-        temperature: float | NotGiven | None = NOT_GIVEN,
-        top_p: float | NotGiven | None = NOT_GIVEN,
-        top_k: int | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, object] | NotGiven | None = NOT_GIVEN,
-        stream: bool = False,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Completion | AsyncStream:
-        """Create a completion of `prompt` with `model`; with `stream=True`, an `AsyncStream` of chunks."""
-        raw = await self.with_raw_response.create(
-            model=model,
-            prompt=prompt,
-            max_tokens_to_sample=max_tokens_to_sample,
-            stop_sequences=stop_sequences,
-            temperature=temperature,
-            top_p=top_p,
-            top_k=top_k,
-            metadata=metadata,
-            stream=stream,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        result: Completion | AsyncStream = await raw.parse()
-        return result
+    async def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | AsyncStream: ...
+    async def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | AsyncStream:
+        """Complete `prompt` with `model`; with `stream=True`, an `AsyncStream` of chunks as they arrive."""
+        raw = await self.with_raw_response.create(**params)
+        return await raw.parse()
 
 
 class AsyncCompletionsWithRawResponse:
     """`client.completions.with_raw_response` of the async client."""
 
-    def __init__(self, completions: AsyncCompletions) -> None:
-        self._client = completions._client
+    def __init__(self, client: AsyncAnthropicBedrock) -> None:
+        self._client = client
 
-    async def create(
-        self,
-        *,
-        stream: bool = False,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        **params: Any,
-    ) -> AsyncAPIResponse[Completion | AsyncStream]:
+    async def create(self, **params: Unpack[CompletionCreateParams]) -> AsyncAPIResponse[Completion | AsyncStream]:
         """Like `completions.create`, but returns the raw response; `await .parse()` gives the result."""
-        client = self._client
-        request = client._build(
-            params,
-            stream=stream,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-        response = await client._send(request, max_retries=client._retries(max_retries), stream=stream)
+        request, retries, stream = self._client._prepare(params)
+        response = await self._client._send(request, max_retries=retries, stream=stream)
 
         async def parse() -> Completion | AsyncStream:
             return AsyncStream(response) if stream else core.parse_completion(response)

@@ -112,6 +112,11 @@ def _number(name: str, value: object, low: float, high: float | None) -> float |
     return number
 
 
+COMPLETION_ARGUMENTS = frozenset(
+    {"model", "prompt", "max_tokens_to_sample", "stop_sequences", "temperature", "top_p", "top_k", "metadata"}
+)
+
+
 def completion_body(
     *,
     model: object,

@@ -7,9 +7,10 @@ The response models are the generated attrs classes (see `anthropic_bedrock._gen
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, Required, TypedDict
+from typing import Literal, Required, TypedDict
 
 import attrs
+import httpx
 
 from ._generated.models.completion import Completion as _GeneratedCompletion
 from ._generated.models.completion_chunk import CompletionChunk
@@ -22,6 +23,8 @@ __all__ = [
     "Completion",
     "CompletionChunk",
     "CompletionCreateParams",
+    "CompletionCreateParamsNonStreaming",
+    "CompletionCreateParamsStreaming",
     "ErrorBody",
     "InvocationMetrics",
     "ResponseMetadata",
@@ -66,15 +69,35 @@ class Completion(_GeneratedCompletion):
     """Request id, token counts and latency from the response headers (None when built by hand)."""
 
 
-class CompletionCreateParams(TypedDict, total=False):
-    """The keyword arguments of `completions.create`, for callers that build them as a dict."""
-
+class _CreateArguments(TypedDict, total=False):
     model: Required[str]
+    """A model id (`anthropic.claude-v2`), an inference-profile id or an ARN."""
     prompt: Required[str]
+    """`\n\nHuman: ...\n\nAssistant:` turns, ending with the assistant marker."""
     max_tokens_to_sample: Required[int]
-    stop_sequences: list[str]
-    temperature: float
-    top_p: float
-    top_k: int
+    stop_sequences: list[str] | None
+    temperature: float | None
+    top_p: float | None
+    top_k: int | None
+    metadata: Mapping[str, object] | None
+    extra_headers: Mapping[str, str] | None
+    """Headers added to this request only."""
+    extra_query: Mapping[str, object] | None
+    extra_body: Mapping[str, object] | None
+    """JSON fields merged into the body (never `model` or `stream`)."""
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+
+
+class CompletionCreateParams(_CreateArguments, total=False):
+    """The keyword arguments of `completions.create`."""
+
     stream: bool
-    metadata: dict[str, Any]
+
+
+class CompletionCreateParamsNonStreaming(_CreateArguments, total=False):
+    stream: Literal[False]
+
+
+class CompletionCreateParamsStreaming(_CreateArguments):
+    stream: Required[Literal[True]]
