@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,272 +26,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 JSON_PATH = ROOT / "overlays" / "anthropic_bedrock" / "tokenizer" / "tokenizer.json"
 
-COMMON = [
-    "the",
-    "of",
-    "and",
-    "to",
-    "in",
-    "is",
-    "that",
-    "it",
-    "for",
-    "was",
-    "on",
-    "are",
-    "as",
-    "with",
-    "be",
-    "at",
-    "by",
-    "this",
-    "have",
-    "from",
-    "or",
-    "one",
-    "had",
-    "not",
-    "but",
-    "what",
-    "all",
-    "were",
-    "when",
-    "we",
-    "there",
-    "can",
-    "an",
-    "your",
-    "which",
-    "their",
-    "said",
-    "if",
-    "do",
-    "will",
-    "each",
-    "about",
-    "how",
-    "up",
-    "out",
-    "them",
-    "then",
-    "she",
-    "many",
-    "some",
-    "so",
-    "these",
-    "would",
-    "other",
-    "into",
-    "has",
-    "more",
-    "her",
-    "two",
-    "like",
-    "him",
-    "see",
-    "time",
-    "could",
-    "no",
-    "make",
-    "than",
-    "first",
-    "been",
-    "its",
-    "who",
-    "now",
-    "people",
-    "my",
-    "made",
-    "over",
-    "did",
-    "down",
-    "only",
-    "way",
-    "find",
-    "use",
-    "may",
-    "water",
-    "long",
-    "little",
-    "very",
-    "after",
-    "words",
-    "called",
-    "just",
-    "where",
-    "most",
-    "know",
-    "get",
-    "through",
-    "back",
-    "much",
-    "before",
-    "go",
-    "good",
-    "new",
-    "write",
-    "our",
-    "used",
-    "me",
-    "man",
-    "too",
-    "any",
-    "day",
-    "same",
-    "right",
-    "look",
-    "think",
-    "also",
-    "around",
-    "another",
-    "came",
-    "come",
-    "work",
-    "three",
-    "word",
-    "must",
-    "because",
-    "does",
-    "part",
-    "even",
-    "place",
-    "well",
-    "such",
-    "here",
-    "take",
-    "why",
-    "things",
-    "help",
-    "put",
-    "years",
-    "different",
-    "away",
-    "again",
-    "off",
-    "went",
-    "old",
-    "number",
-    "great",
-    "tell",
-    "men",
-    "say",
-    "small",
-    "every",
-    "found",
-    "still",
-    "between",
-    "name",
-    "should",
-    "home",
-    "big",
-    "give",
-    "air",
-    "line",
-    "set",
-    "own",
-    "under",
-    "read",
-    "last",
-    "never",
-    "us",
-    "left",
-    "end",
-    "along",
-    "while",
-    "might",
-    "next",
-    "sound",
-    "below",
-    "saw",
-    "something",
-    "thought",
-    "both",
-    "few",
-    "those",
-    "always",
-    "looked",
-    "show",
-    "large",
-    "often",
-    "together",
-    "asked",
-    "house",
-    "don't",
-    "world",
-    "going",
-    "want",
-    "school",
-    "important",
-    "until",
-    "form",
-    "food",
-    "keep",
-    "children",
-    "feet",
-    "land",
-    "side",
-    "without",
-    "boy",
-    "once",
-    "animals",
-    "life",
-    "enough",
-    "took",
-    "sometimes",
-    "four",
-    "head",
-    "above",
-    "kind",
-    "began",
-    "almost",
-    "live",
-    "page",
-    "got",
-    "earth",
-    "need",
-    "far",
-    "hand",
-    "high",
-    "year",
-    "mother",
-    "light",
-    "parts",
-    "country",
-    "father",
-    "let",
-    "night",
-    "following",
-    "picture",
-    "being",
-    "study",
-    "second",
-    "eyes",
-    "soon",
-    "times",
-    "story",
-    "boys",
-    "since",
-    "white",
-    "days",
-    "ever",
-    "paper",
-    "hard",
-    "near",
-    "sentence",
-    "better",
-    "best",
-    "across",
-    "during",
-    "today",
-    "others",
-    "sure",
-    "means",
-    "it's",
-    "knew",
-    "try",
-    "told",
-    "young",
-]
+COMMON = (  # noqa: SIM905 - a word list reads better as text
+    "the of and to in is that it for was on are as with be at by this have from or one had not but what "
+    "all were when we there can an your which their said if do will each about how up out them then she "
+    "many some so these would other into has more her two like him see time could no make than first "
+    "been its who now people my made over did down only way find use may water long little very after "
+    "words called just where most know get through back much before go good new write our used me man "
+    "too any day same right look think also around another came come work three word must because does "
+    "part even place well such here take why things help put years different away again off went old "
+    "number great tell men say small every found still between name should home big give air line set "
+    "own under read last never us left end along while might next sound below saw something thought both "
+    "few those always looked show large often together asked house don't world going want school "
+    "important until form food keep children feet land side without boy once animals life enough took "
+    "sometimes four head above kind began almost live page got earth need far hand high year mother "
+    "light parts country father let night following picture being study second eyes soon times story "
+    "boys since white days ever paper hard near sentence better best across during today others sure "
+    "means it's knew try told young"
+).split()
 
 CODE = [
     "def {n}(self, items: list[int]) -> int:\n    total = 0\n    for i, x in enumerate(items):\n        total += x * i\n    return total\n",
@@ -360,12 +113,16 @@ def make_documents(size_mb: float, seed: int = 1234) -> list[str]:
     return docs
 
 
-def _first_load(code: str, repeat: int) -> float:
+def _first_load(code: str, repeat: int, pycache: str) -> float:
+    """Median time of `code` in fresh interpreters, with bytecode cached in
+    `pycache` (as for an installed package) after one warm-up run."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = pycache
     times = []
-    for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-        times.append(float(out.strip()))
-    return statistics.median(times)
+    for _ in range(repeat + 1):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        times.append(float(out.stdout.strip()))
+    return statistics.median(times[1:])
 
 
 OURS_LOAD = """
@@ -397,7 +154,7 @@ def _throughput(fn: Callable[[], object], nbytes: int, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=float, default=1.0)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     from anthropic_bedrock.tokenizer import Tokenizer, get_tokenizer
@@ -412,11 +169,12 @@ def main() -> None:
     big = "".join(docs)
     print(f"corpus: {len(docs)} documents, {nbytes / 1e6:.2f} MB UTF-8, {len(big)} characters")
 
-    ours_load = _first_load(OURS_LOAD, args.repeat)
-    print(f"first load (fresh process, import + load), ours:       {ours_load * 1000:7.1f} ms")
-    if tokenizers is not None:
-        ref_load = _first_load(REF_LOAD, args.repeat)
-        print(f"first load (fresh process, import + load), tokenizers: {ref_load * 1000:7.1f} ms")
+    with tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
+        ours_load = _first_load(OURS_LOAD, args.repeat, pycache)
+        print(f"first load (fresh process, import + load), ours:       {ours_load * 1000:7.1f} ms")
+        if tokenizers is not None:
+            ref_load = _first_load(REF_LOAD, args.repeat, pycache)
+            print(f"first load (fresh process, import + load), tokenizers: {ref_load * 1000:7.1f} ms")
 
     data = JSON_PATH.read_bytes()
     ours = get_tokenizer()

@@ -12,7 +12,6 @@ the same file.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from importlib import resources
 
@@ -52,6 +51,8 @@ def count_tokens(text: str) -> int:
 async def async_count_tokens(text: str) -> int:
     """`count_tokens` for async code: the first load, and the counting of long
     texts, run in a worker thread so the event loop is not blocked."""
+    import asyncio  # here, not at the top: it is slow to import, and loaded already when this runs
+
     tokenizer = _tokenizer
     if tokenizer is None:
         tokenizer = await asyncio.to_thread(get_tokenizer)

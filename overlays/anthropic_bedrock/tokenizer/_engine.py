@@ -25,27 +25,40 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["Encoding", "Tokenizer"]
 
 # Word -> count cache entries kept before the cache is emptied and refilled.
 _CACHE_LIMIT = 1 << 17
-# Words up to this many symbols use the simple quadratic merge loop; longer
+# Words up to this many symbols use the list-based merge loop; longer
 # ones (long runs of spaces, base64, minified code) use a heap.
-_SHORT_WORD = 48
+_SHORT_WORD = 16
+# Rank of a pair that is not a merge: above every real rank.
+_NO_MERGE = 1 << 62
 
 
-@dataclass(frozen=True, slots=True)
 class Encoding:
     """The result of `Tokenizer.encode`: token ids and their byte-level strings."""
 
-    ids: list[int]
-    tokens: list[str]
+    __slots__ = ("ids", "tokens")
+
+    def __init__(self, ids: list[int], tokens: list[str]) -> None:
+        self.ids = ids
+        self.tokens = tokens
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Encoding):
+            return NotImplemented
+        return self.ids == other.ids and self.tokens == other.tokens
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Encoding(ids={self.ids!r}, tokens={self.tokens!r})"
 
 
 def _byte_to_unicode() -> list[str]:
@@ -295,10 +308,15 @@ class Tokenizer:
         """Pre-tokenize normalised text with the byte-level regex."""
         if not astral:
             return self._pieces_re.findall(text)
-        # The matches cover the text end to end, so their lengths in the masked
-        # copy give the pieces of the original.
-        ends = list(itertools.accumulate(map(len, self._pieces_re.findall(self._class_stand_ins.mask(text)))))
-        return list(map(text.__getitem__, map(slice, [0, *ends], ends)))
+        # The matches cover the text end to end and the masked copy has the
+        # same length, so only the pieces holding an astral code point need to
+        # be cut again from the original text.
+        pieces: list[str] = self._pieces_re.findall(self._class_stand_ins.mask(text))
+        ends = list(itertools.accumulate(map(len, pieces)))
+        for match in _ASTRAL_RE.finditer(text):
+            k = bisect.bisect_right(ends, match.start())
+            pieces[k] = text[ends[k - 1] if k else 0 : ends[k]]
+        return pieces
 
     def _normalize(self, text: str, astral: bool = True) -> str:
         if text.isascii():
@@ -338,36 +356,27 @@ class Tokenizer:
         return tokens
 
     def _bpe(self, word: str) -> list[str]:
+        # Both give the order of the reference: lowest rank first, then leftmost.
         return self._bpe_long(word) if len(word) > _SHORT_WORD else self._bpe_short(word)
 
     def _bpe_short(self, word: str) -> list[str]:
-        """Repeatedly merge every occurrence of the lowest-ranked pair."""
-        ranks = self._ranks
+        """Merge the lowest-ranked adjacent pair (leftmost among equals) until
+        none is left, keeping the list of pair ranks up to date."""
+        get = self._ranks.get
         parts = list(word)
-        while len(parts) > 1:
-            best_rank = -1
-            best = ""
-            for i in range(len(parts) - 1):
-                key = parts[i] + " " + parts[i + 1]
-                rank = ranks.get(key)
-                if rank is not None and (best_rank < 0 or rank < best_rank):
-                    best_rank = rank
-                    best = key
-            if best_rank < 0:
+        ranks = list(map(get, map(" ".join, itertools.pairwise(parts)), itertools.repeat(_NO_MERGE)))
+        while ranks:
+            best = min(ranks)
+            if best == _NO_MERGE:
                 break
-            left, right = best.split(" ")
-            merged = left + right
-            out: list[str] = []
-            i = 0
-            n = len(parts)
-            while i < n:
-                if i < n - 1 and parts[i] == left and parts[i + 1] == right:
-                    out.append(merged)
-                    i += 2
-                else:
-                    out.append(parts[i])
-                    i += 1
-            parts = out
+            i = ranks.index(best)
+            merged = parts[i] + parts[i + 1]
+            parts[i : i + 2] = [merged]
+            del ranks[i]
+            if i < len(ranks):
+                ranks[i] = get(merged + " " + parts[i + 1], _NO_MERGE)
+            if i > 0:
+                ranks[i - 1] = get(parts[i - 1] + " " + merged, _NO_MERGE)
         return parts
 
     def _bpe_long(self, word: str) -> list[str]:
