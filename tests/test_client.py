@@ -343,3 +343,17 @@ def test_concurrent_async_requests(emulator: Any) -> None:
     assert len(results) == 200 and all(r.completion for r in results)
     assert calls(emulator) == 200
     assert emulator.signature_failures == 0
+
+
+def test_copy_outlives_its_parent(emulator: Any) -> None:
+    import gc
+
+    copy = ab.AnthropicBedrock(**client_kwargs(emulator)).with_options(max_retries=1)
+    gc.collect()  # the parent is gone; the pool it made lives on with the copy
+    assert copy.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=2).completion
+
+
+def test_construction_defers_the_connection_pool() -> None:
+    client = ab.AnthropicBedrock(aws_access_key="a", aws_secret_key="b")
+    assert client._pool.created is None
+    client.close()  # closing an unused client is fine

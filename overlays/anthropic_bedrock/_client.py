@@ -6,9 +6,12 @@ sleeps between retries and reads bodies in its own way.
 
 from __future__ import annotations
 
+import functools
 import os
+import ssl
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, Unpack, overload
 
@@ -42,6 +45,47 @@ _OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retrie
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
 
+@functools.cache
+def _shared_ssl_context() -> ssl.SSLContext:
+    # Building a context (loading the CA bundle) costs tens of milliseconds: do it once per process.
+    return httpx.create_ssl_context()
+
+
+class _Pool(Generic[HttpT]):
+    """The httpx client behind a client and its `with_options` copies, created on first request
+    (so constructing a client costs no TLS set-up), or the one the caller gave."""
+
+    def __init__(self, factory: Callable[[], HttpT], given: HttpT | None) -> None:
+        self._factory: Callable[[], HttpT] = factory
+        self._client: HttpT | None = given
+        self.owned = given is None
+        self._lock = threading.Lock()
+
+    def get(self) -> HttpT:
+        client = self._client
+        if client is None:
+            with self._lock:
+                client = self._client
+                if client is None:
+                    client = self._client = self._factory()
+        return client
+
+    @property
+    def created(self) -> HttpT | None:
+        client: HttpT | None = self._client
+        return client
+
+    def __del__(self) -> None:
+        # Garbage collection of the last client (or copy) using this pool closes its connections.
+        # An async pool cannot be awaited here; its sockets close when collected.
+        client = self._client
+        if self.owned and isinstance(client, httpx.Client) and not client.is_closed:
+            try:
+                client.close()
+            except Exception:  # interpreter shutdown: nothing sensible to do
+                pass
+
+
 def _check_str(name: str, value: object) -> None:
     if value is not None and not isinstance(value, str):
         raise TypeError(f"{name} must be a string, not {type(value).__name__}")
@@ -56,8 +100,7 @@ class _ClientBase(Generic[HttpT]):
 
     _settings: core.Settings
     _auth: httpx.Auth
-    _owns_http: bool
-    _http: HttpT
+    _pool: _Pool[HttpT]
 
     def __init__(
         self,
@@ -110,8 +153,7 @@ class _ClientBase(Generic[HttpT]):
         else:
             source = credential_source(aws_access_key, aws_secret_key, aws_session_token, aws_profile)
             self._auth = SigV4Auth(source, region)
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else self._new_http()
+        self._pool = _Pool(self._new_http, http_client)
         self._attach()
 
     def _new_http(self) -> HttpT:
@@ -156,12 +198,15 @@ class _ClientBase(Generic[HttpT]):
         if isinstance(auth, SigV4Auth) and region != auth.region:
             auth = SigV4Auth(auth.source, region)
         clone._auth = auth
-        clone._owns_http = False
-        clone._http = self._http
+        clone._pool = self._pool
         clone._attach()
         return clone
 
     copy = with_options
+
+    @property
+    def _http(self) -> HttpT:
+        return self._pool.get()
 
     @property
     def aws_region(self) -> str:
@@ -223,7 +268,7 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
     completions: Completions
 
     def _new_http(self) -> httpx.Client:
-        return httpx.Client(limits=_LIMITS, timeout=self._settings.timeout)
+        return httpx.Client(limits=_LIMITS, timeout=self._settings.timeout, verify=_shared_ssl_context())
 
     def _attach(self) -> None:
         self.completions = Completions(self)
@@ -261,8 +306,9 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
 
     def close(self) -> None:
         """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
-        if self._owns_http:
-            self._http.close()
+        http = self._pool.created
+        if self._pool.owned and http is not None:
+            http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -271,13 +317,6 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-    def __del__(self) -> None:
-        try:
-            if getattr(self, "_owns_http", False) and not self._http.is_closed:
-                self._http.close()
-        except Exception:  # interpreter shutdown: nothing sensible to do
-            pass
 
 
 class Completions:
@@ -331,7 +370,7 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
     completions: AsyncCompletions
 
     def _new_http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(limits=_LIMITS, timeout=self._settings.timeout)
+        return httpx.AsyncClient(limits=_LIMITS, timeout=self._settings.timeout, verify=_shared_ssl_context())
 
     def _attach(self) -> None:
         self.completions = AsyncCompletions(self)
@@ -369,8 +408,9 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
 
     async def close(self) -> None:
         """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
-        if self._owns_http:
-            await self._http.aclose()
+        http = self._pool.created
+        if self._pool.owned and http is not None:
+            await http.aclose()
 
     async def __aenter__(self) -> Self:
         return self
