@@ -6,6 +6,7 @@ sleeps between retries and reads bodies in its own way.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import ssl
@@ -80,10 +81,8 @@ class _Pool(Generic[HttpT]):
         # An async pool cannot be awaited here; its sockets close when collected.
         client = self._client
         if self.owned and isinstance(client, httpx.Client) and not client.is_closed:
-            try:
+            with contextlib.suppress(Exception):  # at interpreter shutdown nothing sensible is left to do
                 client.close()
-            except Exception:  # interpreter shutdown: nothing sensible to do
-                pass
 
 
 def _check_str(name: str, value: object) -> None:
