@@ -44,6 +44,7 @@ def rows(params: dict[str, Any]) -> list[Row]:
     return [
         Row("import", "import time (ms)", "import", _get("import_s", 1e3)),
         Row("construct", "client construction (ms)", "import", _get("construct_s", 1e3)),
+        Row("import_construct", "  import + construction (ms)", "import", _get("import_construct_s", 1e3)),
         Row("req_wall", f"sequential requests, wall (us/req, N={n})", "requests", _get("us_per_req")),
         Row("req_overhead", "  overhead over raw floor (us/req)", "requests", _get("overhead_us")),
         Row("req_cpu", "  client CPU per request (us)", "requests", _get("cpu_us_per_req")),
