@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import shutil
 import subprocess
 import sys
 import textwrap
 import threading
 import unicodedata
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import anthropic_bedrock.tokenizer as tokenizer_pkg
 import pytest
-from anthropic_bedrock.tokenizer import Encoding, Tokenizer, async_count_tokens, count_tokens, get_tokenizer
+from anthropic_bedrock.tokenizer import (
+    Encoding,
+    Tokenizer,
+    _unicode,
+    async_count_tokens,
+    count_tokens,
+    get_tokenizer,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,6 +96,12 @@ CORPUS: list[str] = [
     "a<EOT>b<META>c<META_START>d<META_END>e<SOS>f",
     "<META_START><META_END><<EOT>> <EOT <META",
     "e\u0301<EOT>\u0301",
+    # astral code points next to the characters the pattern names literally
+    "'\U00020000 '\U0001d400s \U00020000's x'\U0001f600'll \U0001d7ce1 \U00010400\U00010401",
+    "\U0001f600\U0001f601 \U0001f600 \U00020000\U00020001 \U000e0001\U000e0020 \U000f0000\U0010fffd",
+    "\ufa6c\ufad0 \U0002f800\U0002fa1d",
+    # code points newer than the reference's Unicode data, around combining marks
+    "\u07fd\u0301 a\u07fd\u0316 \u08d0a\u0301\u08d0 \U00011935\U00011930 \U00011930\U00011935 \U0001fbf5",
     # long words
     "a" * 3000,
     "ab" * 1500,
@@ -169,6 +184,11 @@ def test_long_word_merging_matches_short_word_merging() -> None:
             assert tok._bpe_long(word) == tok._bpe_short(word), word
 
 
+def test_non_text_is_rejected() -> None:
+    with pytest.raises(TypeError):
+        count_tokens(b"Hello world!")  # type: ignore[arg-type]
+
+
 def test_lone_surrogate_is_rejected() -> None:
     with pytest.raises(UnicodeEncodeError):
         count_tokens("a\ud800b")
@@ -198,6 +218,25 @@ def test_import_does_not_load_the_vocabulary() -> None:
         """
     )
     assert out.split() == ["True", "3", "True"]
+
+
+def test_works_as_a_vendored_copy(tmp_path: Path) -> None:
+    # The folder alone, under another parent package: relative imports and
+    # importlib.resources must be enough to find the vocabulary.
+    source = Path(tokenizer_pkg.__file__).parent
+    shutil.copytree(source, tmp_path / "host" / "_vendor" / "tok", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "host" / "__init__.py").write_text("")
+    (tmp_path / "host" / "_vendor" / "__init__.py").write_text("")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import host._vendor.tok as t\n"
+        "assert t._tokenizer is None\n"
+        "print(t.count_tokens('Hello world!'), 'anthropic_bedrock' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    assert out == ["3", "False"]
 
 
 def test_threaded_first_load_happens_once() -> None:
@@ -295,6 +334,13 @@ def test_corpus_matches_reference(reference: Any, text: str) -> None:
     assert count_tokens(text) == len(expected.ids)
 
 
+def test_decode_matches_reference(reference: Any) -> None:
+    tok = get_tokenizer()
+    for text in CORPUS:
+        ids = reference.encode(text).ids
+        assert tok.decode(ids) == reference.decode(ids, skip_special_tokens=False), text
+
+
 def test_reference_hello_world(reference: Any) -> None:
     assert len(reference.encode("Hello world!").ids) == 3
 
@@ -373,6 +419,22 @@ def test_random_unicode_matches_reference(reference: Any, text: str) -> None:
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_MIXED)
 def test_random_mixed_text_matches_reference(reference: Any, text: str) -> None:
+    _check(reference, text)
+
+
+def _ranges_to_chars(ranges: tuple[tuple[int, int], ...], limit: int) -> list[str]:
+    return [chr(cp) for lo, hi in ranges for cp in range(lo, min(hi, lo + limit) + 1)]
+
+
+# Assigned code points the reference normaliser does not know, plus letters,
+# combining marks and astral letters/emoji to put them next to.
+_NEWER = [c for c in _ranges_to_chars(_unicode.NORMALIZER_GAPS, 64) if unicodedata.category(c) != "Cn"]
+_NEIGHBOURS = list("aeAE 1'\u0301\u0316\u0334\u093c\u0915\u0b47\u0b3e\u1100\u1161\u11a8\U00020000\U0001f600")
+
+
+@settings(max_examples=800, deadline=None)
+@given(text=st.lists(st.sampled_from(_NEWER) | st.sampled_from(_NEIGHBOURS), max_size=16).map("".join))
+def test_newer_code_points_match_reference(reference: Any, text: str) -> None:
     _check(reference, text)
 
 

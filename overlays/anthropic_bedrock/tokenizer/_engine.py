@@ -78,6 +78,8 @@ def _byte_to_unicode() -> list[str]:
 _BYTE_CHARS = _byte_to_unicode()
 # Applied to `piece.encode("utf-8").decode("latin-1")`: byte value -> its character.
 _BYTE_TRANSLATION = {b: c for b, c in enumerate(_BYTE_CHARS) if chr(b) != c}
+# The reverse, for decoding: byte character -> the byte value as a latin-1 character.
+_UNICODE_TO_BYTE = {ord(c): b for b, c in enumerate(_BYTE_CHARS) if chr(b) != c}
 
 
 def _char_class(ranges: Sequence[tuple[int, int]]) -> str:
@@ -200,6 +202,7 @@ class Tokenizer:
         self._gap_stand_ins = _StandIns([(lo, hi, gap_stand_in) for lo, hi in _astral(_unicode.NORMALIZER_GAPS)], "a")
         self._counts = _Counts(self)
         self._tokens_cache: dict[str, tuple[str, ...]] = {}
+        self._inverse: list[str] | None = None
 
     # ------------------------------------------------------------------ loading
 
@@ -247,6 +250,8 @@ class Tokenizer:
 
     def count(self, text: str) -> int:
         """Number of tokens in `text` (same as `len(self.encode(text).ids)`)."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
         counts = self._counts.__getitem__
         total = 0
         for segment, special in self._segments(text):
@@ -258,6 +263,8 @@ class Tokenizer:
 
     def encode(self, text: str) -> Encoding:
         """Token ids and byte-level token strings for `text`."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
         tokens: list[str] = []
         for segment, special in self._segments(text):
             if special:
@@ -269,16 +276,21 @@ class Tokenizer:
         return Encoding(ids=[vocab[t] for t in tokens], tokens=tokens)
 
     def decode(self, ids: Sequence[int]) -> str:
-        """Text of the given ids (special tokens included as their text)."""
-        inverse = {i: t for t, i in self._vocab.items()}
-        decoded_bytes = {c: b for b, c in enumerate(_BYTE_CHARS)}
+        """Text of the given ids; special tokens come out as their text.
+        Byte sequences that are not valid UTF-8 become U+FFFD."""
+        inverse = self._inverse
+        if inverse is None:
+            inverse = [""] * (max(self._vocab.values()) + 1)
+            for token, i in self._vocab.items():
+                inverse[i] = token
+            self._inverse = inverse
         out = bytearray()
         for i in ids:
             token = inverse[i]
             if token in self._special:
                 out += token.encode("utf-8")
             else:
-                out += bytes(decoded_bytes[c] for c in token)
+                out += token.translate(_UNICODE_TO_BYTE).encode("latin-1")
         return out.decode("utf-8", errors="replace")
 
     # ------------------------------------------------------------------ steps
