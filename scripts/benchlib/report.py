@@ -44,7 +44,8 @@ def rows(params: dict[str, Any]) -> list[Row]:
     return [
         Row("import", "import time (ms)", "import", _get("import_s", 1e3)),
         Row("construct", "client construction (ms)", "import", _get("construct_s", 1e3)),
-        Row("import_construct", "  import + construction (ms)", "import", _get("import_construct_s", 1e3)),
+        Row("first_request", "  first request on it (ms)", "import", _get("first_request_s", 1e3)),
+        Row("cold", "  cold start: import + client + 1st request (ms)", "import", _get("cold_s", 1e3)),
         Row("req_wall", f"sequential requests, wall (us/req, N={n})", "requests", _get("us_per_req")),
         Row("req_overhead", "  overhead over raw floor (us/req)", "requests", _get("overhead_us")),
         Row("req_cpu", "  client CPU per request (us)", "requests", _get("cpu_us_per_req")),
@@ -137,6 +138,16 @@ def fmt(v: float) -> str:
     return s
 
 
+def fmt_ratio(r: float | None) -> str:
+    if r is None:
+        return ""
+    if r >= 10:
+        return f"{r:.0f}x"
+    if r >= 0.1:
+        return f"{r:.2f}x"
+    return f"{r:.1g}x"
+
+
 def ratio(ours: Stat | str | None, other: Stat | str | None) -> float | None:
     if not isinstance(ours, Stat) or not isinstance(other, Stat) or other.median == 0:
         return None
@@ -199,7 +210,7 @@ def render(table: dict[str, dict[str, Stat | str]], params: dict[str, Any], show
                 rng += " " * cell_w
         for a in RATIO_ANCHORS:
             r = ratio(cells.get("ours"), cells.get(a))
-            line += f"{(f'{r:.2f}x' if r is not None else ''):>{ratio_w}}"
+            line += f"{fmt_ratio(r):>{ratio_w}}"
         if row.key in verdicts:
             v, desc = verdicts[row.key]
             line += f"  {v} ({desc})"
