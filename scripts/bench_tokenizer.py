@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 JSON_PATH = ROOT / "overlays" / "anthropic_bedrock" / "tokenizer" / "tokenizer.json"
@@ -159,6 +160,7 @@ def main() -> None:
 
     from anthropic_bedrock.tokenizer import Tokenizer, get_tokenizer
 
+    tokenizers: Any
     try:
         import tokenizers
     except ImportError:
