@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEST ?= vendored
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint typecheck generate check-generated check build vendor bench clean
+.PHONY: help install demo test lint typecheck generate check-generated check build vendor tokenizer-data bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ build: $(STAMP) ## build the sdist and wheel into dist/
 
 vendor: ## copy the one merged package folder into DEST (make vendor DEST=myapp/_vendor)
 	$(PYTHON) scripts/vendor.py $(DEST)
+
+tokenizer-data: $(STAMP) ## re-fetch the pinned tokenizer vocabulary and rebuild its Unicode tables
+	$(BIN)/python scripts/fetch_tokenizer.py --tables
 
 bench: $(STAMP) ## benchmarks side by side with the anchors
 	$(BIN)/python scripts/bench.py
