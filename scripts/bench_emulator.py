@@ -20,10 +20,11 @@ import time
 from urllib.parse import urlsplit
 
 import httpx
-from anthropic_bedrock.emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+from anthropic_bedrock.emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
 
 MODEL = "anthropic.claude-v2"
 

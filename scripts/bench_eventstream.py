@@ -15,8 +15,9 @@ import json
 import time
 from collections.abc import Callable
 
-from anthropic_bedrock._eventstream import EventStreamDecoder, encode_message
 from botocore.eventstream import EventStreamBuffer
+
+from anthropic_bedrock._eventstream import EventStreamDecoder, encode_message
 
 CHUNK_HEADERS = {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "Claude", "answers", "politely"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from anthropic_bedrock.emulator import Emulator
+
 from drivers import driver, make_driver, mode  # noqa: F401  (sync/async client fixtures)
 
 

@@ -8,10 +8,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import anthropic_bedrock as ab
 import httpx
 import pytest
+
+import anthropic_bedrock as ab
 from anthropic_bedrock.emulator import emulator as start_emulator
+
 from drivers import PROMPT, Driver, client_kwargs
 
 ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-v2"

@@ -20,12 +20,13 @@ from urllib.parse import quote
 import botocore.auth
 import httpx
 import pytest
-from anthropic_bedrock._eventstream import EventStreamDecoder, EventStreamMessage, MessageCRCError
-from anthropic_bedrock.emulator import Emulator, async_emulator, emulator, parse_fault
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.eventstream import ChecksumMismatch, EventStreamBuffer
+
+from anthropic_bedrock._eventstream import EventStreamDecoder, EventStreamMessage, MessageCRCError
+from anthropic_bedrock.emulator import Emulator, async_emulator, emulator, parse_fault
 
 MODEL = "anthropic.claude-v2"
 ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-v2"

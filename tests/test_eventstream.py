@@ -10,6 +10,10 @@ import uuid
 import zlib
 
 import pytest
+from botocore.eventstream import ChecksumMismatch, EventStreamBuffer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from anthropic_bedrock._eventstream import (
     Byte,
     EventStreamDecoder,
@@ -29,9 +33,6 @@ from anthropic_bedrock._eventstream import (
     encode_headers,
     encode_message,
 )
-from botocore.eventstream import ChecksumMismatch, EventStreamBuffer
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 header_values: st.SearchStrategy[HeaderValue] = st.one_of(
     st.booleans(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.utils import formatdate
 
 import pytest
+
 from anthropic_bedrock._retry import backoff_seconds, retry_after_seconds, retry_delay, should_retry_status
 
 

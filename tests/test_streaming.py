@@ -7,8 +7,10 @@ import itertools
 import time
 from typing import Any
 
-import anthropic_bedrock as ab
 import pytest
+
+import anthropic_bedrock as ab
+
 from drivers import PROMPT, Driver, client_kwargs
 
 MODEL = "anthropic.claude-v2"

@@ -15,8 +15,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import anthropic_bedrock.tokenizer as tokenizer_pkg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import anthropic_bedrock.tokenizer as tokenizer_pkg
 from anthropic_bedrock.tokenizer import (
     Encoding,
     Tokenizer,
@@ -25,8 +28,6 @@ from anthropic_bedrock.tokenizer import (
     count_tokens,
     get_tokenizer,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 TOKENIZER_SHA256 = "c241737df24b4e7f7c9af4fdcee29a0ca903dcb288a8b753bc346a3092911767"
 
