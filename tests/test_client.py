@@ -359,3 +359,9 @@ def test_construction_defers_the_connection_pool() -> None:
     client = ab.AnthropicBedrock(aws_access_key="a", aws_secret_key="b")
     assert client._pool.created is None
     client.close()  # closing an unused client is fine
+
+
+def test_count_tokens_on_the_client(driver: Driver) -> None:
+    assert driver.run(driver.client.count_tokens("Hello world!")) == 3
+    assert driver.run(driver.client.count_tokens(ab.HUMAN_PROMPT + " hi" + ab.AI_PROMPT)) > 3
+    assert driver.client.get_tokenizer() is ab.get_tokenizer()
