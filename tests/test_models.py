@@ -1,0 +1,90 @@
+"""The generated models: round trips, unknown fields kept, null versus missing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from anthropic_bedrock._generated.api.runtime import invoke_model, invoke_model_with_response_stream
+from anthropic_bedrock._generated.models.completion_request import CompletionRequest
+from anthropic_bedrock.types import Completion, CompletionChunk, ErrorBody, InvocationMetrics, Unset
+
+
+def test_null_versus_missing() -> None:
+    missing = Completion.from_dict({"completion": "x", "stop_reason": "max_tokens"})
+    null = Completion.from_dict({"completion": "x", "stop_reason": "max_tokens", "stop": None})
+    assert missing.stop is None and null.stop is None
+    assert "stop" not in missing.model_fields_set
+    assert "stop" in null.model_fields_set
+
+
+def test_unknown_fields_are_kept_and_dumped() -> None:
+    data = {"completion": "x", "stop_reason": None, "stop": None, "new_field": {"a": 1}}
+    completion = Completion.from_dict(data)
+    assert completion.additional_properties == {"new_field": {"a": 1}}
+    assert completion["new_field"] == {"a": 1} and "new_field" in completion
+    assert completion.model_dump() == data
+    assert Completion.from_dict(completion.model_dump()) == completion
+
+
+def test_model_dump_variants() -> None:
+    completion = Completion.from_dict({"completion": "hi", "stop_reason": "stop_sequence"})
+    assert completion.model_dump() == {"completion": "hi", "stop_reason": "stop_sequence", "stop": None}
+    assert completion.model_dump(exclude_unset=True) == {"completion": "hi", "stop_reason": "stop_sequence"}
+    assert completion.model_dump_json() == '{"completion":"hi","stop_reason":"stop_sequence","stop":null}'
+    assert json.loads(completion.model_dump_json(indent=2, exclude_unset=True)) == {
+        "completion": "hi",
+        "stop_reason": "stop_sequence",
+    }
+    assert "\n  " in completion.model_dump_json(indent=2)
+
+
+def test_built_by_hand_counts_given_fields() -> None:
+    request = CompletionRequest(prompt="p", max_tokens_to_sample=3, temperature=0.5)
+    assert request.model_fields_set == {"prompt", "max_tokens_to_sample", "temperature", "anthropic_version"}
+    assert request.to_dict() == {
+        "prompt": "p",
+        "max_tokens_to_sample": 3,
+        "temperature": 0.5,
+        "anthropic_version": "bedrock-2023-05-31",
+    }
+
+
+def test_stream_chunk_with_metrics() -> None:
+    chunk = CompletionChunk.from_dict(
+        {
+            "completion": "",
+            "stop_reason": "max_tokens",
+            "stop": None,
+            "amazon-bedrock-invocationMetrics": {"inputTokenCount": 3, "outputTokenCount": 5, "invocationLatency": 9},
+        }
+    )
+    metrics = chunk.amazon_bedrock_invocation_metrics
+    assert isinstance(metrics, InvocationMetrics) and metrics.output_token_count == 5
+    assert isinstance(metrics.first_byte_latency, Unset)
+    assert chunk.model_dump()["amazon-bedrock-invocationMetrics"]["inputTokenCount"] == 3
+    assert "amazon_bedrock_invocation_metrics" in chunk.model_fields_set
+
+
+def test_request_builders_are_pure_and_encode_the_model_id() -> None:
+    body = CompletionRequest(prompt="p", max_tokens_to_sample=3)
+    parts = invoke_model.build_request("arn:aws:bedrock:us-east-1:1:foundation-model/anthropic.claude-v2", body=body)
+    assert parts.method == "POST"
+    assert parts.path == "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3Afoundation-model%2Fanthropic.claude-v2/invoke"
+    assert parts.json == {"prompt": "p", "max_tokens_to_sample": 3, "anthropic_version": "bedrock-2023-05-31"}
+    assert parts.headers["Content-Type"] == "application/json"
+    stream = invoke_model_with_response_stream.build_request("m", body=body)
+    assert stream.path == "/model/m/invoke-with-response-stream" and invoke_model_with_response_stream.EVENT_STREAM
+    assert not invoke_model.EVENT_STREAM
+
+
+def test_response_parsers() -> None:
+    ok = invoke_model.parse_response(200, b'{"completion":"a","stop_reason":null,"stop":null}')
+    assert isinstance(ok, Completion) or type(ok).__name__ == "Completion"
+    error = invoke_model.parse_response(429, b'{"message":"slow down"}')
+    assert isinstance(error, ErrorBody) and error.message == "slow down"
+    assert invoke_model.parse_response(418, b"") is None
+    assert invoke_model_with_response_stream.parse_response(200, b"\x00") is None
+    with pytest.raises(ValueError):
+        invoke_model.parse_response(200, b"not json")
