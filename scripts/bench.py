@@ -7,9 +7,10 @@ once in advance (the floor, in our venv). Our SDK is installed non-editable into
 Every figure is measured in a fresh interpreter inside the anchor's venv (scripts/benchlib/worker.py) against the
 project's Bedrock emulator running in a separate process on 127.0.0.1. Results go to .bench/results.json.
 
-    make bench                        # the full run (about 10 minutes on 2 cores)
+    make bench                        # the full run (about 6 minutes on 2 cores)
     .venv/bin/python scripts/bench.py --quick
     .venv/bin/python scripts/bench.py --only import,footprint --anchors ours,v080
+    .venv/bin/python scripts/bench.py --profile --only stream --anchors ours   # cProfile top entries
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def parameters(quick: bool) -> dict[str, Any]:
             "tokens": {"text_bytes": 1_000_000},
         }
     return {
-        "runs": {"import": 7, "requests": 5, "stream": 5, "pace": 3, "concurrency": 3, "tokens": 3},
-        "requests": {"n": 600, "warmup": 30, "batches": 12},
+        "runs": {"import": 9, "requests": 7, "stream": 7, "pace": 3, "concurrency": 5, "tokens": 3},
+        "requests": {"n": 800, "warmup": 40, "batches": 16},
         "stream": {"chunks": 20000},
         "pace": {"chunks": 10, "pace_ms": 200},
         "concurrency": {"n": 500, "threads": 50},
@@ -304,6 +305,20 @@ def main() -> int:
     print()
     print(f"date {meta['date']}   nproc {meta['nproc']}   Python {meta['python']}   mode {meta['mode']}")
     print(report.render(table, params))
+    installed = meta.get("installed", {})
+    if installed:
+        shown = []
+        for anchor, (dist, extra) in {
+            "ours": ("anthropic-bedrock", "httpx"),
+            "v080": ("anthropic-bedrock", "httpx"),
+            "anthropic": ("anthropic", "httpx2"),
+            "boto3": ("boto3", "botocore"),
+        }.items():
+            dists = installed.get(anchor, {})
+            if dist in dists:
+                label = "ours" if anchor == "ours" else dist
+                shown.append(f"{label} {dists[dist]}" + (f" ({extra} {dists[extra]})" if extra in dists else ""))
+        print("versions: " + "; ".join(shown))
     if len(set(counts.values())) > 1:
         print(f"note: count_tokens disagree on the same text: {counts}")
     if runner.errors:
