@@ -88,3 +88,20 @@ def test_response_parsers() -> None:
     assert invoke_model_with_response_stream.parse_response(200, b"\x00") is None
     with pytest.raises(ValueError):
         invoke_model.parse_response(200, b"not json")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"bytes":"eyJ9"}',
+        b'{"bytes": "eyJ9"}',
+        b'{"bytes":"ey\\/J9"}',
+        b'{"bytes":"eyJ9","p":"abcdefgh"}',
+        b'{"p":"ab","bytes":"eyJ9"}',
+    ],
+)
+def test_chunk_envelope_fast_path_agrees_with_json(payload: bytes) -> None:
+    from anthropic_bedrock._streaming import _chunk_bytes
+
+    got = _chunk_bytes(payload)
+    assert (got.decode() if isinstance(got, bytes) else got) == json.loads(payload)["bytes"]

@@ -20,6 +20,25 @@ from . import _exceptions as errors
 from ._eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage
 from .types import Completion, CompletionChunk, ResponseMetadata, Unset
 
+_PREFIX = b'{"bytes":"'
+_SUFFIX = b'"}'
+
+
+def _chunk_bytes(payload: bytes) -> str | bytes:
+    """The base64 text of a chunk event's `{"bytes": ...}` payload.
+
+    Base64 needs no JSON escaping, so the plain form is sliced out directly (the common case,
+    measurably faster than a JSON parse per chunk); anything else goes through the JSON parser.
+    """
+    if payload.startswith(_PREFIX) and payload.endswith(_SUFFIX):
+        inner = payload[len(_PREFIX) : -len(_SUFFIX)]
+        if b'"' not in inner and b"\\" not in inner:
+            return inner
+    value = json.loads(payload)["bytes"]
+    if not isinstance(value, str):
+        raise TypeError(f"the chunk's bytes field is a {type(value).__name__}, not a string")
+    return value
+
 
 class ChunkReader:
     """Feed it the raw body; it returns the chunks in order and raises the typed error for an
@@ -63,8 +82,9 @@ class ChunkReader:
             if message.event_type != "chunk":
                 return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
             try:
-                envelope = json.loads(message.payload)
-                chunk = CompletionChunk.from_dict(json.loads(base64.b64decode(envelope["bytes"], validate=True)))
+                chunk = CompletionChunk.from_dict(
+                    json.loads(base64.b64decode(_chunk_bytes(message.payload), validate=True))
+                )
             except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
                 raise errors.StreamDecodeError(
                     f"A chunk event did not hold a valid completion chunk: {exc!r}", self._response.request
