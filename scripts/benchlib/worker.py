@@ -57,90 +57,19 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+# The vocabulary of the count_tokens text: common words, some punctuation, digits and accents.
+WORDS = (
+    "the of and to in is was that for on as with by at from his her they this are have not but had "
+    "which one you were all we when there can an their been has if more who will would about out "
+    "model token stream request Bedrock Claude response signature region latency throughput chunk "
+    "assistant human prompt completion sequence 2023 42 3.14 café naïve résumé, (example) [note]: "
+    "don't it's we'll — \"quoted\" semi; colon: dash-separated snake_case camelCase URL/path?q=1"
+)
+
+
 def make_text(n_bytes: int, seed: int = 1234) -> str:
     """Deterministic English-looking text of about `n_bytes` characters."""
-    words = [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "is",
-        "was",
-        "that",
-        "for",
-        "on",
-        "as",
-        "with",
-        "by",
-        "at",
-        "from",
-        "his",
-        "her",
-        "they",
-        "this",
-        "are",
-        "have",
-        "not",
-        "but",
-        "had",
-        "which",
-        "one",
-        "you",
-        "were",
-        "all",
-        "we",
-        "when",
-        "there",
-        "can",
-        "an",
-        "their",
-        "been",
-        "has",
-        "if",
-        "more",
-        "who",
-        "will",
-        "would",
-        "about",
-        "out",
-        "model",
-        "token",
-        "stream",
-        "request",
-        "Bedrock",
-        "Claude",
-        "response",
-        "signature",
-        "region",
-        "latency",
-        "throughput",
-        "chunk",
-        "assistant",
-        "human",
-        "prompt",
-        "completion",
-        "sequence",
-        "2023",
-        "42",
-        "3.14",
-        "café",
-        "naïve",
-        "résumé,",
-        "(example)",
-        "[note]:",
-        "don't",
-        "it's",
-        "we'll",
-        "—",
-        '"quoted"',
-        "semi;",
-        "colon:",
-        "dash-separated",
-        "snake_case",
-        "camelCase",
-        "URL/path?q=1",
-    ]
+    words = WORDS.split()
     rng = random.Random(seed)
     parts: list[str] = []
     size = 0
@@ -157,8 +86,7 @@ def make_text(n_bytes: int, seed: int = 1234) -> str:
 
 
 class Adapter:
-    label = ""
-    body_kind = "completion"  # or "messages"
+    anchor = ""
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.p = params
@@ -169,8 +97,6 @@ class Adapter:
 
     def do_import(self) -> None:
         exec(IMPORTS[self.anchor], {})
-
-    anchor = ""
 
     def client(self) -> Any:
         raise NotImplementedError
@@ -263,7 +189,6 @@ class AnthropicAdapter(Adapter):
     """The latest `anthropic` package: Messages API bodies on the same invoke paths."""
 
     anchor = "anthropic"
-    body_kind = "messages"
 
     def _kwargs(self) -> dict[str, Any]:
         return {
