@@ -188,3 +188,15 @@ def test_task_cancellation_releases_connection(emulator: Any) -> None:
     connections = asyncio.run(main())
     assert all(c.is_idle() or c.is_closed() for c in connections)
     assert sum(1 for c in connections if not c.is_closed()) <= 1
+
+
+def test_dropped_sync_stream_returns_its_connection(emulator: Any) -> None:
+    import gc
+
+    with ab.AnthropicBedrock(**client_kwargs(emulator), timeout=5.0) as client:
+        for _ in range(30):
+            client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True)
+            gc.collect()
+        connections = client._http._transport._pool.connections
+        assert all(c.is_idle() or c.is_closed() for c in connections)
+        assert client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2).completion
