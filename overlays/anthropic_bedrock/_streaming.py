@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
@@ -205,6 +206,13 @@ class Stream(_StreamBase):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    def __del__(self) -> None:
+        # A stream dropped unread must not keep its connection checked out of the pool.
+        response = getattr(self, "response", None)
+        if response is not None and not response.is_closed:
+            with contextlib.suppress(Exception):
+                response.close()
 
 
 class AsyncStream(_StreamBase):
