@@ -65,3 +65,33 @@ def test_console_script(aws_env: Any) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["alpha", "beta", "alpha"]
+
+
+def test_emulator_subcommand_serves_until_terminated(tmp_path: Path) -> None:
+    import signal
+
+    import httpx
+
+    script = Path(sys.executable).parent / "anthropic-bedrock"
+    proc = subprocess.Popen([str(script), "emulator", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        # Unsigned request: the emulator is up and refuses it the way Bedrock would.
+        response = httpx.post(url + "/model/anthropic.claude-v2/invoke", json={}, timeout=10)
+        assert response.status_code == 403
+        assert response.headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+
+
+def test_complete_does_not_import_the_emulator() -> None:
+    code = (
+        "import sys\n"
+        "from anthropic_bedrock._cli import _parser\n"
+        "_parser().parse_args(['complete', 'hi'])\n"
+        "assert 'anthropic_bedrock.emulator' not in sys.modules\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0

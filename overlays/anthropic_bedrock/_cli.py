@@ -71,16 +71,27 @@ def _parser() -> argparse.ArgumentParser:
     complete.add_argument("--timeout", type=float, default=600.0, help="seconds (default: %(default)s)")
     complete.set_defaults(run=_complete)
 
-    emulator = commands.add_parser("emulator", help="run the local Bedrock emulator")
-    from .emulator.cli import add_arguments, run
-
-    add_arguments(emulator)
-    emulator.set_defaults(run=run)
+    # The emulator's own parser is built only when asked for, so `complete` does not import it.
+    emulator = commands.add_parser("emulator", help="run the local Bedrock emulator", add_help=False)
+    emulator.set_defaults(run=_emulator)
     return parser
 
 
+def _emulator(args: argparse.Namespace) -> int:
+    from .emulator.cli import add_arguments, run
+
+    parser = argparse.ArgumentParser(prog="anthropic-bedrock emulator", description="Run the local Bedrock emulator.")
+    add_arguments(parser)
+    return run(parser.parse_args(args.emulator_args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "emulator":
+        args.emulator_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         code: int = args.run(args)
     except AnthropicBedrockError as exc:
