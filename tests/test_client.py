@@ -365,3 +365,23 @@ def test_count_tokens_on_the_client(driver: Driver) -> None:
     assert driver.run(driver.client.count_tokens("Hello world!")) == 3
     assert driver.run(driver.client.count_tokens(ab.HUMAN_PROMPT + " hi" + ab.AI_PROMPT)) > 3
     assert driver.client.get_tokenizer() is ab.get_tokenizer()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "name"),
+    [
+        ({"aws_region": 5}, TypeError, "aws_region"),
+        ({"max_retries": "2"}, TypeError, "max_retries"),
+        ({"timeout": "10"}, TypeError, "timeout"),
+        ({"base_url": "ftp://example.com"}, ValueError, "base_url"),
+        ({"default_headers": ["x"]}, TypeError, "default_headers"),
+        ({"http_client": object()}, TypeError, "http_client"),
+        ({"aws_access_key": "only-half"}, ab.MissingCredentialsError, "aws_secret_key"),
+    ],
+)
+def test_bad_constructor_arguments(kwargs: dict[str, Any], exc: type[Exception], name: str) -> None:
+    base: dict[str, Any] = {"aws_access_key": "a", "aws_secret_key": "b"}
+    if "aws_access_key" in kwargs:
+        base = {}
+    with pytest.raises(exc, match=name):
+        ab.AnthropicBedrock(**base, **kwargs)

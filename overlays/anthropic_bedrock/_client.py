@@ -133,6 +133,9 @@ class _ClientBase(Generic[HttpT]):
             ("api_key", api_key),
         ):
             _check_str(name, value)
+        for name, mapping in (("default_headers", default_headers), ("default_query", default_query)):
+            if mapping is not None and not isinstance(mapping, Mapping):
+                raise TypeError(f"{name} must be a mapping, not {type(mapping).__name__}")
         if http_client is not None and not isinstance(http_client, self._http_type):
             raise TypeError(f"http_client must be an {self._http_type.__qualname__}, not {type(http_client).__name__}")
         setup_logging()
