@@ -32,6 +32,7 @@ if __name__ == "__main__" and len(sys.argv) >= 3 and sys.argv[1] == "import":
 
 import asyncio  # noqa: E402
 import base64  # noqa: E402
+import importlib  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -98,11 +99,22 @@ class Adapter:
     def do_import(self) -> None:
         exec(IMPORTS[self.anchor], {})
 
+    package = ""
+    """The import name whose AnthropicBedrock / AsyncAnthropicBedrock clients this adapter drives."""
+
+    def _kwargs(self) -> dict[str, Any]:
+        return {
+            "aws_access_key": self.creds["access_key"],
+            "aws_secret_key": self.creds["secret_key"],
+            "aws_region": self.creds["region"],
+            "base_url": self.url,
+        }
+
     def client(self) -> Any:
-        raise NotImplementedError
+        return importlib.import_module(self.package).AnthropicBedrock(**self._kwargs())
 
     def async_client(self) -> Any:
-        raise NotImplementedError
+        return importlib.import_module(self.package).AsyncAnthropicBedrock(**self._kwargs())
 
     def complete(self, client: Any) -> str:
         raise NotImplementedError
@@ -132,23 +144,7 @@ class Adapter:
 class SdkAdapter(Adapter):
     """The `anthropic_bedrock` API: ours and 0.8.0 share it."""
 
-    def _kwargs(self) -> dict[str, Any]:
-        return {
-            "aws_access_key": self.creds["access_key"],
-            "aws_secret_key": self.creds["secret_key"],
-            "aws_region": self.creds["region"],
-            "base_url": self.url,
-        }
-
-    def client(self) -> Any:
-        from anthropic_bedrock import AnthropicBedrock
-
-        return AnthropicBedrock(**self._kwargs())
-
-    def async_client(self) -> Any:
-        from anthropic_bedrock import AsyncAnthropicBedrock
-
-        return AsyncAnthropicBedrock(**self._kwargs())
+    package = "anthropic_bedrock"
 
     def complete(self, client: Any) -> str:
         result = client.completions.create(
@@ -190,23 +186,7 @@ class AnthropicAdapter(Adapter):
 
     anchor = "anthropic"
 
-    def _kwargs(self) -> dict[str, Any]:
-        return {
-            "aws_access_key": self.creds["access_key"],
-            "aws_secret_key": self.creds["secret_key"],
-            "aws_region": self.creds["region"],
-            "base_url": self.url,
-        }
-
-    def client(self) -> Any:
-        from anthropic import AnthropicBedrock
-
-        return AnthropicBedrock(**self._kwargs())
-
-    def async_client(self) -> Any:
-        from anthropic import AsyncAnthropicBedrock
-
-        return AsyncAnthropicBedrock(**self._kwargs())
+    package = "anthropic"
 
     def _body(self, max_tokens: int) -> dict[str, Any]:
         return {
