@@ -385,3 +385,33 @@ def test_bad_constructor_arguments(kwargs: dict[str, Any], exc: type[Exception],
         base = {}
     with pytest.raises(exc, match=name):
         ab.AnthropicBedrock(**base, **kwargs)
+
+
+def test_credential_process_runs_once_per_client(
+    make_driver: Any, emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+    import json
+    import sys
+
+    calls_file = tmp_path / "calls"
+    expiry = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    creds = {
+        "Version": 1,
+        "AccessKeyId": emulator.access_key,
+        "SecretAccessKey": emulator.secret_key,
+        "Expiration": expiry,
+    }
+    script = tmp_path / "creds.py"
+    script.write_text(f"open({str(calls_file)!r}, 'a').write('x')\nprint({json.dumps(creds)!r})\n")
+    config = tmp_path / "config"
+    config.write_text(f"[profile proc]\ncredential_process = {sys.executable} {script}\nregion = us-east-1\n")
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    d = make_driver(emulator, aws_access_key=None, aws_secret_key=None, aws_profile="proc")
+    for _ in range(3):
+        assert create(d).completion
+    assert calls_file.read_text() == "x"  # resolved once, cached, not per request
+    assert emulator.signature_failures == 0
