@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from anthropic_bedrock import AnthropicBedrock, AsyncAnthropicBedrock
@@ -95,4 +94,4 @@ def driver(make_driver: Any, emulator: Any) -> Driver:
 
 
 PROMPT = "\n\nHuman: tell me about the sea\n\nAssistant:"
-__all__ = ["PROMPT", "Driver", "client_kwargs", "driver", "httpx", "make_driver", "mode"]
+__all__ = ["PROMPT", "Driver", "client_kwargs", "driver", "make_driver", "mode"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -415,3 +416,45 @@ def test_credential_process_runs_once_per_client(
         assert create(d).completion
     assert calls_file.read_text() == "x"  # resolved once, cached, not per request
     assert emulator.signature_failures == 0
+
+
+def test_with_options_region_signs_for_the_new_region(driver: Driver, emulator: Any) -> None:
+    other = driver.client.with_options(aws_region="eu-west-1", base_url=emulator.url)
+    assert other.aws_region == "eu-west-1" and driver.client.aws_region == emulator.region
+    driver.run(other.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=2))
+    assert "/eu-west-1/bedrock/aws4_request" in emulator.requests("invoke")[-1].header("authorization")
+    assert (
+        ab.AnthropicBedrock(aws_access_key="a", aws_secret_key="b", aws_region="us-east-1")
+        .with_options(aws_region="ap-northeast-1")
+        .base_url
+        == "https://bedrock-runtime.ap-northeast-1.amazonaws.com"
+    )
+
+
+def test_bad_success_body_is_a_validation_error() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"unexpected": True}))
+    client = ab.AnthropicBedrock(aws_access_key="a", aws_secret_key="b", http_client=httpx.Client(transport=transport))
+    with pytest.raises(ab.APIResponseValidationError) as info:
+        client.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=2)
+    assert info.value.status_code == 200 and isinstance(info.value.__cause__, KeyError)
+
+
+def test_log_env_var_turns_on_logging_without_secrets(emulator: Any) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import anthropic_bedrock as ab, os\n"
+        "c = ab.AnthropicBedrock(aws_access_key=os.environ['K'], aws_secret_key=os.environ['S'],"
+        " aws_session_token='TOKEN-not-to-log', base_url=os.environ['U'], max_retries=0)\n"
+        "try:\n"
+        "    c.completions.create(model='anthropic.claude-v2', prompt='\\n\\nHuman: hi\\n\\nAssistant:', max_tokens_to_sample=2)\n"
+        "except ab.PermissionDeniedError:\n"
+        "    pass\n"
+    )
+    env = dict(os.environ, ANTHROPIC_BEDROCK_LOG="debug", K=emulator.access_key, S=emulator.secret_key, U=emulator.url)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "POST" in result.stderr and "-> 403" in result.stderr
+    for secret in (emulator.secret_key, "TOKEN-not-to-log", "Signature="):
+        assert secret not in result.stderr

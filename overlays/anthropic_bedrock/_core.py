@@ -5,6 +5,7 @@ classification and retry bookkeeping. The sync and async clients add only the I/
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import time
@@ -247,7 +248,7 @@ class Attempts:
         self.started = time.monotonic()
 
     def log_send(self, request: httpx.Request) -> None:
-        if logger.isEnabledFor(10):
+        if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "request %s %s attempt=%d headers=%s",
                 request.method,

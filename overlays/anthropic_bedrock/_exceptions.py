@@ -214,8 +214,16 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return InternalServerError if status_code >= 500 else APIStatusError
 
 
-def make_status_error(response: httpx.Response, content: bytes, *, error_type: str | None = None) -> APIStatusError:
-    """The typed error for an error response whose body has been read."""
+def make_status_error(
+    response: httpx.Response,
+    content: bytes,
+    *,
+    error_type: str | None = None,
+    status_code: int | None = None,
+) -> APIStatusError:
+    """The typed error for an error body: a read error response, or the payload of an in-stream
+    exception message (then `status_code` is the status Bedrock documents for its type)."""
+    status = response.status_code if status_code is None else status_code
     body: Any
     try:
         body = json.loads(content) if content else None
@@ -223,6 +231,6 @@ def make_status_error(response: httpx.Response, content: bytes, *, error_type: s
         body = content.decode("utf-8", "replace")
     message = body.get("message") or body.get("Message") if isinstance(body, dict) else None
     if not isinstance(message, str) or not message:
-        message = body if isinstance(body, str) and body else f"HTTP {response.status_code}"
-    cls = status_error_class(response.status_code)
-    return cls(message, response=response, body=body, error_type=error_type)
+        message = body if isinstance(body, str) and body else (error_type or f"HTTP {status}")
+    cls = status_error_class(status)
+    return cls(message, response=response, body=body, error_type=error_type, status_code=status_code)

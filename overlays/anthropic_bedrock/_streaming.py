@@ -104,17 +104,12 @@ class ChunkReader:
         return None
 
     def _exception(self, exception_type: str, payload: bytes) -> errors.APIStatusError:
-        status = errors.STREAM_EXCEPTION_STATUS.get(exception_type, 500)
-        try:
-            body: object = json.loads(payload) if payload else None
-        except ValueError:
-            body = payload.decode("utf-8", "replace")
-        message = body.get("message") if isinstance(body, dict) else None
-        if not isinstance(message, str):
-            message = f"{exception_type} in the event stream"
-        cls = errors.status_error_class(status)
-        error_type = exception_type[:1].upper() + exception_type[1:]
-        return cls(message, response=self._response, body=body, error_type=error_type, status_code=status)
+        return errors.make_status_error(
+            self._response,
+            payload,
+            error_type=exception_type[:1].upper() + exception_type[1:],
+            status_code=errors.STREAM_EXCEPTION_STATUS.get(exception_type, 500),
+        )
 
     def final_completion(self) -> Completion:
         last = self.last
