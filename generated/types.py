@@ -4,7 +4,7 @@
 
 import json
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NoReturn
 
 from attrs import define, field
 
@@ -39,11 +39,11 @@ class Model:
 
     @property
     def model_fields_set(self) -> set[str]:
-        """The fields given: keys present in the parsed JSON, or set by the caller."""
+        """The fields given: keys present in the parsed JSON, or fields not None when built by hand."""
         present = self._fields_present
         if present is not None:
             return set(present)
-        names = {name for name in self._wire_names if not isinstance(getattr(self, name), Unset)}
+        names = {name for name in self._wire_names if getattr(self, name) is not None}
         extra = getattr(self, "additional_properties", None)
         if extra:
             names.update(extra)
@@ -57,10 +57,11 @@ class Model:
         """
         data = self.to_dict()
         if exclude_unset:
-            given = self.model_fields_set
-            wanted = {self._wire_names.get(name, name) for name in given}
-            return {key: value for key, value in data.items() if key in wanted}
-        for name, wire in self._wire_names.items():
+            wanted = {self._wire_names.get(name, name) for name in self.model_fields_set}
+            kept = {key: value for key, value in data.items() if key in wanted}
+            kept.update((key, None) for key in wanted if key not in data)  # present in the JSON as null
+            return kept
+        for wire in self._wire_names.values():
             data.setdefault(wire, None)
         return data
 
@@ -70,6 +71,78 @@ class Model:
         if indent is None:
             return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         return json.dumps(data, indent=indent, ensure_ascii=False)
+
+
+@define(frozen=True, slots=True)
+class Constraint:
+    """Bounds the API description puts on a request field, carried in `Annotated[...]` so that the
+    request checks are derived from the description. Each bound applies to the values it fits
+    (`min_length` to strings, `min_items` to arrays, `minimum` to numbers), as in JSON Schema."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    pattern: str | None = None
+
+
+def _wrong(kind: str, value: object, where: str) -> NoReturn:
+    raise TypeError(f"{where} must be {kind}, not {type(value).__name__}")
+
+
+# The response parsers check every documented field's JSON type with these (the common case is a
+# single isinstance check); a wrong type raises TypeError naming the field.
+def expect_str(value: object, where: str) -> str:
+    if isinstance(value, str):
+        return value
+    _wrong("a string", value, where)
+
+
+def expect_int(value: object, where: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    _wrong("an integer", value, where)
+
+
+def expect_float(value: object, where: str) -> float:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return value
+    _wrong("a number", value, where)
+
+
+def expect_bool(value: object, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    _wrong("a boolean", value, where)
+
+
+def expect_list(value: object, where: str) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    _wrong("an array", value, where)
+
+
+def expect_dict(value: object, where: str) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    _wrong("an object", value, where)
+
+
+def expect_const(value: object, const: str, where: str) -> Any:
+    if value == const:
+        return value
+    raise ValueError(f"{where} must be {const!r}, got {value!r}")
+
+
+def to_json(value: Any) -> Any:
+    """`value` with every model in it turned into JSON-ready data."""
+    if isinstance(value, Model):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [to_json(item) for item in value]
+    return value
 
 
 @define(slots=True)
@@ -84,4 +157,18 @@ class RequestParts:
     """The JSON body, still a dict so that callers can merge extra fields before encoding."""
 
 
-__all__ = ["UNSET", "Model", "RequestParts", "Unset"]
+__all__ = [
+    "UNSET",
+    "Constraint",
+    "Model",
+    "RequestParts",
+    "Unset",
+    "expect_bool",
+    "expect_const",
+    "expect_dict",
+    "expect_float",
+    "expect_int",
+    "expect_list",
+    "expect_str",
+    "to_json",
+]

@@ -60,7 +60,7 @@ def test_new_optional_spec_property_becomes_a_typed_field(tmp_path: Path) -> Non
     result = run([*GENERATE, "--spec", str(spec_path), "--output", str(out)])
     assert result.returncode == 0, result.stderr
     source = (out / "models" / "completion.py").read_text()
-    assert "log_id: str | Unset = UNSET" in source
+    assert "log_id: str | None = None" in source
     app = tmp_path / "app"
     vendor(app, generated=out)
     code = (

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from anthropic_bedrock._generated.api.runtime import invoke_model, invoke_model_with_response_stream
-from anthropic_bedrock._generated.models.completion_request import CompletionRequest
-from anthropic_bedrock.types import Completion, CompletionChunk, ErrorBody, InvocationMetrics, Unset
+from anthropic_bedrock._generated.models.completions_invoke_body import CompletionsInvokeBody
+from anthropic_bedrock.types import Completion, CompletionChunk, ErrorBody, InvocationMetrics, Message
 
 
 def test_null_versus_missing() -> None:
@@ -41,14 +41,30 @@ def test_model_dump_variants() -> None:
 
 
 def test_built_by_hand_counts_given_fields() -> None:
-    request = CompletionRequest(prompt="p", max_tokens_to_sample=3, temperature=0.5)
-    assert request.model_fields_set == {"prompt", "max_tokens_to_sample", "temperature", "anthropic_version"}
-    assert request.to_dict() == {
-        "prompt": "p",
-        "max_tokens_to_sample": 3,
-        "temperature": 0.5,
-        "anthropic_version": "bedrock-2023-05-31",
-    }
+    metrics = InvocationMetrics(output_token_count=3, invocation_latency=7)
+    assert metrics.model_fields_set == {"output_token_count", "invocation_latency"}
+    assert metrics.to_dict() == {"outputTokenCount": 3, "invocationLatency": 7}
+    assert metrics.input_token_count is None
+
+
+def test_a_wrong_json_type_is_a_type_error_naming_the_field() -> None:
+    with pytest.raises(TypeError, match=r"Completion\.completion must be a string, not int"):
+        Completion.from_dict({"completion": 5, "stop_reason": None, "stop": None})
+    with pytest.raises(TypeError, match=r"Usage\.output_tokens must be an integer"):
+        Message.from_dict(
+            {
+                "id": "m",
+                "type": "message",
+                "role": "assistant",
+                "model": "x",
+                "content": [],
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": {"input_tokens": 1, "output_tokens": "2"},
+            }
+        )
+    with pytest.raises(KeyError):
+        Completion.from_dict({"stop_reason": None})
 
 
 def test_stream_chunk_with_metrics() -> None:
@@ -62,13 +78,13 @@ def test_stream_chunk_with_metrics() -> None:
     )
     metrics = chunk.amazon_bedrock_invocation_metrics
     assert isinstance(metrics, InvocationMetrics) and metrics.output_token_count == 5
-    assert isinstance(metrics.first_byte_latency, Unset)
+    assert metrics.first_byte_latency is None
     assert chunk.model_dump()["amazon-bedrock-invocationMetrics"]["inputTokenCount"] == 3
     assert "amazon_bedrock_invocation_metrics" in chunk.model_fields_set
 
 
 def test_request_builders_are_pure_and_encode_the_model_id() -> None:
-    body = CompletionRequest(prompt="p", max_tokens_to_sample=3)
+    body: CompletionsInvokeBody = {"prompt": "p", "max_tokens_to_sample": 3, "anthropic_version": "bedrock-2023-05-31"}
     parts = invoke_model.build_request("arn:aws:bedrock:us-east-1:1:foundation-model/anthropic.claude-v2", body=body)
     assert parts.method == "POST"
     assert parts.path == "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3Afoundation-model%2Fanthropic.claude-v2/invoke"
@@ -80,14 +96,14 @@ def test_request_builders_are_pure_and_encode_the_model_id() -> None:
 
 
 def test_response_parsers() -> None:
-    ok = invoke_model.parse_response(200, b'{"completion":"a","stop_reason":null,"stop":null}')
-    assert isinstance(ok, Completion) or type(ok).__name__ == "Completion"
-    error = invoke_model.parse_response(429, b'{"message":"slow down"}')
+    ok = invoke_model.parse_response(200, b'{"completion":"a","stop_reason":null,"stop":null}', kind=Completion)
+    assert isinstance(ok, Completion)
+    error = invoke_model.parse_response(429, b'{"message":"slow down"}', kind=Message)
     assert isinstance(error, ErrorBody) and error.message == "slow down"
-    assert invoke_model.parse_response(418, b"") is None
+    assert invoke_model.parse_response(418, b"", kind=Completion) is None
     assert invoke_model_with_response_stream.parse_response(200, b"\x00") is None
     with pytest.raises(ValueError):
-        invoke_model.parse_response(200, b"not json")
+        invoke_model.parse_response(200, b"not json", kind=Message)
 
 
 @pytest.mark.parametrize(

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import Model
-
-T = TypeVar("T", bound="ChunkEvent")
+from ..types import (
+    Model,
+    expect_str,
+)
 
 
 @_attrs_define
 class ChunkEvent(Model):
     """The JSON payload of an event-stream message with `:event-type` `chunk`."""
 
-    bytes_: str
+    bytes: str
     """ The base64-encoded JSON of one `CompletionChunk`. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -25,31 +26,30 @@ class ChunkEvent(Model):
     _fields_present: frozenset[str] | None = _attrs_field(init=False, default=None, repr=False, eq=False)
 
     _wire_names: ClassVar[Mapping[str, str]] = {
-        "bytes_": "bytes",
+        "bytes": "bytes",
     }
 
     def to_dict(self) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        bytes_ = self.bytes_
-        field_dict["bytes"] = bytes_
-
+        bytes = self.bytes
+        field_dict["bytes"] = bytes
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
         d = dict(src_dict)
-        bytes_ = d.pop("bytes")
-
-        chunk_event = cls(
-            bytes_=bytes_,
+        _bytes = d.pop("bytes")
+        bytes = expect_str(_bytes, "ChunkEvent.bytes")
+        obj = cls(
+            bytes=bytes,
         )
-        chunk_event.additional_properties = d
+        obj.additional_properties = d
         present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        chunk_event._fields_present = frozenset(present.union(d))
-        return chunk_event
+        obj._fields_present = frozenset(present.union(d))
+        return obj
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

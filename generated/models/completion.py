@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.stop_reason import StopReason, check_stop_reason
-from ..types import Model
-
-T = TypeVar("T", bound="Completion")
+from ..types import (
+    Model,
+    expect_str,
+)
 
 
 @_attrs_define
@@ -21,11 +21,11 @@ class Completion(Model):
     completion: str
     """ The generated text. """
 
-    stop_reason: None | StopReason
+    stop_reason: str | None
     """ `stop_sequence` when a stop sequence (or the end of the turn) was reached, `max_tokens` when
     `max_tokens_to_sample` ran out; null while a stream is still going. """
 
-    stop: None | str
+    stop: str | None
     """ The stop sequence that ended the completion, if one did. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -44,57 +44,31 @@ class Completion(Model):
         field_dict.update(self.additional_properties)
         completion = self.completion
         field_dict["completion"] = completion
-
-        stop_reason: None | str
-        if isinstance(self.stop_reason, str):
-            stop_reason = self.stop_reason
-        else:
-            stop_reason = self.stop_reason
+        stop_reason = self.stop_reason
         field_dict["stop_reason"] = stop_reason
-
-        stop: None | str
         stop = self.stop
         field_dict["stop"] = stop
-
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
         d = dict(src_dict)
-        completion = d.pop("completion")
-
-        def _parse_stop_reason(data: object) -> None | StopReason:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                stop_reason_type_0 = check_stop_reason(data)
-
-                return stop_reason_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | StopReason, data)
-
-        stop_reason = _parse_stop_reason(d.pop("stop_reason", None))
-
-        def _parse_stop(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        stop = _parse_stop(d.pop("stop", None))
-
-        completion = cls(
+        _completion = d.pop("completion")
+        completion = expect_str(_completion, "Completion.completion")
+        _stop_reason = d.pop("stop_reason", None)
+        stop_reason = None if _stop_reason is None else expect_str(_stop_reason, "Completion.stop_reason")
+        _stop = d.pop("stop", None)
+        stop = None if _stop is None else expect_str(_stop, "Completion.stop")
+        obj = cls(
             completion=completion,
             stop_reason=stop_reason,
             stop=stop,
         )
-        completion.additional_properties = d
+        obj.additional_properties = d
         present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        completion._fields_present = frozenset(present.union(d))
-        return completion
+        obj._fields_present = frozenset(present.union(d))
+        return obj
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.stop_reason import StopReason, check_stop_reason
-from ..types import UNSET, Model, Unset
-
-if TYPE_CHECKING:
-    from ..models.invocation_metrics import InvocationMetrics
-
-
-T = TypeVar("T", bound="CompletionChunk")
+from ..models.invocation_metrics import InvocationMetrics
+from ..types import (
+    Model,
+    expect_dict,
+    expect_str,
+)
 
 
 @_attrs_define
@@ -25,13 +23,13 @@ class CompletionChunk(Model):
     completion: str
     """ The text generated since the previous chunk. """
 
-    stop_reason: None | StopReason
+    stop_reason: str | None
     """ Why the model stopped; null on every chunk but the last. """
 
-    stop: None | str
+    stop: str | None
     """ The stop sequence that ended the completion, if one did. """
 
-    amazon_bedrock_invocation_metrics: InvocationMetrics | Unset = UNSET
+    amazon_bedrock_invocation_metrics: InvocationMetrics | None = None
     """ Usage figures Bedrock adds to the last chunk of a stream. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -51,73 +49,43 @@ class CompletionChunk(Model):
         field_dict.update(self.additional_properties)
         completion = self.completion
         field_dict["completion"] = completion
-
-        stop_reason: None | str
-        if isinstance(self.stop_reason, str):
-            stop_reason = self.stop_reason
-        else:
-            stop_reason = self.stop_reason
+        stop_reason = self.stop_reason
         field_dict["stop_reason"] = stop_reason
-
-        stop: None | str
         stop = self.stop
         field_dict["stop"] = stop
-
-        amazon_bedrock_invocation_metrics: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.amazon_bedrock_invocation_metrics, Unset):
-            amazon_bedrock_invocation_metrics = self.amazon_bedrock_invocation_metrics.to_dict()
-        if amazon_bedrock_invocation_metrics is not UNSET:
-            field_dict["amazon-bedrock-invocationMetrics"] = amazon_bedrock_invocation_metrics
-
+        amazon_bedrock_invocation_metrics = self.amazon_bedrock_invocation_metrics
+        if amazon_bedrock_invocation_metrics is not None:
+            field_dict["amazon-bedrock-invocationMetrics"] = amazon_bedrock_invocation_metrics.to_dict()
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        from ..models.invocation_metrics import InvocationMetrics  # noqa: PLC0415
-
         d = dict(src_dict)
-        completion = d.pop("completion")
-
-        def _parse_stop_reason(data: object) -> None | StopReason:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                stop_reason_type_0 = check_stop_reason(data)
-
-                return stop_reason_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | StopReason, data)
-
-        stop_reason = _parse_stop_reason(d.pop("stop_reason", None))
-
-        def _parse_stop(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        stop = _parse_stop(d.pop("stop", None))
-
-        _amazon_bedrock_invocation_metrics = d.pop("amazon-bedrock-invocationMetrics", UNSET)
-        amazon_bedrock_invocation_metrics: InvocationMetrics | Unset
-        if isinstance(_amazon_bedrock_invocation_metrics, Unset):
-            amazon_bedrock_invocation_metrics = UNSET
-        else:
-            amazon_bedrock_invocation_metrics = InvocationMetrics.from_dict(_amazon_bedrock_invocation_metrics)
-
-        completion_chunk = cls(
+        _completion = d.pop("completion")
+        completion = expect_str(_completion, "CompletionChunk.completion")
+        _stop_reason = d.pop("stop_reason", None)
+        stop_reason = None if _stop_reason is None else expect_str(_stop_reason, "CompletionChunk.stop_reason")
+        _stop = d.pop("stop", None)
+        stop = None if _stop is None else expect_str(_stop, "CompletionChunk.stop")
+        _amazon_bedrock_invocation_metrics = d.pop("amazon-bedrock-invocationMetrics", None)
+        amazon_bedrock_invocation_metrics: InvocationMetrics | None = (
+            None
+            if _amazon_bedrock_invocation_metrics is None
+            else InvocationMetrics.from_dict(
+                expect_dict(_amazon_bedrock_invocation_metrics, "CompletionChunk.amazon-bedrock-invocationMetrics")
+            )
+        )
+        obj = cls(
             completion=completion,
             stop_reason=stop_reason,
             stop=stop,
             amazon_bedrock_invocation_metrics=amazon_bedrock_invocation_metrics,
         )
-        completion_chunk.additional_properties = d
+        obj.additional_properties = d
         present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        completion_chunk._fields_present = frozenset(present.union(d))
-        return completion_chunk
+        obj._fields_present = frozenset(present.union(d))
+        return obj
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -2,125 +2,35 @@
 # Change the spec or a template, then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar, cast
+from collections.abc import Iterable
+from typing import Annotated, Required, TypedDict
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Model, Unset
-
-T = TypeVar("T", bound="CompletionRequest")
+from ..models.metadata_param import MetadataParam
+from ..types import (
+    Constraint,
+)
 
 
-@_attrs_define
-class CompletionRequest(Model):
-    """An Anthropic text completions request, as Bedrock takes it (no `model`, no `stream`)."""
+class CompletionRequest(TypedDict, total=False):
+    """The arguments of an Anthropic text completions request (no `model`, no `stream`)."""
 
-    prompt: str
+    prompt: Required[str]
     """ The prompt, alternating `\\n\\nHuman:` and `\\n\\nAssistant:` turns and ending with `\\n\\nAssistant:`. """
 
-    max_tokens_to_sample: int
+    max_tokens_to_sample: Required[Annotated[int, Constraint(minimum=1.0)]]
     """ The largest number of tokens to generate before stopping. """
 
-    stop_sequences: list[str] | Unset = UNSET
+    stop_sequences: Iterable[str]
     """ Strings that, when generated, stop the completion. """
 
-    temperature: float | Unset = UNSET
+    temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """
 
-    top_p: float | Unset = UNSET
+    top_p: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Nucleus sampling cut-off. """
 
-    top_k: int | Unset = UNSET
+    top_k: Annotated[int, Constraint(minimum=0.0)]
     """ Sample only from the k most likely tokens. """
 
-    anthropic_version: str | Unset = "bedrock-2023-05-31"
-    """ The Anthropic API version Bedrock should speak. """
-
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    """ Keys the API description does not name, kept as they came. """
-    _fields_present: frozenset[str] | None = _attrs_field(init=False, default=None, repr=False, eq=False)
-
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "prompt": "prompt",
-        "max_tokens_to_sample": "max_tokens_to_sample",
-        "stop_sequences": "stop_sequences",
-        "temperature": "temperature",
-        "top_p": "top_p",
-        "top_k": "top_k",
-        "anthropic_version": "anthropic_version",
-    }
-
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        prompt = self.prompt
-        field_dict["prompt"] = prompt
-
-        max_tokens_to_sample = self.max_tokens_to_sample
-        field_dict["max_tokens_to_sample"] = max_tokens_to_sample
-
-        stop_sequences: list[str] | Unset = UNSET
-        if not isinstance(self.stop_sequences, Unset):
-            stop_sequences = self.stop_sequences
-
-        if stop_sequences is not UNSET:
-            field_dict["stop_sequences"] = stop_sequences
-
-        temperature = self.temperature
-        if temperature is not UNSET:
-            field_dict["temperature"] = temperature
-
-        top_p = self.top_p
-        if top_p is not UNSET:
-            field_dict["top_p"] = top_p
-
-        top_k = self.top_k
-        if top_k is not UNSET:
-            field_dict["top_k"] = top_k
-
-        anthropic_version = self.anthropic_version
-        if anthropic_version is not UNSET:
-            field_dict["anthropic_version"] = anthropic_version
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        prompt = d.pop("prompt")
-
-        max_tokens_to_sample = d.pop("max_tokens_to_sample")
-
-        stop_sequences = cast(list[str], d.pop("stop_sequences", UNSET))
-
-        temperature = d.pop("temperature", UNSET)
-
-        top_p = d.pop("top_p", UNSET)
-
-        top_k = d.pop("top_k", UNSET)
-
-        anthropic_version = d.pop("anthropic_version", UNSET)
-
-        completion_request = cls(
-            prompt=prompt,
-            max_tokens_to_sample=max_tokens_to_sample,
-            stop_sequences=stop_sequences,
-            temperature=temperature,
-            top_p=top_p,
-            top_k=top_k,
-            anthropic_version=anthropic_version,
-        )
-        completion_request.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        completion_request._fields_present = frozenset(present.union(d))
-        return completion_request
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    metadata: MetadataParam
+    """ About the request, for abuse detection. """

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Model, Unset
-
-T = TypeVar("T", bound="ErrorBody")
+from ..types import (
+    Model,
+    expect_str,
+)
 
 
 @_attrs_define
 class ErrorBody(Model):
     """The body of every Bedrock error response and in-stream exception message."""
 
-    message: str | Unset = UNSET
+    message: str | None = None
     """ What went wrong, in AWS's words. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -33,24 +34,23 @@ class ErrorBody(Model):
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         message = self.message
-        if message is not UNSET:
+        if message is not None:
             field_dict["message"] = message
-
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
         d = dict(src_dict)
-        message = d.pop("message", UNSET)
-
-        error_body = cls(
+        _message = d.pop("message", None)
+        message: str | None = None if _message is None else expect_str(_message, "ErrorBody.message")
+        obj = cls(
             message=message,
         )
-        error_body.additional_properties = d
+        obj.additional_properties = d
         present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        error_body._fields_present = frozenset(present.union(d))
-        return error_body
+        obj._fields_present = frozenset(present.union(d))
+        return obj
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

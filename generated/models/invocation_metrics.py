@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Model, Unset
-
-T = TypeVar("T", bound="InvocationMetrics")
+from ..types import (
+    Model,
+    expect_int,
+)
 
 
 @_attrs_define
 class InvocationMetrics(Model):
     """Usage figures Bedrock adds to the last chunk of a stream."""
 
-    input_token_count: int | Unset = UNSET
+    input_token_count: int | None = None
     """ The number of tokens in the prompt. """
 
-    output_token_count: int | Unset = UNSET
+    output_token_count: int | None = None
     """ The number of tokens generated. """
 
-    invocation_latency: int | Unset = UNSET
+    invocation_latency: int | None = None
     """ Milliseconds from the request to the last token. """
 
-    first_byte_latency: int | Unset = UNSET
+    first_byte_latency: int | None = None
     """ Milliseconds from the request to the first token. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -45,45 +46,55 @@ class InvocationMetrics(Model):
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         input_token_count = self.input_token_count
-        if input_token_count is not UNSET:
+        if input_token_count is not None:
             field_dict["inputTokenCount"] = input_token_count
-
         output_token_count = self.output_token_count
-        if output_token_count is not UNSET:
+        if output_token_count is not None:
             field_dict["outputTokenCount"] = output_token_count
-
         invocation_latency = self.invocation_latency
-        if invocation_latency is not UNSET:
+        if invocation_latency is not None:
             field_dict["invocationLatency"] = invocation_latency
-
         first_byte_latency = self.first_byte_latency
-        if first_byte_latency is not UNSET:
+        if first_byte_latency is not None:
             field_dict["firstByteLatency"] = first_byte_latency
-
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
         d = dict(src_dict)
-        input_token_count = d.pop("inputTokenCount", UNSET)
-
-        output_token_count = d.pop("outputTokenCount", UNSET)
-
-        invocation_latency = d.pop("invocationLatency", UNSET)
-
-        first_byte_latency = d.pop("firstByteLatency", UNSET)
-
-        invocation_metrics = cls(
+        _input_token_count = d.pop("inputTokenCount", None)
+        input_token_count: int | None = (
+            None if _input_token_count is None else expect_int(_input_token_count, "InvocationMetrics.inputTokenCount")
+        )
+        _output_token_count = d.pop("outputTokenCount", None)
+        output_token_count: int | None = (
+            None
+            if _output_token_count is None
+            else expect_int(_output_token_count, "InvocationMetrics.outputTokenCount")
+        )
+        _invocation_latency = d.pop("invocationLatency", None)
+        invocation_latency: int | None = (
+            None
+            if _invocation_latency is None
+            else expect_int(_invocation_latency, "InvocationMetrics.invocationLatency")
+        )
+        _first_byte_latency = d.pop("firstByteLatency", None)
+        first_byte_latency: int | None = (
+            None
+            if _first_byte_latency is None
+            else expect_int(_first_byte_latency, "InvocationMetrics.firstByteLatency")
+        )
+        obj = cls(
             input_token_count=input_token_count,
             output_token_count=output_token_count,
             invocation_latency=invocation_latency,
             first_byte_latency=first_byte_latency,
         )
-        invocation_metrics.additional_properties = d
+        obj.additional_properties = d
         present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        invocation_metrics._fields_present = frozenset(present.union(d))
-        return invocation_metrics
+        obj._fields_present = frozenset(present.union(d))
+        return obj
 
     def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]

@@ -25,13 +25,24 @@ from ._constants import AI_PROMPT, DEFAULT_MAX_RETRIES, HUMAN_PROMPT, MAX_CONNEC
 from ._core import NOT_GIVEN, NotGiven, Timeout
 from ._credentials import credential_source, resolve_region
 from ._logs import setup_logging
+from ._message_stream import AsyncMessageStreamManager, MessageStreamManager
+from ._operations import COMPLETIONS, COUNT_TOKENS, MESSAGES, Call, Operation, parse_result, prepare
 from ._response import APIResponse, AsyncAPIResponse
-from ._streaming import AsyncStream, Stream
+from ._streaming import AsyncStream, ChunkReader, Stream
 from .types import (
     Completion,
+    CompletionChunk,
     CompletionCreateParams,
     CompletionCreateParamsNonStreaming,
     CompletionCreateParamsStreaming,
+    Message,
+    MessageCountTokensParams,
+    MessageCreateParams,
+    MessageCreateParamsNonStreaming,
+    MessageCreateParamsStreaming,
+    MessageStreamEvent,
+    MessageStreamParams,
+    MessageTokensCount,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +52,6 @@ __all__ = ["AnthropicBedrock", "AsyncAnthropicBedrock", "AsyncClient", "Client"]
 
 _USER_AGENT = "anthropic-bedrock-python/0.9.0"
 _LIMITS = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE_CONNECTIONS)
-_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")
 
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
@@ -232,29 +242,17 @@ class _ClientBase(Generic[HttpT]):
 
         return get_tokenizer()
 
-    def _prepare(self, params: Mapping[str, Any]) -> tuple[httpx.Request, int, bool]:
-        """The signed-to-be request, the retry budget and whether it streams; checks every argument."""
-        arguments = dict(params)
-        options = {name: arguments.pop(name) for name in _OPTIONS if name in arguments}
-        stream = arguments.pop("stream", False)
-        if not isinstance(stream, bool):
-            raise TypeError(f"stream must be a bool, not {type(stream).__name__}")
-        unknown = set(arguments) - core.COMPLETION_ARGUMENTS
-        if unknown:
-            raise TypeError(f"completions.create() got unexpected argument(s): {', '.join(sorted(unknown))}")
-        model, body = core.completion_body(**arguments, extra_body=options.get("extra_body"))
-        request = core.build_request(
-            self._settings,
-            core.request_parts(model, body, stream=stream),
-            extra_headers=options.get("extra_headers"),
-            extra_query=options.get("extra_query"),
-            timeout=options.get("timeout", NOT_GIVEN),
-        )
-        max_retries = options.get("max_retries", NOT_GIVEN)
-        retries = (
-            self._settings.max_retries if isinstance(max_retries, NotGiven) else core.check_max_retries(max_retries)
-        )
-        return request, retries, stream
+    def _prepare(
+        self, operation: Operation[Any, Any], params: Mapping[str, Any], *, stream: bool | None = None
+    ) -> Call[Any, Any]:
+        """The checked call; raises TypeError or ValueError naming a bad argument, nothing sent."""
+        return prepare(self._settings, operation, params, stream=stream)
+
+    @staticmethod
+    def _reader(call: Call[Any, Any], response: httpx.Response) -> ChunkReader[Any]:
+        operation = call.operation
+        assert operation.event is not None and operation.accumulator is not None
+        return ChunkReader(response, operation.event, operation.accumulator())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(region={self.aws_region!r}, base_url={self.base_url!r}, auth={self._auth!r})"
@@ -268,12 +266,23 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
 
     _http_type = httpx.Client
     completions: Completions
+    messages: Messages
 
     def _new_http(self) -> httpx.Client:
         return httpx.Client(limits=_LIMITS, timeout=self._settings.timeout, verify=_shared_ssl_context())
 
     def _attach(self) -> None:
         self.completions = Completions(self)
+        self.messages = Messages(self)
+
+    def _call(self, call: Call[Any, Any]) -> APIResponse[Any]:
+        """Send a prepared call; the raw response's `parse()` gives the answer or the stream."""
+        response = self._send(call.request, max_retries=call.max_retries, stream=call.stream)
+
+        def parse() -> Any:
+            return Stream(response, self._reader(call, response)) if call.stream else parse_result(call, response)
+
+        return APIResponse(response, parse)
 
     def count_tokens(self, text: str) -> int:
         """The number of tokens in `text` by the legacy Claude tokenizer (loaded on first use)."""
@@ -322,7 +331,7 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
 
 
 class Completions:
-    """`client.completions`: Anthropic text completions through Bedrock's invoke operations."""
+    """`client.completions`: Anthropic text completions (the legacy API of Claude 2 and earlier)."""
 
     def __init__(self, client: AnthropicBedrock) -> None:
         self._client = client
@@ -331,10 +340,10 @@ class Completions:
     @overload
     def create(self, **params: Unpack[CompletionCreateParamsNonStreaming]) -> Completion: ...
     @overload
-    def create(self, **params: Unpack[CompletionCreateParamsStreaming]) -> Stream: ...
+    def create(self, **params: Unpack[CompletionCreateParamsStreaming]) -> Stream[CompletionChunk]: ...
     @overload
-    def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | Stream: ...
-    def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | Stream:
+    def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | Stream[CompletionChunk]: ...
+    def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | Stream[CompletionChunk]:
         """Complete `prompt` with `model`; with `stream=True`, a `Stream` of chunks as they arrive.
 
         Required: `model`, `prompt`, `max_tokens_to_sample`. Optional: `stop_sequences`,
@@ -351,15 +360,74 @@ class CompletionsWithRawResponse:
     def __init__(self, client: AnthropicBedrock) -> None:
         self._client = client
 
-    def create(self, **params: Unpack[CompletionCreateParams]) -> APIResponse[Completion | Stream]:
+    def create(self, **params: Unpack[CompletionCreateParams]) -> APIResponse[Completion | Stream[CompletionChunk]]:
         """Like `completions.create`, but returns the raw response; `.parse()` gives the result."""
-        request, retries, stream = self._client._prepare(params)
-        response = self._client._send(request, max_retries=retries, stream=stream)
+        return self._client._call(self._client._prepare(COMPLETIONS, params))
 
-        def parse() -> Completion | Stream:
-            return Stream(response) if stream else core.parse_completion(response)
 
-        return APIResponse(response, parse)
+class Messages:
+    """`client.messages`: the Messages API, which every current Claude model speaks.
+
+    The same calls as `anthropic`'s `AnthropicBedrock().messages`: `create`, `stream`,
+    `count_tokens` and `with_raw_response`.
+    """
+
+    def __init__(self, client: AnthropicBedrock) -> None:
+        self._client = client
+        self.with_raw_response = MessagesWithRawResponse(client)
+
+    @overload
+    def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> Message: ...
+    @overload
+    def create(self, **params: Unpack[MessageCreateParamsStreaming]) -> Stream[MessageStreamEvent]: ...
+    @overload
+    def create(self, **params: Unpack[MessageCreateParams]) -> Message | Stream[MessageStreamEvent]: ...
+    def create(self, **params: Unpack[MessageCreateParams]) -> Message | Stream[MessageStreamEvent]:
+        """Send the conversation in `messages` to `model`; the answer as a `Message`, or with
+        `stream=True` a `Stream` of events as they arrive.
+
+        Required: `model`, `max_tokens`, `messages`. Optional: `system`, `stop_sequences`,
+        `temperature`, `top_p`, `top_k`, `tools`, `tool_choice`, `thinking`, `metadata`, and per
+        call `extra_headers` (an `anthropic-beta` header becomes the body's `anthropic_beta`),
+        `extra_query`, `extra_body`, `timeout`, `max_retries`. Bad arguments raise TypeError or
+        ValueError naming the place (`messages[1].content[0].source.media_type`) before anything
+        is sent.
+        """
+        return self.with_raw_response.create(**params).parse()
+
+    def stream(self, **params: Unpack[MessageStreamParams]) -> MessageStreamManager:
+        """A streamed answer with helpers, used as `with client.messages.stream(...) as stream:`.
+
+        The stream gives `text_stream`, iteration over the events (and the `text`, `input_json`,
+        `thinking`, `signature` and `citation` events they imply), `current_message_snapshot`,
+        `get_final_message()`, `get_final_text()`, `until_done()` and `close()`. The arguments
+        are those of `create` (checked now, sent on `with`).
+        """
+        call = self._client._prepare(MESSAGES, params, stream=True)
+        return MessageStreamManager(lambda: self._client._call(call).parse())
+
+    def count_tokens(self, **params: Unpack[MessageCountTokensParams]) -> MessageTokensCount:
+        """The input tokens `model` would bill for this request, counted by Bedrock (free).
+
+        Takes the arguments of `create` that make up what the model reads: `messages`, `system`,
+        `tools`, `tool_choice`, `thinking`; the body counted is the one `create` would send.
+        """
+        return self.with_raw_response.count_tokens(**params).parse()
+
+
+class MessagesWithRawResponse:
+    """`client.messages.with_raw_response`: the same calls, returning an `APIResponse`."""
+
+    def __init__(self, client: AnthropicBedrock) -> None:
+        self._client = client
+
+    def create(self, **params: Unpack[MessageCreateParams]) -> APIResponse[Message | Stream[MessageStreamEvent]]:
+        """Like `messages.create`, but returns the raw response; `.parse()` gives the result."""
+        return self._client._call(self._client._prepare(MESSAGES, params))
+
+    def count_tokens(self, **params: Unpack[MessageCountTokensParams]) -> APIResponse[MessageTokensCount]:
+        """Like `messages.count_tokens`, but returns the raw response."""
+        return self._client._call(self._client._prepare(COUNT_TOKENS, params))
 
 
 # ---------------------------------------------------------------------------- async
@@ -370,12 +438,23 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
 
     _http_type = httpx.AsyncClient
     completions: AsyncCompletions
+    messages: AsyncMessages
 
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(limits=_LIMITS, timeout=self._settings.timeout, verify=_shared_ssl_context())
 
     def _attach(self) -> None:
         self.completions = AsyncCompletions(self)
+        self.messages = AsyncMessages(self)
+
+    async def _call(self, call: Call[Any, Any]) -> AsyncAPIResponse[Any]:
+        """Send a prepared call; the raw response's `await parse()` gives the answer or the stream."""
+        response = await self._send(call.request, max_retries=call.max_retries, stream=call.stream)
+
+        async def parse() -> Any:
+            return AsyncStream(response, self._reader(call, response)) if call.stream else parse_result(call, response)
+
+        return AsyncAPIResponse(response, parse)
 
     async def count_tokens(self, text: str) -> int:
         """The number of tokens in `text`; the first call loads the vocabulary in a worker thread."""
@@ -433,10 +512,10 @@ class AsyncCompletions:
     @overload
     async def create(self, **params: Unpack[CompletionCreateParamsNonStreaming]) -> Completion: ...
     @overload
-    async def create(self, **params: Unpack[CompletionCreateParamsStreaming]) -> AsyncStream: ...
+    async def create(self, **params: Unpack[CompletionCreateParamsStreaming]) -> AsyncStream[CompletionChunk]: ...
     @overload
-    async def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | AsyncStream: ...
-    async def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | AsyncStream:
+    async def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | AsyncStream[CompletionChunk]: ...
+    async def create(self, **params: Unpack[CompletionCreateParams]) -> Completion | AsyncStream[CompletionChunk]:
         """Complete `prompt` with `model`; with `stream=True`, an `AsyncStream` of chunks as they arrive."""
         raw = await self.with_raw_response.create(**params)
         return await raw.parse()
@@ -448,15 +527,61 @@ class AsyncCompletionsWithRawResponse:
     def __init__(self, client: AsyncAnthropicBedrock) -> None:
         self._client = client
 
-    async def create(self, **params: Unpack[CompletionCreateParams]) -> AsyncAPIResponse[Completion | AsyncStream]:
+    async def create(
+        self, **params: Unpack[CompletionCreateParams]
+    ) -> AsyncAPIResponse[Completion | AsyncStream[CompletionChunk]]:
         """Like `completions.create`, but returns the raw response; `await .parse()` gives the result."""
-        request, retries, stream = self._client._prepare(params)
-        response = await self._client._send(request, max_retries=retries, stream=stream)
+        return await self._client._call(self._client._prepare(COMPLETIONS, params))
 
-        async def parse() -> Completion | AsyncStream:
-            return AsyncStream(response) if stream else core.parse_completion(response)
 
-        return AsyncAPIResponse(response, parse)
+class AsyncMessages:
+    """`client.messages` of the async client: `await` each call, `async with` the stream."""
+
+    def __init__(self, client: AsyncAnthropicBedrock) -> None:
+        self._client = client
+        self.with_raw_response = AsyncMessagesWithRawResponse(client)
+
+    @overload
+    async def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> Message: ...
+    @overload
+    async def create(self, **params: Unpack[MessageCreateParamsStreaming]) -> AsyncStream[MessageStreamEvent]: ...
+    @overload
+    async def create(self, **params: Unpack[MessageCreateParams]) -> Message | AsyncStream[MessageStreamEvent]: ...
+    async def create(self, **params: Unpack[MessageCreateParams]) -> Message | AsyncStream[MessageStreamEvent]:
+        """Send the conversation to `model`: a `Message`, or with `stream=True` an `AsyncStream` of events."""
+        raw = await self.with_raw_response.create(**params)
+        return await raw.parse()
+
+    def stream(self, **params: Unpack[MessageStreamParams]) -> AsyncMessageStreamManager:
+        """A streamed answer with helpers: `async with client.messages.stream(...) as stream:`."""
+        call = self._client._prepare(MESSAGES, params, stream=True)
+
+        async def open_stream() -> AsyncStream[MessageStreamEvent]:
+            raw = await self._client._call(call)
+            stream: AsyncStream[MessageStreamEvent] = await raw.parse()
+            return stream
+
+        return AsyncMessageStreamManager(open_stream)
+
+    async def count_tokens(self, **params: Unpack[MessageCountTokensParams]) -> MessageTokensCount:
+        """The input tokens `model` would bill for this request, counted by Bedrock (free)."""
+        raw = await self.with_raw_response.count_tokens(**params)
+        return await raw.parse()
+
+
+class AsyncMessagesWithRawResponse:
+    """`client.messages.with_raw_response` of the async client."""
+
+    def __init__(self, client: AsyncAnthropicBedrock) -> None:
+        self._client = client
+
+    async def create(
+        self, **params: Unpack[MessageCreateParams]
+    ) -> AsyncAPIResponse[Message | AsyncStream[MessageStreamEvent]]:
+        return await self._client._call(self._client._prepare(MESSAGES, params))
+
+    async def count_tokens(self, **params: Unpack[MessageCountTokensParams]) -> AsyncAPIResponse[MessageTokensCount]:
+        return await self._client._call(self._client._prepare(COUNT_TOKENS, params))
 
 
 Client = AnthropicBedrock

@@ -1,15 +1,13 @@
-"""The sans-IO core both clients drive: settings, argument checks, request building, response
-classification and retry bookkeeping. The sync and async clients add only the I/O.
+"""The sans-IO core both clients drive: settings, request building, response classification and
+retry bookkeeping (what differs per operation is in `_operations`). The sync and async clients add only the I/O.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Final
 from urllib.parse import urlencode
 
@@ -18,18 +16,15 @@ import httpx
 
 from . import _exceptions as errors
 from ._constants import (
-    ANTHROPIC_VERSION,
     DEFAULT_CONNECT_TIMEOUT_SECONDS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT_SECONDS,
 )
-from ._generated.api.runtime import invoke_model, invoke_model_with_response_stream
-from ._generated.models.completion_request import CompletionRequest
-from ._generated.types import UNSET, RequestParts, Unset
+from ._generated.types import RequestParts
 from ._logs import logger
 from ._retry import retry_delay
 from ._sigv4 import redact_headers
-from .types import Completion, ResponseMetadata
+from ._validation import encode_body
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(DEFAULT_TIMEOUT_SECONDS, connect=DEFAULT_CONNECT_TIMEOUT_SECONDS)
 
@@ -92,98 +87,6 @@ class Settings:
     default_query: Mapping[str, object] = attrs.field(factory=dict)
 
 
-# ---------------------------------------------------------------- arguments
-
-
-def _require(name: str, value: object, kinds: type | tuple[type, ...], what: str) -> None:
-    if isinstance(value, NotGiven):
-        raise TypeError(f"completions.create() missing required argument: {name!r}")
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
-
-
-def _number(name: str, value: object, low: float, high: float | None) -> float | None:
-    if value is None or isinstance(value, NotGiven):
-        return None
-    _require(name, value, (int, float), "a number")
-    number = float(value)  # type: ignore[arg-type]
-    if math.isnan(number) or number < low or (high is not None and number > high):
-        bound = f"between {low:g} and {high:g}" if high is not None else f">= {low:g}"
-        raise ValueError(f"{name} must be {bound}, got {value!r}")
-    return number
-
-
-COMPLETION_ARGUMENTS = frozenset(
-    {"model", "prompt", "max_tokens_to_sample", "stop_sequences", "temperature", "top_p", "top_k", "metadata"}
-)
-
-
-def completion_body(
-    *,
-    model: object,
-    prompt: object,
-    max_tokens_to_sample: object,
-    stop_sequences: object = NOT_GIVEN,
-    temperature: object = NOT_GIVEN,
-    top_p: object = NOT_GIVEN,
-    top_k: object = NOT_GIVEN,
-    metadata: object = NOT_GIVEN,
-    extra_body: Mapping[str, object] | None = None,
-) -> tuple[str, CompletionRequest]:
-    """Check the arguments of `completions.create` and build the request body; raises
-    TypeError or ValueError naming the bad argument, before anything is sent."""
-    _require("model", model, str, "a model id string")
-    if not str(model).strip():
-        raise ValueError("model must not be empty")
-    _require("prompt", prompt, str, "a string")
-    _require("max_tokens_to_sample", max_tokens_to_sample, int, "an int")
-    if max_tokens_to_sample < 1:  # type: ignore[operator]
-        raise ValueError(f"max_tokens_to_sample must be >= 1, got {max_tokens_to_sample!r}")
-    stops: list[str] | Unset = UNSET
-    if stop_sequences is not None and not isinstance(stop_sequences, NotGiven):
-        if isinstance(stop_sequences, str) or not isinstance(stop_sequences, Sequence):
-            raise TypeError(f"stop_sequences must be a list of strings, not {type(stop_sequences).__name__}")
-        stops = list(stop_sequences)
-        for item in stops:
-            if not isinstance(item, str):
-                raise TypeError(f"stop_sequences must hold only strings, found {type(item).__name__}")
-    temp = _number("temperature", temperature, 0.0, 1.0)
-    p = _number("top_p", top_p, 0.0, 1.0)
-    k: int | None = None
-    if top_k is not None and not isinstance(top_k, NotGiven):
-        _require("top_k", top_k, int, "an int")
-        if top_k < 0:  # type: ignore[operator]
-            raise ValueError(f"top_k must be >= 0, got {top_k!r}")
-        k = top_k  # type: ignore[assignment]
-    body = CompletionRequest(
-        prompt=prompt,  # type: ignore[arg-type]
-        max_tokens_to_sample=max_tokens_to_sample,  # type: ignore[arg-type]
-        stop_sequences=stops,
-        temperature=UNSET if temp is None else temp,
-        top_p=UNSET if p is None else p,
-        top_k=UNSET if k is None else k,
-        anthropic_version=ANTHROPIC_VERSION,
-    )
-    if metadata is not None and not isinstance(metadata, NotGiven):
-        if not isinstance(metadata, Mapping):
-            raise TypeError(f"metadata must be a dict, not {type(metadata).__name__}")
-        body.additional_properties["metadata"] = dict(metadata)
-    if extra_body:
-        if not isinstance(extra_body, Mapping):
-            raise TypeError(f"extra_body must be a dict, not {type(extra_body).__name__}")
-        for key in ("model", "stream"):
-            if key in extra_body:
-                raise ValueError(f"extra_body must not contain {key!r}: Bedrock takes it from the URL")
-        body.additional_properties.update(extra_body)
-    return str(model), body
-
-
-def request_parts(model: str, body: CompletionRequest, *, stream: bool) -> RequestParts:
-    if stream:
-        return invoke_model_with_response_stream.build_request(model, body=body)
-    return invoke_model.build_request(model, body=body)
-
-
 def build_request(
     settings: Settings,
     parts: RequestParts,
@@ -200,7 +103,7 @@ def build_request(
     url = settings.base_url + parts.path
     if query:
         url += "?" + urlencode({k: v for k, v in query.items() if v is not None}, doseq=True)
-    content = b"" if parts.json is None else json.dumps(parts.json, ensure_ascii=False, separators=(",", ":")).encode()
+    content = b"" if parts.json is None else encode_body(parts.json)
     return httpx.Request(
         parts.method,
         url,
@@ -211,19 +114,6 @@ def build_request(
 
 
 # ---------------------------------------------------------------- responses
-
-
-def parse_completion(response: httpx.Response) -> Completion:
-    """The typed completion from a 2xx invoke response whose body has been read."""
-    try:
-        data = json.loads(response.content)
-        completion = Completion.from_dict(data)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise errors.APIResponseValidationError(
-            response, f"The response body is not a valid completion: {exc!r}", body=response.content[:1000]
-        ) from exc
-    completion.response_metadata = ResponseMetadata.from_headers(response.headers)
-    return completion
 
 
 def status_error(response: httpx.Response) -> errors.APIStatusError:

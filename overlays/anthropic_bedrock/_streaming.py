@@ -1,8 +1,10 @@
-"""Streamed completions: Bedrock's event stream turned into typed chunks as each frame arrives.
+"""Streamed answers: Bedrock's event stream turned into typed events as each frame arrives.
 
-`ChunkReader` is the sans-IO part (bytes in, chunks or typed errors out); `Stream` and
-`AsyncStream` only move bytes from the connection into it. Nothing is buffered beyond the frame
-being read, so a chunk reaches the caller while the server is still producing the next one.
+`ChunkReader` is the sans-IO part (bytes in, events or typed errors out); what an event is and what
+accumulates from it (`CompletionAccumulator` here, `MessageAccumulator` for the Messages API) is
+given by the operation. `Stream` and `AsyncStream` only move bytes from the connection into the
+reader. Nothing is buffered beyond the frame being read, so an event reaches the caller while the
+server is still producing the next one.
 """
 
 from __future__ import annotations
@@ -11,15 +13,22 @@ import base64
 import binascii
 import contextlib
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, cast
 
 import httpx
 
 from . import _exceptions as errors
 from ._eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage
-from .types import Completion, CompletionChunk, ResponseMetadata, Unset
+from .types import Completion, CompletionChunk, ResponseMetadata
+
+if TYPE_CHECKING:
+    from ._message_stream import MessageAccumulator
+    from .types import Message, MessageStreamEvent
+
+T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
 
 _PREFIX = b'{"bytes":"'
 _SUFFIX = b'"}'
@@ -41,34 +50,92 @@ def _chunk_bytes(payload: bytes) -> str | bytes:
     return value
 
 
-class ChunkReader:
-    """Feed it the raw body; it returns the chunks in order and raises the typed error for an
-    exception message, a corrupt frame, or a stream that ends mid-frame."""
+class Accumulator(Protocol[T_contra]):
+    """What a stream keeps of its events, to answer `text` and build the final result."""
 
-    __slots__ = ("_decoder", "_response", "last", "text_parts")
+    @property
+    def complete(self) -> bool:
+        """Whether the final event (the one that ends a well-formed stream) has arrived."""
+        ...
 
-    def __init__(self, response: httpx.Response) -> None:
-        self._decoder = EventStreamDecoder()
-        self._response = response
-        self.text_parts: list[str] = []
+    @property
+    def text(self) -> str: ...
+
+    def add(self, event: T_contra) -> None: ...
+
+
+class CompletionAccumulator:
+    """The text of a streamed completion and its last chunk."""
+
+    __slots__ = ("last", "parts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
         self.last: CompletionChunk | None = None
 
-    def feed(self, data: bytes) -> list[CompletionChunk]:
+    def add(self, chunk: CompletionChunk) -> None:
+        self.parts.append(chunk.completion)
+        self.last = chunk
+
+    @property
+    def complete(self) -> bool:
+        return self.last is not None and self.last.stop_reason is not None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def final(self, headers: Mapping[str, str]) -> Completion:
+        last = self.last
+        completion = Completion(
+            completion=self.text,
+            stop_reason=last.stop_reason if last else None,
+            stop=last.stop if last else None,
+            response_metadata=ResponseMetadata.from_headers(headers),
+        )
+        if last is not None:
+            completion.additional_properties.update(last.additional_properties)
+            metrics = last.amazon_bedrock_invocation_metrics
+            if metrics is not None:
+                completion.additional_properties["amazon-bedrock-invocationMetrics"] = metrics.to_dict()
+        return completion
+
+
+class ChunkReader(Generic[T]):
+    """Feed it the raw body; it returns the events in order and raises the typed error for an
+    exception message, a corrupt frame, or a stream that ends mid-frame or before its final event.
+
+    `decode` turns one chunk's JSON into an event (None for an event the caller never sees, such as
+    a keep-alive); `acc` keeps what the stream has said so far."""
+
+    __slots__ = ("_decode", "_decoder", "_response", "acc")
+
+    def __init__(self, response: httpx.Response, decode: Callable[[Any], T | None], acc: Accumulator[T]) -> None:
+        self._decoder = EventStreamDecoder()
+        self._response = response
+        self._decode = decode
+        self.acc = acc
+
+    def feed(self, data: bytes) -> list[T]:
         try:
             messages = self._decoder.feed(data)
         except EventStreamError as exc:
             raise errors.StreamDecodeError(f"Corrupt event stream: {exc}", self._response.request) from exc
-        chunks = [self._chunk(message) for message in messages]
-        return [c for c in chunks if c is not None]
+        events = [self._event(message) for message in messages]
+        return [e for e in events if e is not None]
 
     def end(self) -> None:
-        """The body ended; raise if it stopped inside a frame."""
+        """The body ended; raise if it stopped inside a frame or before the final event."""
         try:
             self._decoder.close()
         except EventStreamError as exc:
             raise errors.StreamInterruptedError(
                 f"The event stream ended in the middle of a message: {exc}", self._response.request
             ) from exc
+        if not self.acc.complete:
+            raise errors.StreamInterruptedError(
+                "The event stream ended before its final event: the answer is incomplete.", self._response.request
+            )
 
     def interrupted(self, exc: Exception) -> errors.APIError:
         if isinstance(exc, httpx.TimeoutException):
@@ -77,22 +144,20 @@ class ChunkReader:
             f"The connection broke during the event stream: {exc or type(exc).__name__}", self._response.request
         )
 
-    def _chunk(self, message: EventStreamMessage) -> CompletionChunk | None:
+    def _event(self, message: EventStreamMessage) -> T | None:
         kind = message.message_type
         if kind == "event":
             if message.event_type != "chunk":
                 return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
             try:
-                chunk = CompletionChunk.from_dict(
-                    json.loads(base64.b64decode(_chunk_bytes(message.payload), validate=True))
-                )
-            except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
+                event = self._decode(json.loads(base64.b64decode(_chunk_bytes(message.payload), validate=True)))
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError, binascii.Error) as exc:
                 raise errors.StreamDecodeError(
-                    f"A chunk event did not hold a valid completion chunk: {exc!r}", self._response.request
+                    f"A chunk event did not hold a valid event: {exc!r}", self._response.request
                 ) from exc
-            self.text_parts.append(chunk.completion)
-            self.last = chunk
-            return chunk
+            if event is not None:
+                self.acc.add(event)
+            return event
         if kind == "exception":
             raise self._exception(message.exception_type or "unknownException", message.payload)
         if kind == "error":
@@ -111,25 +176,10 @@ class ChunkReader:
             status_code=errors.STREAM_EXCEPTION_STATUS.get(exception_type, 500),
         )
 
-    def final_completion(self) -> Completion:
-        last = self.last
-        completion = Completion(
-            completion="".join(self.text_parts),
-            stop_reason=last.stop_reason if last else None,
-            stop=last.stop if last else None,
-            response_metadata=ResponseMetadata.from_headers(self._response.headers),
-        )
-        if last is not None:
-            completion.additional_properties.update(last.additional_properties)
-            metrics = last.amazon_bedrock_invocation_metrics
-            if not isinstance(metrics, Unset):
-                completion.additional_properties["amazon-bedrock-invocationMetrics"] = metrics.to_dict()
-        return completion
 
-
-class _StreamBase:
+class _StreamBase(Generic[T]):
     response: httpx.Response
-    _reader: ChunkReader
+    _reader: ChunkReader[T]
 
     @property
     def request_id(self) -> str | None:
@@ -139,24 +189,31 @@ class _StreamBase:
     @property
     def text(self) -> str:
         """The text received so far."""
-        return "".join(self._reader.text_parts)
+        return self._reader.acc.text
 
     @property
-    def last_chunk(self) -> CompletionChunk | None:
-        """The latest chunk; at the end it carries `stop_reason`, `stop` and the invocation metrics."""
-        return self._reader.last
+    def last_chunk(self: _StreamBase[CompletionChunk]) -> CompletionChunk | None:
+        """The latest chunk of a completion; at the end it carries `stop_reason`, `stop` and the
+        invocation metrics."""
+        return cast(CompletionAccumulator, self._reader.acc).last
+
+    def _final_completion(self: _StreamBase[CompletionChunk]) -> Completion:
+        return cast(CompletionAccumulator, self._reader.acc).final(self.response.headers)
+
+    def _final_message(self: _StreamBase[MessageStreamEvent]) -> Message:
+        return cast("MessageAccumulator", self._reader.acc).final(self.response.headers)
 
 
-class Stream(_StreamBase):
-    """Chunks of a streamed completion, read as they arrive. Close it (or use `with`) when
-    stopping early so the connection goes back to the pool."""
+class Stream(_StreamBase[T]):
+    """Events of a streamed answer (completion chunks, or Messages API events), read as they
+    arrive. Close it (or use `with`) when stopping early so the connection goes back to the pool."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, reader: ChunkReader[T]) -> None:
         self.response = response
-        self._reader = ChunkReader(response)
+        self._reader = reader
         self._iterator = self._iterate()
 
-    def _iterate(self) -> Generator[CompletionChunk]:
+    def _iterate(self) -> Generator[T]:
         reader = self._reader
         try:
             try:
@@ -168,10 +225,10 @@ class Stream(_StreamBase):
         finally:
             self.response.close()
 
-    def __iter__(self) -> Iterator[CompletionChunk]:
+    def __iter__(self) -> Iterator[T]:
         return self._iterator
 
-    def __next__(self) -> CompletionChunk:
+    def __next__(self) -> T:
         return next(self._iterator)
 
     def until_done(self) -> None:
@@ -184,10 +241,15 @@ class Stream(_StreamBase):
         self.until_done()
         return self.text
 
-    def get_final_completion(self) -> Completion:
+    def get_final_completion(self: Stream[CompletionChunk]) -> Completion:
         """Read the rest of the stream and return it as one `Completion`."""
         self.until_done()
-        return self._reader.final_completion()
+        return self._final_completion()
+
+    def get_final_message(self: Stream[MessageStreamEvent]) -> Message:
+        """Read the rest of the stream and return the whole `Message`."""
+        self.until_done()
+        return self._final_message()
 
     def close(self) -> None:
         """Stop reading and release the connection."""
@@ -210,15 +272,15 @@ class Stream(_StreamBase):
                 response.close()
 
 
-class AsyncStream(_StreamBase):
+class AsyncStream(_StreamBase[T]):
     """The async form of `Stream`: `async for`, `await close()`, `async with`."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, reader: ChunkReader[T]) -> None:
         self.response = response
-        self._reader = ChunkReader(response)
+        self._reader = reader
         self._iterator = self._iterate()
 
-    async def _iterate(self) -> AsyncGenerator[CompletionChunk]:
+    async def _iterate(self) -> AsyncGenerator[T]:
         reader = self._reader
         try:
             try:
@@ -231,10 +293,10 @@ class AsyncStream(_StreamBase):
         finally:
             await self.response.aclose()
 
-    def __aiter__(self) -> AsyncIterator[CompletionChunk]:
+    def __aiter__(self) -> AsyncIterator[T]:
         return self._iterator
 
-    async def __anext__(self) -> CompletionChunk:
+    async def __anext__(self) -> T:
         return await self._iterator.__anext__()
 
     async def until_done(self) -> None:
@@ -245,9 +307,13 @@ class AsyncStream(_StreamBase):
         await self.until_done()
         return self.text
 
-    async def get_final_completion(self) -> Completion:
+    async def get_final_completion(self: AsyncStream[CompletionChunk]) -> Completion:
         await self.until_done()
-        return self._reader.final_completion()
+        return self._final_completion()
+
+    async def get_final_message(self: AsyncStream[MessageStreamEvent]) -> Message:
+        await self.until_done()
+        return self._final_message()
 
     async def close(self) -> None:
         await self._iterator.aclose()
