@@ -2,6 +2,7 @@
 # Change the spec or a template, then run `make generate`.
 """Types shared by the generated models and endpoint modules."""
 
+import enum
 import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, NoReturn
@@ -22,6 +23,17 @@ class Unset:
 UNSET: Unset = Unset()
 
 
+class DumpMode(enum.Enum):
+    """Which fields `to_dict` writes: COMPACT leaves out optional fields that are None (the form
+    that goes back on the wire), FULL writes every documented field (None for missing ones, as
+    pydantic's `model_dump()`), SET only the fields given (`model_dump(exclude_unset=True)`).
+    Nested models are dumped the same way."""
+
+    COMPACT = "compact"
+    FULL = "full"
+    SET = "set"
+
+
 class Model:
     """Helpers every generated model shares, named as in pydantic so that callers can move over.
 
@@ -34,7 +46,7 @@ class Model:
 
     _fields_present: frozenset[str] | None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         raise NotImplementedError
 
     @property
@@ -50,20 +62,12 @@ class Model:
         return names
 
     def model_dump(self, *, exclude_unset: bool = False) -> dict[str, Any]:
-        """The model as a JSON-ready dict keyed by the wire names.
+        """The model as a JSON-ready dict keyed by the wire names, nested models included.
 
         With `exclude_unset`, only the fields present in the source (or set by the caller) appear;
         otherwise every documented field does, `None` standing in for a missing one.
         """
-        data = self.to_dict()
-        if exclude_unset:
-            wanted = {self._wire_names.get(name, name) for name in self.model_fields_set}
-            kept = {key: value for key, value in data.items() if key in wanted}
-            kept.update((key, None) for key in wanted if key not in data)  # present in the JSON as null
-            return kept
-        for wire in self._wire_names.values():
-            data.setdefault(wire, None)
-        return data
+        return self.to_dict(DumpMode.SET if exclude_unset else DumpMode.FULL)
 
     def model_dump_json(self, *, indent: int | None = None, exclude_unset: bool = False) -> str:
         """`model_dump` as a JSON string (compact unless `indent` is given)."""
@@ -136,12 +140,12 @@ def expect_const(value: object, const: str, where: str) -> Any:
     raise ValueError(f"{where} must be {const!r}, got {value!r}")
 
 
-def to_json(value: Any) -> Any:
+def to_json(value: Any, mode: DumpMode = DumpMode.COMPACT) -> Any:
     """`value` with every model in it turned into JSON-ready data."""
     if isinstance(value, Model):
-        return value.to_dict()
+        return value.to_dict(mode)
     if isinstance(value, list):
-        return [to_json(item) for item in value]
+        return [to_json(item, mode) for item in value]
     return value
 
 
@@ -160,6 +164,7 @@ class RequestParts:
 __all__ = [
     "UNSET",
     "Constraint",
+    "DumpMode",
     "Model",
     "RequestParts",
     "Unset",

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    DumpMode,
     Model,
     expect_str,
 )
@@ -29,12 +30,14 @@ class ChunkEvent(Model):
         "bytes": "bytes",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         bytes = self.bytes
-        field_dict["bytes"] = bytes
+        if given is None or "bytes" in given:
+            field_dict["bytes"] = bytes
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

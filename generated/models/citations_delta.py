@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.citation import Citation
 from ..types import (
+    DumpMode,
     Model,
     expect_const,
     expect_dict,
@@ -34,14 +35,17 @@ class CitationsDelta(Model):
         "citation": "citation",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
         citation = self.citation
-        field_dict["citation"] = citation.to_dict()
+        if given is None or "citation" in given:
+            field_dict["citation"] = citation.to_dict(mode)
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

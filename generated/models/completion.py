@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    DumpMode,
     Model,
     expect_str,
 )
@@ -38,16 +39,20 @@ class Completion(Model):
         "stop": "stop",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         completion = self.completion
-        field_dict["completion"] = completion
+        if given is None or "completion" in given:
+            field_dict["completion"] = completion
         stop_reason = self.stop_reason
-        field_dict["stop_reason"] = stop_reason
+        if given is None or "stop_reason" in given:
+            field_dict["stop_reason"] = stop_reason
         stop = self.stop
-        field_dict["stop"] = stop
+        if given is None or "stop" in given:
+            field_dict["stop"] = stop
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.invocation_metrics import InvocationMetrics
 from ..types import (
+    DumpMode,
     Model,
     expect_dict,
     expect_str,
@@ -43,19 +44,27 @@ class CompletionChunk(Model):
         "amazon_bedrock_invocation_metrics": "amazon-bedrock-invocationMetrics",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         completion = self.completion
-        field_dict["completion"] = completion
+        if given is None or "completion" in given:
+            field_dict["completion"] = completion
         stop_reason = self.stop_reason
-        field_dict["stop_reason"] = stop_reason
+        if given is None or "stop_reason" in given:
+            field_dict["stop_reason"] = stop_reason
         stop = self.stop
-        field_dict["stop"] = stop
+        if given is None or "stop" in given:
+            field_dict["stop"] = stop
         amazon_bedrock_invocation_metrics = self.amazon_bedrock_invocation_metrics
-        if amazon_bedrock_invocation_metrics is not None:
-            field_dict["amazon-bedrock-invocationMetrics"] = amazon_bedrock_invocation_metrics.to_dict()
+        if given is not None and "amazon_bedrock_invocation_metrics" not in given:
+            pass
+        elif amazon_bedrock_invocation_metrics is not None:
+            field_dict["amazon-bedrock-invocationMetrics"] = amazon_bedrock_invocation_metrics.to_dict(mode)
+        elif mode is not DumpMode.COMPACT:
+            field_dict["amazon-bedrock-invocationMetrics"] = None
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

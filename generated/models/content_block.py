@@ -13,6 +13,7 @@ from ..models.text_block import TextBlock
 from ..models.thinking_block import ThinkingBlock
 from ..models.tool_use_block import ToolUseBlock
 from ..types import (
+    DumpMode,
     Model,
     expect_str,
 )
@@ -33,12 +34,14 @@ class UnknownContentBlock(Model):
         "type": "type",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -14,6 +14,7 @@ from ..models.signature_delta import SignatureDelta
 from ..models.text_delta import TextDelta
 from ..models.thinking_delta import ThinkingDelta
 from ..types import (
+    DumpMode,
     Model,
     expect_str,
 )
@@ -34,12 +35,14 @@ class UnknownContentBlockDelta(Model):
         "type": "type",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

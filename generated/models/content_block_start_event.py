@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.content_block import ContentBlock, parse_content_block
 from ..types import (
+    DumpMode,
     Model,
     expect_const,
     expect_dict,
@@ -38,16 +39,20 @@ class ContentBlockStartEvent(Model):
         "content_block": "content_block",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
         index = self.index
-        field_dict["index"] = index
+        if given is None or "index" in given:
+            field_dict["index"] = index
         content_block = self.content_block
-        field_dict["content_block"] = content_block.to_dict()
+        if given is None or "content_block" in given:
+            field_dict["content_block"] = content_block.to_dict(mode)
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

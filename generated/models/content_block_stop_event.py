@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    DumpMode,
     Model,
     expect_const,
     expect_int,
@@ -32,14 +33,17 @@ class ContentBlockStopEvent(Model):
         "index": "index",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
         index = self.index
-        field_dict["index"] = index
+        if given is None or "index" in given:
+            field_dict["index"] = index
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    DumpMode,
     Model,
     expect_int,
 )
@@ -29,12 +30,14 @@ class CountTokensResponse(Model):
         "input_tokens": "inputTokens",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         input_tokens = self.input_tokens
-        field_dict["inputTokens"] = input_tokens
+        if given is None or "input_tokens" in given:
+            field_dict["inputTokens"] = input_tokens
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    DumpMode,
     Model,
     expect_str,
 )
@@ -29,13 +30,18 @@ class ErrorBody(Model):
         "message": "message",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         message = self.message
-        if message is not None:
+        if given is not None and "message" not in given:
+            pass
+        elif message is not None:
             field_dict["message"] = message
+        elif mode is not DumpMode.COMPACT:
+            field_dict["message"] = None
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.content_block import ContentBlock, parse_content_block
 from ..models.usage import Usage
 from ..types import (
+    DumpMode,
     Model,
     expect_const,
     expect_dict,
@@ -61,26 +62,35 @@ class Message(Model):
         "usage": "usage",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         id = self.id
-        field_dict["id"] = id
+        if given is None or "id" in given:
+            field_dict["id"] = id
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
         role = self.role
-        field_dict["role"] = role
+        if given is None or "role" in given:
+            field_dict["role"] = role
         model = self.model
-        field_dict["model"] = model
+        if given is None or "model" in given:
+            field_dict["model"] = model
         content = self.content
-        field_dict["content"] = [content_.to_dict() for content_ in content]
+        if given is None or "content" in given:
+            field_dict["content"] = [content_.to_dict(mode) for content_ in content]
         stop_reason = self.stop_reason
-        field_dict["stop_reason"] = stop_reason
+        if given is None or "stop_reason" in given:
+            field_dict["stop_reason"] = stop_reason
         stop_sequence = self.stop_sequence
-        field_dict["stop_sequence"] = stop_sequence
+        if given is None or "stop_sequence" in given:
+            field_dict["stop_sequence"] = stop_sequence
         usage = self.usage
-        field_dict["usage"] = usage.to_dict()
+        if given is None or "usage" in given:
+            field_dict["usage"] = usage.to_dict(mode)
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    DumpMode,
     Model,
     expect_str,
 )
@@ -33,14 +34,17 @@ class MessageDelta(Model):
         "stop_sequence": "stop_sequence",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         stop_reason = self.stop_reason
-        field_dict["stop_reason"] = stop_reason
+        if given is None or "stop_reason" in given:
+            field_dict["stop_reason"] = stop_reason
         stop_sequence = self.stop_sequence
-        field_dict["stop_sequence"] = stop_sequence
+        if given is None or "stop_sequence" in given:
+            field_dict["stop_sequence"] = stop_sequence
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

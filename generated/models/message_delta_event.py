@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.message_delta import MessageDelta
 from ..models.message_delta_usage import MessageDeltaUsage
 from ..types import (
+    DumpMode,
     Model,
     expect_const,
     expect_dict,
@@ -39,16 +40,20 @@ class MessageDeltaEvent(Model):
         "usage": "usage",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
         delta = self.delta
-        field_dict["delta"] = delta.to_dict()
+        if given is None or "delta" in given:
+            field_dict["delta"] = delta.to_dict(mode)
         usage = self.usage
-        field_dict["usage"] = usage.to_dict()
+        if given is None or "usage" in given:
+            field_dict["usage"] = usage.to_dict(mode)
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.invocation_metrics import InvocationMetrics
 from ..types import (
+    DumpMode,
     Model,
     expect_const,
     expect_dict,
@@ -34,15 +35,21 @@ class MessageStopEvent(Model):
         "amazon_bedrock_invocation_metrics": "amazon-bedrock-invocationMetrics",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
         amazon_bedrock_invocation_metrics = self.amazon_bedrock_invocation_metrics
-        if amazon_bedrock_invocation_metrics is not None:
-            field_dict["amazon-bedrock-invocationMetrics"] = amazon_bedrock_invocation_metrics.to_dict()
+        if given is not None and "amazon_bedrock_invocation_metrics" not in given:
+            pass
+        elif amazon_bedrock_invocation_metrics is not None:
+            field_dict["amazon-bedrock-invocationMetrics"] = amazon_bedrock_invocation_metrics.to_dict(mode)
+        elif mode is not DumpMode.COMPACT:
+            field_dict["amazon-bedrock-invocationMetrics"] = None
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.citation import Citation
 from ..types import (
+    DumpMode,
     Model,
     expect_const,
     expect_dict,
@@ -40,17 +41,24 @@ class TextBlock(Model):
         "citations": "citations",
     }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names; unset optional fields are left out."""
+    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
+        given = self.model_fields_set if mode is DumpMode.SET else None
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
         type = self.type
-        field_dict["type"] = type
+        if given is None or "type" in given:
+            field_dict["type"] = type
         text = self.text
-        field_dict["text"] = text
+        if given is None or "text" in given:
+            field_dict["text"] = text
         citations = self.citations
-        if citations is not None:
-            field_dict["citations"] = to_json(citations)
+        if given is not None and "citations" not in given:
+            pass
+        elif citations is not None:
+            field_dict["citations"] = to_json(citations, mode)
+        elif mode is not DumpMode.COMPACT:
+            field_dict["citations"] = None
+        field_dict.update(self.additional_properties)
         return field_dict
 
     @classmethod

@@ -97,7 +97,11 @@ def _completion_body(arguments: dict[str, Any], headers: Mapping[str, str]) -> d
 
 
 def _betas(headers: Mapping[str, str]) -> list[str]:
-    value = next((v for k, v in headers.items() if k.lower() == "anthropic-beta"), "")
+    # The call's headers come after the client's: the last spelling of the name wins.
+    value = ""
+    for key, given in headers.items():
+        if key.lower() == "anthropic-beta":
+            value = given
     return [name.strip() for name in value.split(",") if name.strip()]
 
 

@@ -116,13 +116,18 @@ class ChunkReader(Generic[T]):
         self._decode = decode
         self.acc = acc
 
-    def feed(self, data: bytes) -> list[T]:
+    def feed(self, data: bytes) -> Iterator[T]:
+        """The events completed by `data`, one at a time: each is added to `acc` just before it is
+        handed out, so snapshots taken while iterating match what the caller has seen."""
         try:
             messages = self._decoder.feed(data)
         except EventStreamError as exc:
             raise errors.StreamDecodeError(f"Corrupt event stream: {exc}", self._response.request) from exc
-        events = [self._event(message) for message in messages]
-        return [e for e in events if e is not None]
+        for message in messages:
+            event = self._event(message)
+            if event is not None:
+                self.acc.add(event)
+                yield event
 
     def end(self) -> None:
         """The body ended; raise if it stopped inside a frame or before the final event."""
@@ -155,8 +160,6 @@ class ChunkReader(Generic[T]):
                 raise errors.StreamDecodeError(
                     f"A chunk event did not hold a valid event: {exc!r}", self._response.request
                 ) from exc
-            if event is not None:
-                self.acc.add(event)
             return event
         if kind == "exception":
             raise self._exception(message.exception_type or "unknownException", message.payload)

@@ -1,0 +1,363 @@
+"""The Messages API over real HTTP against the emulator, sync and async from one test body."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+from typing import Any
+
+import pytest
+
+import anthropic_bedrock as ab
+from anthropic_bedrock.types import Message, TextBlock
+
+from drivers import Driver, client_kwargs
+
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+HELLO = [{"role": "user", "content": "tell me about the sea"}]
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16).decode()
+PDF = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
+
+
+def create(d: Driver, **kw: Any) -> Any:
+    params: dict[str, Any] = {"model": MODEL, "max_tokens": 12, "messages": HELLO}
+    params.update(kw)
+    return d.run(d.client.messages.create(**params))
+
+
+def read_all(d: Driver, stream: Any) -> list[Any]:
+    return d.collect(stream)
+
+
+def calls(emu: Any, operation: str | None = None) -> int:
+    stats = emu.stats()
+    return int(stats.by_operation.get(operation, 0)) if operation else sum(stats.by_operation.values())
+
+
+def test_create_round_trip(driver: Driver, emulator: Any) -> None:
+    message = create(driver, system="be brief", temperature=0.2, top_k=5)
+    assert isinstance(message, Message)
+    assert message.type == "message" and message.role == "assistant" and message.model == MODEL
+    assert message.id.startswith("msg_")
+    (block,) = message.content
+    assert isinstance(block, TextBlock) and block.type == "text"
+    assert block.text.split()[:5] == ["tell", "me", "about", "the", "sea"]
+    assert message.stop_reason == "max_tokens" and message.stop_sequence is None
+    assert message.usage.output_tokens == 12 and message.usage.input_tokens > 0
+    assert message.response_metadata is not None and message.response_metadata.request_id
+    (entry,) = emulator.requests("invoke")
+    body = entry.json()
+    assert body == {
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": 12,
+        "messages": HELLO,
+        "system": "be brief",
+        "temperature": 0.2,
+        "top_k": 5,
+    }
+    assert "model" not in body and "stream" not in body
+    assert entry.path == "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke"
+
+
+def test_raw_stream_events_and_final_message(driver: Driver, emulator: Any) -> None:
+    stream = create(driver, stream=True)
+    assert isinstance(stream, ab.AsyncStream if driver.is_async else ab.Stream)
+    events = read_all(driver, stream)
+    kinds = [e.type for e in events]
+    assert kinds[:2] == ["message_start", "content_block_start"]
+    assert kinds[-3:] == ["content_block_stop", "message_delta", "message_stop"]
+    assert "ping" not in kinds  # keep-alives are consumed
+    deltas = [e.delta.text for e in events if e.type == "content_block_delta"]
+    whole = create(driver)
+    assert "".join(deltas) == whole.content[0].text == stream.text
+    final = driver.run(stream.get_final_message())
+    assert final.content == whole.content and final.stop_reason == whole.stop_reason
+    assert final.usage.output_tokens == whole.usage.output_tokens
+    assert final.response_metadata.output_tokens == 12  # from the stream's invocation metrics
+    assert events[-1].amazon_bedrock_invocation_metrics.output_token_count == 12
+    assert calls(emulator, "stream") == 1
+
+
+def _stream_helper(d: Driver, **kw: Any) -> dict[str, Any]:
+    """Read a `messages.stream()` with each helper, the same way in both modes."""
+    params: dict[str, Any] = {"model": MODEL, "max_tokens": 6, "messages": HELLO}
+    params.update(kw)
+    manager = d.client.messages.stream(**params)
+    if d.is_async:
+
+        async def run() -> dict[str, Any]:
+            async with manager as s:
+                texts = [t async for t in s.text_stream]
+                final = await s.get_final_message()
+                return {
+                    "texts": texts,
+                    "final": final,
+                    "text": await s.get_final_text(),
+                    "snapshot": s.current_message_snapshot,
+                }
+
+        return d.run(run())  # type: ignore[no-any-return]
+    with manager as s:
+        texts = list(s.text_stream)
+        final = s.get_final_message()
+        return {"texts": texts, "final": final, "text": s.get_final_text(), "snapshot": s.current_message_snapshot}
+
+
+def test_stream_helper(driver: Driver, emulator: Any) -> None:
+    got = _stream_helper(driver)
+    assert len(got["texts"]) == 6
+    assert "".join(got["texts"]) == got["text"] == got["final"].content[0].text
+    assert got["snapshot"] == got["final"]
+    assert got["final"].stop_reason == "max_tokens"
+
+
+def test_stream_helper_events(driver: Driver) -> None:
+    manager = driver.client.messages.stream(model=MODEL, max_tokens=3, messages=HELLO)
+
+    async def read_async() -> list[Any]:
+        async with manager as s:
+            return [e async for e in s]
+
+    if driver.is_async:
+        events = driver.run(read_async())
+    else:
+        with manager as s:
+            events = list(s)
+    kinds = [e.type for e in events]
+    assert kinds == [
+        "message_start",
+        "content_block_start",
+        *["content_block_delta", "text"] * 3,
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    ]
+    texts = [e for e in events if e.type == "text"]
+    assert texts[-1].snapshot == "".join(t.text for t in texts)
+    assert events[-3].content_block.text == texts[-1].snapshot  # content_block_stop carries the block
+    assert events[-1].message.content[0].text == texts[-1].snapshot  # message_stop carries the message
+
+
+def test_stop_sequences(driver: Driver) -> None:
+    message = create(driver, stop_sequences=["sea"])
+    assert message.stop_reason == "stop_sequence" and message.stop_sequence == "sea"
+    assert "sea" not in message.content[0].text
+    final = driver.run(create(driver, stop_sequences=["sea"], stream=True).get_final_message())
+    assert (final.stop_reason, final.stop_sequence, final.content) == ("stop_sequence", "sea", message.content)
+
+
+def test_tool_result_turn_and_media_blocks_travel_unchanged(driver: Driver, emulator: Any) -> None:
+    tools = [
+        {
+            "name": "get_weather",
+            "description": "The weather in a city.",
+            "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        }
+    ]
+    conversation = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}},
+                {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": PDF}},
+                {"type": "text", "text": "what is the weather in Paris"},
+            ],
+        },
+        {
+            "role": "assistant",
+            "content": [{"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Paris"}}],
+        },
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "sunny and mild"}]},
+    ]
+    message = create(driver, messages=conversation, tools=tools, tool_choice={"type": "auto"})
+    assert message.content
+    body = emulator.requests("invoke")[-1].json()
+    assert body["messages"] == conversation and body["tools"] == tools
+    assert body["tool_choice"] == {"type": "auto"}
+
+
+def test_tuples_and_iterables_are_sent_as_lists(driver: Driver, emulator: Any) -> None:
+    create(driver, messages=({"role": "user", "content": (b for b in [{"type": "text", "text": "hi"}])},))
+    assert emulator.requests("invoke")[-1].json()["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+    ]
+
+
+def test_anthropic_beta_header_travels_in_the_body(make_driver: Any, emulator: Any) -> None:
+    d = make_driver(emulator, default_headers={"anthropic-beta": "context-1m-2025-08-07"})
+    create(d)
+    assert emulator.requests("invoke")[-1].json()["anthropic_beta"] == ["context-1m-2025-08-07"]
+    create(d, extra_headers={"Anthropic-Beta": "a-1, b-2"})
+    assert emulator.requests("invoke")[-1].json()["anthropic_beta"] == ["a-1", "b-2"]
+
+
+def test_extra_body_overrides_and_extra_query(driver: Driver, emulator: Any) -> None:
+    create(driver, temperature=0.5, extra_body={"temperature": 0.25, "top_k": 3}, extra_query={"trace": "ab"})
+    entry = emulator.requests("invoke")[-1]
+    assert entry.json()["temperature"] == 0.25 and entry.json()["top_k"] == 3
+
+
+def test_raw_response(driver: Driver) -> None:
+    raw = driver.run(driver.client.messages.with_raw_response.create(model=MODEL, max_tokens=3, messages=HELLO))
+    assert raw.status_code == 200 and raw.request_id
+    message = driver.run(raw.parse()) if driver.is_async else raw.parse()
+    assert isinstance(message, Message) and message.usage.output_tokens == 3
+
+
+EXCEPTIONS = [
+    ("throttlingException", ab.RateLimitError, 429),
+    ("validationException", ab.BadRequestError, 400),
+    ("modelTimeoutException", ab.RequestTimeoutError, 408),
+    ("modelStreamErrorException", ab.FailedDependencyError, 424),
+    ("internalServerException", ab.InternalServerError, 500),
+    ("serviceUnavailableException", ab.ServiceUnavailableError, 503),
+]
+
+
+@pytest.mark.parametrize(("exception", "cls", "status"), EXCEPTIONS)
+def test_in_stream_exceptions_are_typed(driver: Driver, emulator: Any, exception: str, cls: type, status: int) -> None:
+    stream = create(driver, stream=True, extra_headers={"x-emulator-fault": f"exception={exception};after=3"})
+    with pytest.raises(cls) as info:
+        read_all(driver, stream)
+    assert info.value.status_code == status
+    assert info.value.error_type == exception[0].upper() + exception[1:]
+    assert calls(emulator, "stream") == 1  # nothing is retried once events reached the caller
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [("crc=3", ab.StreamDecodeError), ("cut=4", ab.StreamInterruptedError)],
+)
+def test_broken_streams_raise(driver: Driver, fault: str, error: type) -> None:
+    stream = create(driver, stream=True, extra_headers={"x-emulator-fault": fault})
+    with pytest.raises(error):
+        read_all(driver, stream)
+
+
+def test_errors_before_the_first_event_are_retried(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("status=503", count=1, match="stream")
+    emulator.push_fault("reset", count=1, match="stream")
+    assert read_all(driver, create(driver, stream=True))[-1].type == "message_stop"
+    assert calls(emulator, "stream") == 3
+
+
+def test_early_break_releases_the_connection(driver: Driver) -> None:
+    for _ in range(50):
+        stream = create(driver, max_tokens=40, stream=True, extra_headers={"x-emulator-fault": "pace=1"})
+        if driver.is_async:
+
+            async def first(s: Any = stream) -> None:
+                async with s:
+                    async for _ in s:
+                        break
+
+            driver.run(first())
+        else:
+            with stream:
+                for _ in stream:
+                    break
+    connections = driver.pool_connections()
+    assert len(connections) <= 2 and all(c.is_idle() or c.is_closed() for c in connections)
+    assert create(driver, max_tokens=1).usage.output_tokens == 1
+
+
+def test_task_cancellation_releases_the_connection(emulator: Any) -> None:
+    async def main() -> list[Any]:
+        async with ab.AsyncAnthropicBedrock(**client_kwargs(emulator)) as client:
+            for _ in range(30):
+                manager = client.messages.stream(
+                    model=MODEL, max_tokens=20, messages=HELLO, extra_headers={"x-emulator-fault": "pace=200"}
+                )
+                started = asyncio.Event()
+
+                async def consume(manager: Any = manager, started: asyncio.Event = started) -> None:
+                    async with manager as s:
+                        async for _ in s.text_stream:
+                            started.set()
+
+                task = asyncio.create_task(consume())
+                await started.wait()
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+            return list(client._http._transport._pool.connections)
+
+    connections = asyncio.run(main())
+    assert all(c.is_idle() or c.is_closed() for c in connections)
+
+
+BAD_INPUT: list[tuple[dict[str, Any], type[Exception], str]] = [
+    ({"model": ""}, ValueError, "model"),
+    ({"model": ".."}, ValueError, "model"),
+    ({"model": "x" * 3000}, ValueError, "model"),
+    ({"model": "a\ud800"}, ValueError, "model"),
+    ({"max_tokens": 0}, ValueError, "max_tokens"),
+    ({"max_tokens": "8"}, TypeError, "max_tokens"),
+    ({"messages": []}, ValueError, "messages"),
+    ({"messages": "hi"}, TypeError, "messages"),
+    ({"messages": [{"role": "system", "content": "x"}]}, ValueError, r"messages\[0\]\.role"),
+    ({"messages": [{"role": "user"}]}, TypeError, r"messages\[0\].*content"),
+    (
+        {
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "image", "source": {"type": "base64", "media_type": "image/bmp", "data": "x"}}
+                    ],
+                }
+            ]
+        },
+        ValueError,
+        r"messages\[0\]\.content\[0\]\.source\.media_type",
+    ),
+    (
+        {"messages": [{"role": "user", "content": [{"type": "text"}]}]},
+        TypeError,
+        r"messages\[0\]\.content\[0\].*'text'",
+    ),
+    ({"temperature": 1.5}, ValueError, "temperature"),
+    ({"temperature": 10**400}, ValueError, "temperature"),
+    ({"temperature": float("nan")}, ValueError, "temperature"),
+    ({"top_k": -1}, ValueError, "top_k"),
+    ({"stop_sequences": "stop"}, TypeError, "stop_sequences"),
+    ({"system": 5}, TypeError, "system"),
+    ({"tools": [{"name": "has space", "input_schema": {}}]}, ValueError, r"tools\[0\]\.name"),
+    ({"tools": [{"name": "t"}]}, TypeError, r"tools\[0\].*input_schema"),
+    ({"tool_choice": {"type": "tool"}}, TypeError, r"tool_choice.*name"),
+    ({"thinking": {"type": "enabled", "budget_tokens": 100}}, ValueError, r"thinking\.budget_tokens"),
+    ({"messages": [{"role": "user", "content": "a\udc00"}]}, ValueError, r"messages\[0\]\.content"),
+    ({"extra_body": {"metadata": {"x": float("inf")}}}, ValueError, r"metadata\.x"),
+    ({"extra_body": {"stream": True}}, ValueError, "stream"),
+    ({"stream": "yes"}, TypeError, "stream"),
+    ({"unknown_argument": 1}, TypeError, "unknown_argument"),
+    ({"timeout": -1}, ValueError, "timeout"),
+    ({"max_retries": -1}, ValueError, "max_retries"),
+]
+
+
+@pytest.mark.parametrize(("change", "error", "name"), BAD_INPUT)
+def test_bad_input_raises_before_sending(
+    driver: Driver, emulator: Any, change: dict[str, Any], error: type, name: str
+) -> None:
+    with pytest.raises(error, match=name):
+        create(driver, **change)
+    with pytest.raises(error, match=name):
+        driver.client.messages.stream(**{"model": MODEL, "max_tokens": 5, "messages": HELLO, **change})
+    assert emulator.log == []
+
+
+def test_missing_required_arguments(driver: Driver, emulator: Any) -> None:
+    with pytest.raises(TypeError, match="missing required argument: 'max_tokens'"):
+        driver.run(driver.client.messages.create(model=MODEL, messages=HELLO))
+    with pytest.raises(TypeError, match="missing required argument: 'model'"):
+        driver.run(driver.client.messages.create(max_tokens=3, messages=HELLO))
+    assert emulator.log == []
+
+
+def test_unknown_block_types_in_requests_travel_unchecked(driver: Driver, emulator: Any) -> None:
+    novel = {"type": "search_result", "source": "s", "title": "t", "content": [{"type": "text", "text": "x"}]}
+    with contextlib.suppress(ab.BadRequestError):  # the server, not the SDK, judges kinds it does not know
+        create(driver, messages=[{"role": "user", "content": [novel, {"type": "text", "text": "hi"}]}], max_retries=0)
+    assert emulator.requests("invoke")[-1].json()["messages"][0]["content"][0] == novel
