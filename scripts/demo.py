@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The first thing to run: stream a completion through the SDK from the bundled Bedrock emulator.
+"""The first thing to run: a streamed Messages API answer through the SDK from the bundled Bedrock
+emulator, then a legacy text completion.
 
 Real HTTP on 127.0.0.1, real SigV4 signatures checked by the emulator, the real binary event
 stream; no AWS account needed.
@@ -12,6 +13,8 @@ import sys
 from anthropic_bedrock import AI_PROMPT, HUMAN_PROMPT, AnthropicBedrock
 from anthropic_bedrock.emulator import emulator
 
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+
 
 def main() -> int:
     with emulator() as emu:
@@ -22,21 +25,29 @@ def main() -> int:
             aws_region=emu.region,
             base_url=emu.url,
         ) as client:
-            stream = client.completions.create(
-                model="anthropic.claude-v2",
-                prompt=f"{HUMAN_PROMPT} Tell me how a streamed completion travels from Bedrock to Python.{AI_PROMPT}",
-                max_tokens_to_sample=40,
-                stream=True,
-                # Ask the emulator to pace its chunks so they visibly arrive one by one.
+            print(f"messages.stream -> {MODEL}")
+            with client.messages.stream(
+                model=MODEL,
+                max_tokens=40,
+                system="Answer in one paragraph.",
+                messages=[{"role": "user", "content": "Tell me how a streamed answer travels from Bedrock to Python."}],
+                # Ask the emulator to pace its events so they visibly arrive one by one.
                 extra_headers={"x-emulator-fault": "pace=40"},
+            ) as stream:
+                for text in stream.text_stream:
+                    print(text, end="", flush=True)
+                message = stream.get_final_message()
+            print(
+                f"\n\nstop_reason={message.stop_reason!r} usage={message.usage.to_dict()} request_id={stream.request_id}"
             )
-            with stream:
-                for chunk in stream:
-                    print(chunk.completion, end="", flush=True)
-            last = stream.last_chunk
-            print(f"\n\nstop_reason={last.stop_reason if last else None!r} request_id={stream.request_id}")
-            if last is not None and last.amazon_bedrock_invocation_metrics:
-                print(f"metrics={last.amazon_bedrock_invocation_metrics.to_dict()}")
+
+            completion = client.completions.create(
+                model="anthropic.claude-v2",
+                prompt=f"{HUMAN_PROMPT} And the legacy text completions API?{AI_PROMPT}",
+                max_tokens_to_sample=12,
+            )
+            print(f"\ncompletions.create -> anthropic.claude-v2\n{completion.completion.strip()}")
+            print(f"stop_reason={completion.stop_reason!r}")
     return 0
 
 

@@ -39,12 +39,30 @@ def test_complete_streams(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> N
     assert len(aws_env.requests("stream")) == 1
 
 
+def test_messages_prints_the_answer(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["messages", "hello there sea", "--max-tokens", "5", "--system", "be brief"]) == 0
+    assert capsys.readouterr().out.split() == ["hello", "there", "sea", "hello", "there"]
+    (entry,) = aws_env.requests("invoke")
+    body = entry.json()
+    assert body["messages"] == [{"role": "user", "content": "hello there sea"}]
+    assert body["system"] == "be brief" and body["max_tokens"] == 5
+    assert "/model/us.anthropic.claude-" in entry.path  # a current model's inference profile by default
+
+
+def test_messages_streams(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["messages", "one two", "--max-tokens", "4", "--stream", "--stop", "zzz"]) == 0
+    assert capsys.readouterr().out.split() == ["one", "two", "one", "two"]
+    assert aws_env.requests("stream")[0].json()["stop_sequences"] == ["zzz"]
+
+
 def test_errors_are_one_line_with_nonzero_exit(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["complete", "hi", "--model", "nonexistent.model"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: NotFoundError:") and "\n" not in err
     assert main(["complete", "hi", "--max-tokens", "0"]) == 2
     assert "max_tokens_to_sample" in capsys.readouterr().err
+    assert main(["messages", "hi", "--max-tokens", "0"]) == 2
+    assert "max_tokens" in capsys.readouterr().err
 
 
 def test_unreachable_endpoint(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:

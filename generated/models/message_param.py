@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Required, TypedDict
 
+from ..models.content_block import ContentBlock
 from ..models.content_block_param import ContentBlockParam
 from ..models.message_param_role import MessageParamRole
 
@@ -14,5 +15,6 @@ class MessageParam(TypedDict, total=False):
 
     role: Required[MessageParamRole]
 
-    content: Required[str | Iterable[ContentBlockParam]]
-    """ The turn's text, or its content blocks. """
+    content: Required[str | Iterable[ContentBlockParam | ContentBlock]]
+    """ The turn's text, or its content blocks; blocks of an earlier answer (`message.content`) may be sent back as
+    they came. """

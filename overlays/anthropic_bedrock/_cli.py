@@ -1,10 +1,12 @@
 """The `anthropic-bedrock` command line.
 
+    anthropic-bedrock messages "Why is the sky blue?" [--system ...] [--stream] [--max-tokens N]
+    anthropic-bedrock count-tokens "Why is the sky blue?" [--system ...] [--model ...]
     anthropic-bedrock complete "Why is the sky blue?" --model anthropic.claude-v2 [--stream]
     anthropic-bedrock emulator --port 8080
 
-`complete` reads credentials and region exactly as the client does (arguments, environment,
-AWS config files). Errors print as one line on stderr with a non-zero exit code.
+The model commands read credentials and region exactly as the client does (arguments,
+environment, AWS config files). Errors print as one line on stderr with a non-zero exit code.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from ._constants import AI_PROMPT, HUMAN_PROMPT
+from ._constants import AI_PROMPT, DEFAULT_MESSAGES_MODEL, HUMAN_PROMPT
 from ._exceptions import AnthropicBedrockError
+
+if TYPE_CHECKING:
+    from ._client import AnthropicBedrock
 
 
 def _prompt(text: str) -> str:
@@ -23,16 +29,51 @@ def _prompt(text: str) -> str:
     return f"{HUMAN_PROMPT} {text}{AI_PROMPT}"
 
 
-def _complete(args: argparse.Namespace) -> int:
+def _client(args: argparse.Namespace) -> AnthropicBedrock:
     from ._client import AnthropicBedrock
 
-    with AnthropicBedrock(
+    return AnthropicBedrock(
         aws_region=args.region,
         aws_profile=args.profile,
         base_url=args.base_url,
         max_retries=args.max_retries,
         timeout=args.timeout,
-    ) as client:
+    )
+
+
+def _messages(args: argparse.Namespace) -> int:
+    params: dict[str, Any] = {
+        "model": args.model,
+        "max_tokens": args.max_tokens,
+        "messages": [{"role": "user", "content": args.prompt}],
+        "system": args.system,
+        "temperature": args.temperature,
+        "stop_sequences": args.stop or None,
+    }
+    with _client(args) as client:
+        if args.stream:
+            with client.messages.stream(**params) as stream:
+                for text in stream.text_stream:
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
+        else:
+            message = client.messages.create(**params)
+            sys.stdout.write("".join(block.text for block in message.content if block.type == "text"))
+        sys.stdout.write("\n")
+    return 0
+
+
+def _count_tokens(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        count = client.messages.count_tokens(
+            model=args.model, messages=[{"role": "user", "content": args.prompt}], system=args.system
+        )
+    print(count.input_tokens)
+    return 0
+
+
+def _complete(args: argparse.Namespace) -> int:
+    with _client(args) as client:
         params = {
             "model": args.model,
             "prompt": _prompt(args.prompt),
@@ -55,26 +96,49 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anthropic-bedrock", description="Claude on Amazon Bedrock from the shell.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    complete = commands.add_parser("complete", help="complete a prompt and print the text")
+    messages = commands.add_parser("messages", help="send one user message and print the answer")
+    messages.add_argument("prompt", help="the user message")
+    messages.add_argument("--system", default=None, help="a system prompt")
+    _model_options(messages, DEFAULT_MESSAGES_MODEL, "max_tokens")
+    messages.set_defaults(run=_messages)
+
+    count = commands.add_parser("count-tokens", help="count the input tokens of a message (Bedrock CountTokens)")
+    count.add_argument("prompt", help="the user message")
+    count.add_argument("--system", default=None, help="a system prompt")
+    count.add_argument("--model", "-m", default=DEFAULT_MESSAGES_MODEL, help="model id (default: %(default)s)")
+    _connection_options(count)
+    count.set_defaults(run=_count_tokens)
+
+    complete = commands.add_parser("complete", help="complete a prompt with a legacy model and print the text")
     complete.add_argument(
         "prompt", help='the prompt; wrapped in "\\n\\nHuman: ...\\n\\nAssistant:" unless it has the markers'
     )
-    complete.add_argument("--model", "-m", default="anthropic.claude-v2", help="model id or ARN (default: %(default)s)")
-    complete.add_argument("--max-tokens", type=int, default=256, help="max_tokens_to_sample (default: %(default)s)")
-    complete.add_argument("--temperature", type=float, default=None)
-    complete.add_argument("--stop", action="append", help="a stop sequence (repeatable)")
-    complete.add_argument("--stream", action="store_true", help="print the text as it arrives")
-    complete.add_argument("--base-url", default=None, help="endpoint (default: ANTHROPIC_BEDROCK_BASE_URL or AWS)")
-    complete.add_argument("--region", default=None, help="AWS region (default: as the client resolves it)")
-    complete.add_argument("--profile", default=None, help="AWS profile from the shared config files")
-    complete.add_argument("--max-retries", type=int, default=2)
-    complete.add_argument("--timeout", type=float, default=600.0, help="seconds (default: %(default)s)")
+    _model_options(complete, "anthropic.claude-v2", "max_tokens_to_sample")
     complete.set_defaults(run=_complete)
 
     # The emulator's own parser is built only when asked for, so `complete` does not import it.
     emulator = commands.add_parser("emulator", help="run the local Bedrock emulator", add_help=False)
     emulator.set_defaults(run=_emulator)
     return parser
+
+
+def _model_options(parser: argparse.ArgumentParser, model: str, max_tokens: str) -> None:
+    parser.add_argument(
+        "--model", "-m", default=model, help="model id, inference profile or ARN (default: %(default)s)"
+    )
+    parser.add_argument("--max-tokens", type=int, default=256, help=f"{max_tokens} (default: %(default)s)")
+    parser.add_argument("--temperature", type=float, default=None)
+    parser.add_argument("--stop", action="append", help="a stop sequence (repeatable)")
+    parser.add_argument("--stream", action="store_true", help="print the text as it arrives")
+    _connection_options(parser)
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", default=None, help="endpoint (default: ANTHROPIC_BEDROCK_BASE_URL or AWS)")
+    parser.add_argument("--region", default=None, help="AWS region (default: as the client resolves it)")
+    parser.add_argument("--profile", default=None, help="AWS profile from the shared config files")
+    parser.add_argument("--max-retries", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds (default: %(default)s)")
 
 
 def _emulator(args: argparse.Namespace) -> int:

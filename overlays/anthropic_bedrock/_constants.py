@@ -6,6 +6,9 @@ HUMAN_PROMPT: Final = "\n\nHuman:"
 AI_PROMPT: Final = "\n\nAssistant:"
 
 ANTHROPIC_VERSION: Final = "bedrock-2023-05-31"
+# What the command line talks to unless told otherwise: a current Claude model's cross-region
+# inference profile (Bedrock serves current models through inference profiles).
+DEFAULT_MESSAGES_MODEL: Final = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 DEFAULT_REGION: Final = "us-east-1"
 SIGNING_NAME: Final = "bedrock"
 

@@ -21,7 +21,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal, NotRequired, Required, Union, get_args, get_origin
 
-from ._generated.types import Constraint
+from ._generated.types import Constraint, Model
 
 __all__ = ["Path", "checker", "encode_body", "render", "required_keys"]
 
@@ -251,7 +251,10 @@ def _json_kind(tp: Any) -> type | tuple[type, ...]:
 
 def _union(members: tuple[Any, ...]) -> Check:
     nullable = any(m in (None, type(None)) for m in members)
-    others = [m for m in members if m not in (None, type(None))]
+    # Response models accepted where a request shape is expected (a block of an earlier answer sent
+    # back as it came) are checked, and sent, as the JSON they stand for.
+    models = tuple(m for m in members if isinstance(m, type) and issubclass(m, Model))
+    others = [m for m in members if m not in (None, type(None)) and m not in models]
     kinds = _discriminator(others)
     if kinds is not None:
         allowed = ", ".join(repr(k) for k in kinds)
@@ -259,6 +262,8 @@ def _union(members: tuple[Any, ...]) -> Check:
         def by_type(value: Any, path: Path) -> Any:
             if value is None and nullable:
                 return value
+            if models and isinstance(value, models):
+                value = value.to_dict()
             if not isinstance(value, Mapping):
                 raise TypeError(f"{render(path)} must be a dict, not {_kind(value)}")
             kind = value.get("type")
