@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 import attrs
 import httpx
@@ -134,22 +134,22 @@ def _count_endpoint(model: str, body: dict[str, Any], stream: bool) -> RequestPa
 # ---------------------------------------------------------------- answers
 
 
-def _completion(data: Any, headers: httpx.Headers) -> Completion:
-    completion = Completion.from_dict(data)
-    completion.response_metadata = ResponseMetadata.from_headers(headers)
-    return completion
+class _Answered(Protocol):
+    response_metadata: ResponseMetadata | None
 
 
-def _message(data: Any, headers: httpx.Headers) -> Message:
-    message = Message.from_dict(data)
-    message.response_metadata = ResponseMetadata.from_headers(headers)
-    return message
+A = TypeVar("A", bound=_Answered)
 
 
-def _tokens(data: Any, headers: httpx.Headers) -> MessageTokensCount:
-    count = MessageTokensCount.from_dict(data)
-    count.response_metadata = ResponseMetadata.from_headers(headers)
-    return count
+def _answer(model: Callable[[Any], A]) -> Callable[[Any, httpx.Headers], A]:
+    """The parser of a success body into `model`, with the response's metadata attached."""
+
+    def parse(data: Any, headers: httpx.Headers) -> A:
+        answer = model(data)
+        answer.response_metadata = ResponseMetadata.from_headers(headers)
+        return answer
+
+    return parse
 
 
 def _message_event(data: Any) -> MessageStreamEvent | None:
@@ -162,7 +162,7 @@ COMPLETIONS: Final[Operation[Completion, CompletionChunk]] = Operation(
     arguments=CompletionRequest,
     body=_completion_body,
     endpoint=_invoke,
-    result=_completion,
+    result=_answer(Completion.from_dict),
     event=CompletionChunk.from_dict,
     accumulator=CompletionAccumulator,
 )
@@ -171,7 +171,7 @@ MESSAGES: Final[Operation[Message, MessageStreamEvent]] = Operation(
     arguments=MessageRequest,
     body=_messages_body,
     endpoint=_invoke,
-    result=_message,
+    result=_answer(Message.from_dict),
     event=_message_event,
     accumulator=MessageAccumulator,
 )
@@ -180,7 +180,7 @@ COUNT_TOKENS: Final[Operation[MessageTokensCount, None]] = Operation(
     arguments=MessageInput,
     body=_count_body,
     endpoint=_count_endpoint,
-    result=_tokens,
+    result=_answer(MessageTokensCount.from_dict),
 )
 
 
