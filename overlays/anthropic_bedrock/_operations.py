@@ -262,6 +262,8 @@ def parse_result(call: Call[R, E], response: httpx.Response) -> R:
     APIResponseValidationError (with the first bytes of the body kept)."""
     try:
         data = json.loads(response.content)
+        if not isinstance(data, dict):
+            raise TypeError(f"the body is a JSON {type(data).__name__}, not an object")
         return call.operation.result(data, response.headers)
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise errors.APIResponseValidationError(
