@@ -45,6 +45,7 @@ class Model:
     """Python attribute name -> JSON key, for the properties the API description names."""
 
     _fields_present: frozenset[str] | None
+    """The JSON keys `from_dict` saw (None for a model built by hand)."""
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         raise NotImplementedError
@@ -53,9 +54,10 @@ class Model:
     def model_fields_set(self) -> set[str]:
         """The fields given: keys present in the parsed JSON, or fields not None when built by hand."""
         present = self._fields_present
-        if present is not None:
-            return set(present)
-        names = {name for name in self._wire_names if getattr(self, name) is not None}
+        if present is None:
+            names = {name for name in self._wire_names if getattr(self, name) is not None}
+        else:
+            names = {name for name, wire in self._wire_names.items() if wire in present}
         extra = getattr(self, "additional_properties", None)
         if extra:
             names.update(extra)

@@ -38,6 +38,7 @@ class Citation(Model):
         "document_index": "document_index",
         "document_title": "document_title",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -73,30 +74,35 @@ class Citation(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_str(_type, "Citation.type")
-        _cited_text = d.pop("cited_text", None)
-        cited_text: str | None = None if _cited_text is None else expect_str(_cited_text, "Citation.cited_text")
-        _document_index = d.pop("document_index", None)
-        document_index: int | None = (
-            None if _document_index is None else expect_int(_document_index, "Citation.document_index")
-        )
-        _document_title = d.pop("document_title", None)
-        document_title: str | None = (
-            None
-            if _document_title is None
-            else (None if _document_title is None else expect_str(_document_title, "Citation.document_title"))
-        )
+        _type = src_dict["type"]
+        _cited_text = src_dict.get("cited_text")
+        _document_index = src_dict.get("document_index")
+        _document_title = src_dict.get("document_title")
         obj = cls(
-            type=type,
-            cited_text=cited_text,
-            document_index=document_index,
-            document_title=document_title,
+            type=(_type if _type.__class__ is str else expect_str(_type, "Citation.type")),
+            cited_text=None
+            if _cited_text is None
+            else (_cited_text if _cited_text.__class__ is str else expect_str(_cited_text, "Citation.cited_text")),
+            document_index=None
+            if _document_index is None
+            else (
+                _document_index
+                if _document_index.__class__ is int
+                else expect_int(_document_index, "Citation.document_index")
+            ),
+            document_title=(
+                None
+                if _document_title is None
+                else (
+                    _document_title
+                    if _document_title.__class__ is str
+                    else expect_str(_document_title, "Citation.document_title")
+                )
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -34,6 +34,7 @@ class CitationsDelta(Model):
         "type": "type",
         "citation": "citation",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -51,18 +52,19 @@ class CitationsDelta(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "citations_delta", "CitationsDelta.type")
-        _citation = d.pop("citation")
-        citation = Citation.from_dict(expect_dict(_citation, "CitationsDelta.citation"))
+        _type = src_dict["type"]
+        _citation = src_dict["citation"]
         obj = cls(
-            type=type,
-            citation=citation,
+            type=(
+                _type if _type == "citations_delta" else expect_const(_type, "citations_delta", "CitationsDelta.type")
+            ),
+            citation=Citation.from_dict(
+                _citation if _citation.__class__ is dict else expect_dict(_citation, "CitationsDelta.citation")
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

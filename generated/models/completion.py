@@ -38,6 +38,7 @@ class Completion(Model):
         "stop_reason": "stop_reason",
         "stop": "stop",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -58,21 +59,29 @@ class Completion(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _completion = d.pop("completion")
-        completion = expect_str(_completion, "Completion.completion")
-        _stop_reason = d.pop("stop_reason", None)
-        stop_reason = None if _stop_reason is None else expect_str(_stop_reason, "Completion.stop_reason")
-        _stop = d.pop("stop", None)
-        stop = None if _stop is None else expect_str(_stop, "Completion.stop")
+        _completion = src_dict["completion"]
+        _stop_reason = src_dict.get("stop_reason")
+        _stop = src_dict.get("stop")
         obj = cls(
-            completion=completion,
-            stop_reason=stop_reason,
-            stop=stop,
+            completion=(
+                _completion if _completion.__class__ is str else expect_str(_completion, "Completion.completion")
+            ),
+            stop_reason=(
+                None
+                if _stop_reason is None
+                else (
+                    _stop_reason
+                    if _stop_reason.__class__ is str
+                    else expect_str(_stop_reason, "Completion.stop_reason")
+                )
+            ),
+            stop=(
+                None if _stop is None else (_stop if _stop.__class__ is str else expect_str(_stop, "Completion.stop"))
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -43,6 +43,7 @@ class CompletionChunk(Model):
         "stop": "stop",
         "amazon_bedrock_invocation_metrics": "amazon-bedrock-invocationMetrics",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -70,30 +71,39 @@ class CompletionChunk(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _completion = d.pop("completion")
-        completion = expect_str(_completion, "CompletionChunk.completion")
-        _stop_reason = d.pop("stop_reason", None)
-        stop_reason = None if _stop_reason is None else expect_str(_stop_reason, "CompletionChunk.stop_reason")
-        _stop = d.pop("stop", None)
-        stop = None if _stop is None else expect_str(_stop, "CompletionChunk.stop")
-        _amazon_bedrock_invocation_metrics = d.pop("amazon-bedrock-invocationMetrics", None)
-        amazon_bedrock_invocation_metrics: InvocationMetrics | None = (
-            None
+        _completion = src_dict["completion"]
+        _stop_reason = src_dict.get("stop_reason")
+        _stop = src_dict.get("stop")
+        _amazon_bedrock_invocation_metrics = src_dict.get("amazon-bedrock-invocationMetrics")
+        obj = cls(
+            completion=(
+                _completion if _completion.__class__ is str else expect_str(_completion, "CompletionChunk.completion")
+            ),
+            stop_reason=(
+                None
+                if _stop_reason is None
+                else (
+                    _stop_reason
+                    if _stop_reason.__class__ is str
+                    else expect_str(_stop_reason, "CompletionChunk.stop_reason")
+                )
+            ),
+            stop=(
+                None
+                if _stop is None
+                else (_stop if _stop.__class__ is str else expect_str(_stop, "CompletionChunk.stop"))
+            ),
+            amazon_bedrock_invocation_metrics=None
             if _amazon_bedrock_invocation_metrics is None
             else InvocationMetrics.from_dict(
-                expect_dict(_amazon_bedrock_invocation_metrics, "CompletionChunk.amazon-bedrock-invocationMetrics")
-            )
+                _amazon_bedrock_invocation_metrics
+                if _amazon_bedrock_invocation_metrics.__class__ is dict
+                else expect_dict(_amazon_bedrock_invocation_metrics, "CompletionChunk.amazon-bedrock-invocationMetrics")
+            ),
         )
-        obj = cls(
-            completion=completion,
-            stop_reason=stop_reason,
-            stop=stop,
-            amazon_bedrock_invocation_metrics=amazon_bedrock_invocation_metrics,
-        )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -34,6 +34,7 @@ class UnknownContentBlockDelta(Model):
     _wire_names: ClassVar[Mapping[str, str]] = {
         "type": "type",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -48,15 +49,13 @@ class UnknownContentBlockDelta(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_str(_type, "ContentBlockDelta.type")
+        _type = src_dict["type"]
         obj = cls(
-            type=type,
+            type=(_type if _type.__class__ is str else expect_str(_type, "ContentBlockDelta.type")),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

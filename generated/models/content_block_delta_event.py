@@ -38,6 +38,7 @@ class ContentBlockDeltaEvent(Model):
         "index": "index",
         "delta": "delta",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -58,21 +59,23 @@ class ContentBlockDeltaEvent(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "content_block_delta", "ContentBlockDeltaEvent.type")
-        _index = d.pop("index")
-        index = expect_int(_index, "ContentBlockDeltaEvent.index")
-        _delta = d.pop("delta")
-        delta = parse_content_block_delta(expect_dict(_delta, "ContentBlockDeltaEvent.delta"))
+        _type = src_dict["type"]
+        _index = src_dict["index"]
+        _delta = src_dict["delta"]
         obj = cls(
-            type=type,
-            index=index,
-            delta=delta,
+            type=(
+                _type
+                if _type == "content_block_delta"
+                else expect_const(_type, "content_block_delta", "ContentBlockDeltaEvent.type")
+            ),
+            index=(_index if _index.__class__ is int else expect_int(_index, "ContentBlockDeltaEvent.index")),
+            delta=parse_content_block_delta(
+                _delta if _delta.__class__ is dict else expect_dict(_delta, "ContentBlockDeltaEvent.delta")
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

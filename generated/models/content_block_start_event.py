@@ -38,6 +38,7 @@ class ContentBlockStartEvent(Model):
         "index": "index",
         "content_block": "content_block",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -58,21 +59,25 @@ class ContentBlockStartEvent(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "content_block_start", "ContentBlockStartEvent.type")
-        _index = d.pop("index")
-        index = expect_int(_index, "ContentBlockStartEvent.index")
-        _content_block = d.pop("content_block")
-        content_block = parse_content_block(expect_dict(_content_block, "ContentBlockStartEvent.content_block"))
+        _type = src_dict["type"]
+        _index = src_dict["index"]
+        _content_block = src_dict["content_block"]
         obj = cls(
-            type=type,
-            index=index,
-            content_block=content_block,
+            type=(
+                _type
+                if _type == "content_block_start"
+                else expect_const(_type, "content_block_start", "ContentBlockStartEvent.type")
+            ),
+            index=(_index if _index.__class__ is int else expect_int(_index, "ContentBlockStartEvent.index")),
+            content_block=parse_content_block(
+                _content_block
+                if _content_block.__class__ is dict
+                else expect_dict(_content_block, "ContentBlockStartEvent.content_block")
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

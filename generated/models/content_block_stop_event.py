@@ -32,6 +32,7 @@ class ContentBlockStopEvent(Model):
         "type": "type",
         "index": "index",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -49,18 +50,19 @@ class ContentBlockStopEvent(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "content_block_stop", "ContentBlockStopEvent.type")
-        _index = d.pop("index")
-        index = expect_int(_index, "ContentBlockStopEvent.index")
+        _type = src_dict["type"]
+        _index = src_dict["index"]
         obj = cls(
-            type=type,
-            index=index,
+            type=(
+                _type
+                if _type == "content_block_stop"
+                else expect_const(_type, "content_block_stop", "ContentBlockStopEvent.type")
+            ),
+            index=(_index if _index.__class__ is int else expect_int(_index, "ContentBlockStopEvent.index")),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -29,6 +29,7 @@ class CountTokensResponse(Model):
     _wire_names: ClassVar[Mapping[str, str]] = {
         "input_tokens": "inputTokens",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -43,15 +44,17 @@ class CountTokensResponse(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _input_tokens = d.pop("inputTokens")
-        input_tokens = expect_int(_input_tokens, "CountTokensResponse.inputTokens")
+        _input_tokens = src_dict["inputTokens"]
         obj = cls(
-            input_tokens=input_tokens,
+            input_tokens=(
+                _input_tokens
+                if _input_tokens.__class__ is int
+                else expect_int(_input_tokens, "CountTokensResponse.inputTokens")
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -41,6 +41,7 @@ class InvocationMetrics(Model):
         "invocation_latency": "invocationLatency",
         "first_byte_latency": "firstByteLatency",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -80,38 +81,43 @@ class InvocationMetrics(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _input_token_count = d.pop("inputTokenCount", None)
-        input_token_count: int | None = (
-            None if _input_token_count is None else expect_int(_input_token_count, "InvocationMetrics.inputTokenCount")
-        )
-        _output_token_count = d.pop("outputTokenCount", None)
-        output_token_count: int | None = (
-            None
-            if _output_token_count is None
-            else expect_int(_output_token_count, "InvocationMetrics.outputTokenCount")
-        )
-        _invocation_latency = d.pop("invocationLatency", None)
-        invocation_latency: int | None = (
-            None
-            if _invocation_latency is None
-            else expect_int(_invocation_latency, "InvocationMetrics.invocationLatency")
-        )
-        _first_byte_latency = d.pop("firstByteLatency", None)
-        first_byte_latency: int | None = (
-            None
-            if _first_byte_latency is None
-            else expect_int(_first_byte_latency, "InvocationMetrics.firstByteLatency")
-        )
+        _input_token_count = src_dict.get("inputTokenCount")
+        _output_token_count = src_dict.get("outputTokenCount")
+        _invocation_latency = src_dict.get("invocationLatency")
+        _first_byte_latency = src_dict.get("firstByteLatency")
         obj = cls(
-            input_token_count=input_token_count,
-            output_token_count=output_token_count,
-            invocation_latency=invocation_latency,
-            first_byte_latency=first_byte_latency,
+            input_token_count=None
+            if _input_token_count is None
+            else (
+                _input_token_count
+                if _input_token_count.__class__ is int
+                else expect_int(_input_token_count, "InvocationMetrics.inputTokenCount")
+            ),
+            output_token_count=None
+            if _output_token_count is None
+            else (
+                _output_token_count
+                if _output_token_count.__class__ is int
+                else expect_int(_output_token_count, "InvocationMetrics.outputTokenCount")
+            ),
+            invocation_latency=None
+            if _invocation_latency is None
+            else (
+                _invocation_latency
+                if _invocation_latency.__class__ is int
+                else expect_int(_invocation_latency, "InvocationMetrics.invocationLatency")
+            ),
+            first_byte_latency=None
+            if _first_byte_latency is None
+            else (
+                _first_byte_latency
+                if _first_byte_latency.__class__ is int
+                else expect_int(_first_byte_latency, "InvocationMetrics.firstByteLatency")
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -61,6 +61,7 @@ class Message(Model):
         "stop_sequence": "stop_sequence",
         "usage": "usage",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -96,39 +97,46 @@ class Message(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _id = d.pop("id")
-        id = expect_str(_id, "Message.id")
-        _type = d.pop("type")
-        type = expect_const(_type, "message", "Message.type")
-        _role = d.pop("role")
-        role = expect_const(_role, "assistant", "Message.role")
-        _model = d.pop("model")
-        model = expect_str(_model, "Message.model")
-        _content = d.pop("content")
-        content = [
-            parse_content_block(expect_dict(_content_, "Message.content[]"))
-            for _content_ in expect_list(_content, "Message.content")
-        ]
-        _stop_reason = d.pop("stop_reason", None)
-        stop_reason = None if _stop_reason is None else expect_str(_stop_reason, "Message.stop_reason")
-        _stop_sequence = d.pop("stop_sequence", None)
-        stop_sequence = None if _stop_sequence is None else expect_str(_stop_sequence, "Message.stop_sequence")
-        _usage = d.pop("usage")
-        usage = Usage.from_dict(expect_dict(_usage, "Message.usage"))
+        _id = src_dict["id"]
+        _type = src_dict["type"]
+        _role = src_dict["role"]
+        _model = src_dict["model"]
+        _content = src_dict["content"]
+        _stop_reason = src_dict.get("stop_reason")
+        _stop_sequence = src_dict.get("stop_sequence")
+        _usage = src_dict["usage"]
         obj = cls(
-            id=id,
-            type=type,
-            role=role,
-            model=model,
-            content=content,
-            stop_reason=stop_reason,
-            stop_sequence=stop_sequence,
-            usage=usage,
+            id=(_id if _id.__class__ is str else expect_str(_id, "Message.id")),
+            type=(_type if _type == "message" else expect_const(_type, "message", "Message.type")),
+            role=(_role if _role == "assistant" else expect_const(_role, "assistant", "Message.role")),
+            model=(_model if _model.__class__ is str else expect_str(_model, "Message.model")),
+            content=[
+                parse_content_block(
+                    _content_ if _content_.__class__ is dict else expect_dict(_content_, "Message.content[]")
+                )
+                for _content_ in (_content if _content.__class__ is list else expect_list(_content, "Message.content"))
+            ],
+            stop_reason=(
+                None
+                if _stop_reason is None
+                else (
+                    _stop_reason if _stop_reason.__class__ is str else expect_str(_stop_reason, "Message.stop_reason")
+                )
+            ),
+            stop_sequence=(
+                None
+                if _stop_sequence is None
+                else (
+                    _stop_sequence
+                    if _stop_sequence.__class__ is str
+                    else expect_str(_stop_sequence, "Message.stop_sequence")
+                )
+            ),
+            usage=Usage.from_dict(_usage if _usage.__class__ is dict else expect_dict(_usage, "Message.usage")),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -33,6 +33,7 @@ class MessageDelta(Model):
         "stop_reason": "stop_reason",
         "stop_sequence": "stop_sequence",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -50,18 +51,31 @@ class MessageDelta(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _stop_reason = d.pop("stop_reason", None)
-        stop_reason = None if _stop_reason is None else expect_str(_stop_reason, "MessageDelta.stop_reason")
-        _stop_sequence = d.pop("stop_sequence", None)
-        stop_sequence = None if _stop_sequence is None else expect_str(_stop_sequence, "MessageDelta.stop_sequence")
+        _stop_reason = src_dict.get("stop_reason")
+        _stop_sequence = src_dict.get("stop_sequence")
         obj = cls(
-            stop_reason=stop_reason,
-            stop_sequence=stop_sequence,
+            stop_reason=(
+                None
+                if _stop_reason is None
+                else (
+                    _stop_reason
+                    if _stop_reason.__class__ is str
+                    else expect_str(_stop_reason, "MessageDelta.stop_reason")
+                )
+            ),
+            stop_sequence=(
+                None
+                if _stop_sequence is None
+                else (
+                    _stop_sequence
+                    if _stop_sequence.__class__ is str
+                    else expect_str(_stop_sequence, "MessageDelta.stop_sequence")
+                )
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

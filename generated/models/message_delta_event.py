@@ -39,6 +39,7 @@ class MessageDeltaEvent(Model):
         "delta": "delta",
         "usage": "usage",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -59,21 +60,23 @@ class MessageDeltaEvent(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "message_delta", "MessageDeltaEvent.type")
-        _delta = d.pop("delta")
-        delta = MessageDelta.from_dict(expect_dict(_delta, "MessageDeltaEvent.delta"))
-        _usage = d.pop("usage")
-        usage = MessageDeltaUsage.from_dict(expect_dict(_usage, "MessageDeltaEvent.usage"))
+        _type = src_dict["type"]
+        _delta = src_dict["delta"]
+        _usage = src_dict["usage"]
         obj = cls(
-            type=type,
-            delta=delta,
-            usage=usage,
+            type=(
+                _type if _type == "message_delta" else expect_const(_type, "message_delta", "MessageDeltaEvent.type")
+            ),
+            delta=MessageDelta.from_dict(
+                _delta if _delta.__class__ is dict else expect_dict(_delta, "MessageDeltaEvent.delta")
+            ),
+            usage=MessageDeltaUsage.from_dict(
+                _usage if _usage.__class__ is dict else expect_dict(_usage, "MessageDeltaEvent.usage")
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

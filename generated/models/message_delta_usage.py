@@ -38,6 +38,7 @@ class MessageDeltaUsage(Model):
         "cache_creation_input_tokens": "cache_creation_input_tokens",
         "cache_read_input_tokens": "cache_read_input_tokens",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -73,44 +74,47 @@ class MessageDeltaUsage(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _output_tokens = d.pop("output_tokens")
-        output_tokens = expect_int(_output_tokens, "MessageDeltaUsage.output_tokens")
-        _input_tokens = d.pop("input_tokens", None)
-        input_tokens: int | None = (
-            None
-            if _input_tokens is None
-            else (None if _input_tokens is None else expect_int(_input_tokens, "MessageDeltaUsage.input_tokens"))
-        )
-        _cache_creation_input_tokens = d.pop("cache_creation_input_tokens", None)
-        cache_creation_input_tokens: int | None = (
-            None
-            if _cache_creation_input_tokens is None
-            else (
+        _output_tokens = src_dict["output_tokens"]
+        _input_tokens = src_dict.get("input_tokens")
+        _cache_creation_input_tokens = src_dict.get("cache_creation_input_tokens")
+        _cache_read_input_tokens = src_dict.get("cache_read_input_tokens")
+        obj = cls(
+            output_tokens=(
+                _output_tokens
+                if _output_tokens.__class__ is int
+                else expect_int(_output_tokens, "MessageDeltaUsage.output_tokens")
+            ),
+            input_tokens=(
+                None
+                if _input_tokens is None
+                else (
+                    _input_tokens
+                    if _input_tokens.__class__ is int
+                    else expect_int(_input_tokens, "MessageDeltaUsage.input_tokens")
+                )
+            ),
+            cache_creation_input_tokens=(
                 None
                 if _cache_creation_input_tokens is None
-                else expect_int(_cache_creation_input_tokens, "MessageDeltaUsage.cache_creation_input_tokens")
-            )
-        )
-        _cache_read_input_tokens = d.pop("cache_read_input_tokens", None)
-        cache_read_input_tokens: int | None = (
-            None
-            if _cache_read_input_tokens is None
-            else (
+                else (
+                    _cache_creation_input_tokens
+                    if _cache_creation_input_tokens.__class__ is int
+                    else expect_int(_cache_creation_input_tokens, "MessageDeltaUsage.cache_creation_input_tokens")
+                )
+            ),
+            cache_read_input_tokens=(
                 None
                 if _cache_read_input_tokens is None
-                else expect_int(_cache_read_input_tokens, "MessageDeltaUsage.cache_read_input_tokens")
-            )
+                else (
+                    _cache_read_input_tokens
+                    if _cache_read_input_tokens.__class__ is int
+                    else expect_int(_cache_read_input_tokens, "MessageDeltaUsage.cache_read_input_tokens")
+                )
+            ),
         )
-        obj = cls(
-            output_tokens=output_tokens,
-            input_tokens=input_tokens,
-            cache_creation_input_tokens=cache_creation_input_tokens,
-            cache_read_input_tokens=cache_read_input_tokens,
-        )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -34,6 +34,7 @@ class MessageStartEvent(Model):
         "type": "type",
         "message": "message",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -51,18 +52,19 @@ class MessageStartEvent(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "message_start", "MessageStartEvent.type")
-        _message = d.pop("message")
-        message = Message.from_dict(expect_dict(_message, "MessageStartEvent.message"))
+        _type = src_dict["type"]
+        _message = src_dict["message"]
         obj = cls(
-            type=type,
-            message=message,
+            type=(
+                _type if _type == "message_start" else expect_const(_type, "message_start", "MessageStartEvent.type")
+            ),
+            message=Message.from_dict(
+                _message if _message.__class__ is dict else expect_dict(_message, "MessageStartEvent.message")
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -34,6 +34,7 @@ class MessageStopEvent(Model):
         "type": "type",
         "amazon_bedrock_invocation_metrics": "amazon-bedrock-invocationMetrics",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -55,24 +56,23 @@ class MessageStopEvent(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "message_stop", "MessageStopEvent.type")
-        _amazon_bedrock_invocation_metrics = d.pop("amazon-bedrock-invocationMetrics", None)
-        amazon_bedrock_invocation_metrics: InvocationMetrics | None = (
-            None
+        _type = src_dict["type"]
+        _amazon_bedrock_invocation_metrics = src_dict.get("amazon-bedrock-invocationMetrics")
+        obj = cls(
+            type=(_type if _type == "message_stop" else expect_const(_type, "message_stop", "MessageStopEvent.type")),
+            amazon_bedrock_invocation_metrics=None
             if _amazon_bedrock_invocation_metrics is None
             else InvocationMetrics.from_dict(
-                expect_dict(_amazon_bedrock_invocation_metrics, "MessageStopEvent.amazon-bedrock-invocationMetrics")
-            )
+                _amazon_bedrock_invocation_metrics
+                if _amazon_bedrock_invocation_metrics.__class__ is dict
+                else expect_dict(
+                    _amazon_bedrock_invocation_metrics, "MessageStopEvent.amazon-bedrock-invocationMetrics"
+                )
+            ),
         )
-        obj = cls(
-            type=type,
-            amazon_bedrock_invocation_metrics=amazon_bedrock_invocation_metrics,
-        )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -32,6 +32,7 @@ class SignatureDelta(Model):
         "type": "type",
         "signature": "signature",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -49,18 +50,19 @@ class SignatureDelta(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "signature_delta", "SignatureDelta.type")
-        _signature = d.pop("signature")
-        signature = expect_str(_signature, "SignatureDelta.signature")
+        _type = src_dict["type"]
+        _signature = src_dict["signature"]
         obj = cls(
-            type=type,
-            signature=signature,
+            type=(
+                _type if _type == "signature_delta" else expect_const(_type, "signature_delta", "SignatureDelta.type")
+            ),
+            signature=(
+                _signature if _signature.__class__ is str else expect_str(_signature, "SignatureDelta.signature")
+            ),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -40,6 +40,7 @@ class TextBlock(Model):
         "text": "text",
         "citations": "citations",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -64,32 +65,30 @@ class TextBlock(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "text", "TextBlock.type")
-        _text = d.pop("text")
-        text = expect_str(_text, "TextBlock.text")
-        _citations = d.pop("citations", None)
-        citations: list[Citation] | None = (
-            None
-            if _citations is None
-            else (
+        _type = src_dict["type"]
+        _text = src_dict["text"]
+        _citations = src_dict.get("citations")
+        obj = cls(
+            type=(_type if _type == "text" else expect_const(_type, "text", "TextBlock.type")),
+            text=(_text if _text.__class__ is str else expect_str(_text, "TextBlock.text")),
+            citations=(
                 None
                 if _citations is None
                 else [
-                    Citation.from_dict(expect_dict(_citations_, "TextBlock.citations[]"))
-                    for _citations_ in expect_list(_citations, "TextBlock.citations")
+                    Citation.from_dict(
+                        _citations_
+                        if _citations_.__class__ is dict
+                        else expect_dict(_citations_, "TextBlock.citations[]")
+                    )
+                    for _citations_ in (
+                        _citations if _citations.__class__ is list else expect_list(_citations, "TextBlock.citations")
+                    )
                 ]
-            )
+            ),
         )
-        obj = cls(
-            type=type,
-            text=text,
-            citations=citations,
-        )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -42,6 +42,7 @@ class ToolUseBlock(Model):
         "name": "name",
         "input": "input",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -65,24 +66,19 @@ class ToolUseBlock(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _type = d.pop("type")
-        type = expect_const(_type, "tool_use", "ToolUseBlock.type")
-        _id = d.pop("id")
-        id = expect_str(_id, "ToolUseBlock.id")
-        _name = d.pop("name")
-        name = expect_str(_name, "ToolUseBlock.name")
-        _input = d.pop("input")
-        input = expect_dict(_input, "ToolUseBlock.input")
+        _type = src_dict["type"]
+        _id = src_dict["id"]
+        _name = src_dict["name"]
+        _input = src_dict["input"]
         obj = cls(
-            type=type,
-            id=id,
-            name=name,
-            input=input,
+            type=(_type if _type == "tool_use" else expect_const(_type, "tool_use", "ToolUseBlock.type")),
+            id=(_id if _id.__class__ is str else expect_str(_id, "ToolUseBlock.id")),
+            name=(_name if _name.__class__ is str else expect_str(_name, "ToolUseBlock.name")),
+            input=(_input if _input.__class__ is dict else expect_dict(_input, "ToolUseBlock.input")),
         )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

@@ -41,6 +41,7 @@ class Usage(Model):
         "cache_creation_input_tokens": "cache_creation_input_tokens",
         "cache_read_input_tokens": "cache_read_input_tokens",
     }
+    _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
     def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
         """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
@@ -72,40 +73,39 @@ class Usage(Model):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
-        d = dict(src_dict)
-        _input_tokens = d.pop("input_tokens")
-        input_tokens = expect_int(_input_tokens, "Usage.input_tokens")
-        _output_tokens = d.pop("output_tokens")
-        output_tokens = expect_int(_output_tokens, "Usage.output_tokens")
-        _cache_creation_input_tokens = d.pop("cache_creation_input_tokens", None)
-        cache_creation_input_tokens: int | None = (
-            None
-            if _cache_creation_input_tokens is None
-            else (
+        _input_tokens = src_dict["input_tokens"]
+        _output_tokens = src_dict["output_tokens"]
+        _cache_creation_input_tokens = src_dict.get("cache_creation_input_tokens")
+        _cache_read_input_tokens = src_dict.get("cache_read_input_tokens")
+        obj = cls(
+            input_tokens=(
+                _input_tokens if _input_tokens.__class__ is int else expect_int(_input_tokens, "Usage.input_tokens")
+            ),
+            output_tokens=(
+                _output_tokens if _output_tokens.__class__ is int else expect_int(_output_tokens, "Usage.output_tokens")
+            ),
+            cache_creation_input_tokens=(
                 None
                 if _cache_creation_input_tokens is None
-                else expect_int(_cache_creation_input_tokens, "Usage.cache_creation_input_tokens")
-            )
-        )
-        _cache_read_input_tokens = d.pop("cache_read_input_tokens", None)
-        cache_read_input_tokens: int | None = (
-            None
-            if _cache_read_input_tokens is None
-            else (
+                else (
+                    _cache_creation_input_tokens
+                    if _cache_creation_input_tokens.__class__ is int
+                    else expect_int(_cache_creation_input_tokens, "Usage.cache_creation_input_tokens")
+                )
+            ),
+            cache_read_input_tokens=(
                 None
                 if _cache_read_input_tokens is None
-                else expect_int(_cache_read_input_tokens, "Usage.cache_read_input_tokens")
-            )
+                else (
+                    _cache_read_input_tokens
+                    if _cache_read_input_tokens.__class__ is int
+                    else expect_int(_cache_read_input_tokens, "Usage.cache_read_input_tokens")
+                )
+            ),
         )
-        obj = cls(
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cache_creation_input_tokens=cache_creation_input_tokens,
-            cache_read_input_tokens=cache_read_input_tokens,
-        )
-        obj.additional_properties = d
-        present = {name for name, wire in cls._wire_names.items() if wire in src_dict}
-        obj._fields_present = frozenset(present.union(d))
+        if not src_dict.keys() <= cls._wire_keys:
+            obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
+        obj._fields_present = frozenset(src_dict)
         return obj
 
     def __getitem__(self, key: str) -> Any:

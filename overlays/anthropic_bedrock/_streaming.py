@@ -155,7 +155,10 @@ class ChunkReader(Generic[T]):
             if message.event_type != "chunk":
                 return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
             try:
-                event = self._decode(json.loads(base64.b64decode(_chunk_bytes(message.payload), validate=True)))
+                # str, not bytes: json.loads would otherwise sniff the encoding of every chunk
+                event = self._decode(
+                    json.loads(base64.b64decode(_chunk_bytes(message.payload), validate=True).decode())
+                )
             except (ValueError, KeyError, TypeError, AttributeError, RecursionError, binascii.Error) as exc:
                 raise errors.StreamDecodeError(
                     f"A chunk event did not hold a valid event: {exc!r}", self._response.request
