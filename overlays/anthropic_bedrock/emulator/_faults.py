@@ -9,11 +9,12 @@ The keys are documented in the package docstring (:mod:`anthropic_bedrock.emulat
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote
 
-__all__ = ["ERROR_TYPES", "STREAM_EXCEPTION_TYPES", "FaultSpec", "parse_fault"]
+__all__ = ["ERROR_TYPES", "STREAM_EXCEPTION_TYPES", "FaultQueue", "FaultSpec", "parse_fault"]
 
 # Default x-amzn-ErrorType for an injected status, as Bedrock Runtime names them.
 ERROR_TYPES: Final[dict[int, str]] = {
@@ -159,3 +160,47 @@ def parse_fault(text: str) -> FaultSpec:
                 return dataclasses.replace(spec, status=status)
         raise ValueError(f"type={spec.error_type} needs status=<code>")
     return spec
+
+
+@dataclass(slots=True)
+class _Queued:
+    spec: FaultSpec
+    remaining: int
+
+
+class FaultQueue:
+    """Directives queued for the next model requests, consumed in order (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: list[_Queued] = []
+
+    def push(self, spec: str | FaultSpec, count: int = 1, *, match: str | None = None) -> None:
+        """Queue ``spec`` for the next ``count`` model requests (``match``: only ``invoke`` or ``stream``)."""
+        parsed = parse_fault(spec) if isinstance(spec, str) else spec
+        if match is not None:
+            parsed = parse_fault(f"{parsed.text};match={match}") if parsed.text else FaultSpec(match=match)
+        if count < 1:
+            raise ValueError("count must be >= 1")
+        with self._lock:
+            self._items.append(_Queued(parsed, count))
+
+    def take(self, operation: str) -> FaultSpec | None:
+        """The first queued spec that applies to ``operation``, using up one of its uses."""
+        with self._lock:
+            for index, item in enumerate(self._items):
+                if item.spec.applies_to(operation):
+                    item.remaining -= 1
+                    if item.remaining <= 0:
+                        del self._items[index]
+                    return item.spec
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def pending(self) -> int:
+        """How many queued uses are left."""
+        with self._lock:
+            return sum(item.remaining for item in self._items)
