@@ -70,6 +70,30 @@ Examples: ``status=429;retry_after=1``, ``pace=50;chunks=10``, ``exception=throt
 
 Control endpoints (no auth): ``POST /_emulator/faults``, ``DELETE /_emulator/faults``,
 ``GET /_emulator/stats``, ``POST /_emulator/reset``.
+
+Bounds
+------
+What a request may ask for is bounded as Bedrock bounds it, and what the emulator holds for it is
+bounded too:
+
+* An invoke body over 25,000,000 bytes (InvokeModel's ``body`` member) answers 400
+  ValidationException ``1 validation error detected: Value at 'body' failed to satisfy constraint:
+  Member must have length less than or equal to 25000000`` (Bedrock answers 400 here, not 413). It
+  is checked before authentication, and the body is read and dropped, never held; control and
+  unknown requests are limited to 1 MiB.
+* ``max_tokens_to_sample`` at most 4,096 (Bedrock's documented maximum for Claude text
+  completions); ``max_tokens`` at most 128,000 (Bedrock documents a per-model limit only; 128,000 is
+  the largest any Claude model accepts, so it stands for all). Over that: 400 ValidationException
+  naming the field (``#/max_tokens: ... is not less or equal to 128000``). ``chunks=`` at most
+  100,000. Answers are generated piece by piece as they are sent, and an echoed word longer than 64
+  characters is one token per 64-character slice, so no answer is larger than its token limit
+  allows.
+* The request log keeps at most ``log_limit`` (10,000) entries and about ``log_bytes`` (64 MiB);
+  the body of a request refused before authentication succeeded (unknown path, failed signature,
+  oversized) is kept only up to its first KiB (``LogEntry.body_size`` has the full length).
+* A connection idle for ``idle_timeout`` (60 s) is closed, as is one whose request line and
+  headers take longer than ``header_timeout`` (10 s) from their first byte. Out of descriptors,
+  the server retries accepting every 0.1 s and logs one line per 5 s.
 """
 
 from ._faults import STREAM_EXCEPTION_TYPES, FaultSpec, parse_fault

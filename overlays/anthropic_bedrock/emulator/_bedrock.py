@@ -1,6 +1,7 @@
 """What the emulated model says: request-body validation and deterministic answers.
 
-This is a protocol emulator, not a model. A "token" is a whitespace-separated word. The answer
+This is a protocol emulator, not a model. A "token" is a whitespace-separated word (a word over 64
+characters counts once per 64-character slice, see :mod:`._generate`). The answer
 echoes the words of the last human turn (text completions: the text after the last ``Human:`` up to
 ``Assistant:``; Messages API: the text of the last ``user`` message), cycled until exactly
 ``max_tokens_to_sample`` (or ``max_tokens``) words are produced: ``stop_reason`` is then
@@ -11,6 +12,11 @@ below the token limit: text completions then report ``stop_reason: "stop_sequenc
 ``stop: "\\n\\nHuman:"`` (what Claude reports at the end of its turn) and the Messages API reports
 ``end_turn``. The input token count is the number of words in the prompt (or in all messages and
 the system prompt).
+
+Limits as Bedrock's: the body is at most 25,000,000 bytes (InvokeModel's ``body`` member);
+``max_tokens_to_sample`` at most 4,096 (Bedrock's Claude text-completion parameter table);
+``max_tokens`` at most 128,000. Bedrock documents no single ``max_tokens`` limit (each model has its
+own, such as 32,000 or 64,000): 128,000 is the largest any Claude model accepts, used here for all.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final
+
+from ._generate import Echo, count_tokens, group_pieces
 
 __all__ = [
     "ANTHROPIC_VERSION",
@@ -36,6 +44,8 @@ __all__ = [
 
 ANTHROPIC_VERSION: Final = "bedrock-2023-05-31"
 HUMAN_TURN_END: Final = "\n\nHuman:"
+MAX_TOKENS_TO_SAMPLE: Final = 4096
+MAX_OUTPUT_TOKENS: Final = 128_000
 
 _TEXT_KEYS: Final = frozenset(
     {"prompt", "max_tokens_to_sample", "stop_sequences", "temperature", "top_p", "top_k", "anthropic_version"}
@@ -72,7 +82,7 @@ class Invocation:
     """A validated request body, reduced to what the answer depends on."""
 
     api: str  # "text" or "messages"
-    human_words: list[str]
+    human_text: str
     input_tokens: int
     max_tokens: int
     stop_sequences: list[str]
@@ -80,16 +90,22 @@ class Invocation:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """The generated completion: its pieces (one per token) and how it ended."""
+    """The generated completion: its pieces (one per token, produced on demand) and how it ended."""
 
-    pieces: list[str]
+    echo: Echo
     stop_reason: str
     stop: str | None
-    output_tokens: int
+
+    @property
+    def output_tokens(self) -> int:
+        return self.echo.tokens
+
+    def pieces(self) -> Iterator[str]:
+        return self.echo.pieces()
 
     @property
     def text(self) -> str:
-        return "".join(self.pieces)
+        return self.echo.text()
 
 
 def _type_name(value: object) -> str:
@@ -164,17 +180,17 @@ def parse_body(raw: bytes) -> Invocation:
     """Validate a text-completions or Messages API body as Bedrock does; raises BodyError."""
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         raise BodyError("Malformed input request, please reformat your input and try again.") from None
     if not isinstance(body, dict):
         raise _malformed(f"#: expected type: JSONObject, found: {_type_name(body)}")
     if "messages" in body:
         _check_common(body, _MESSAGES_KEYS, ("anthropic_version", "max_tokens", "messages"))
-        _check_number(body, "max_tokens", 1, None, integer=True)
+        _check_number(body, "max_tokens", 1, MAX_OUTPUT_TOKENS, integer=True)
         messages = body["messages"]
         if not isinstance(messages, list) or not messages:
             raise _malformed("#/messages: expected a non-empty JSONArray")
-        words: list[str] = []
+        tokens = 0
         last_user = ""
         for index, message in enumerate(messages):
             if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
@@ -182,14 +198,14 @@ def parse_body(raw: bytes) -> Invocation:
             if "content" not in message:
                 raise _malformed(f"#/messages/{index}: required key [content] not found")
             text = _text_of(message["content"])
-            words += text.split()
+            tokens += count_tokens(text)
             if message["role"] == "user":
                 last_user = text
-        words += _text_of(body.get("system", "")).split()
+        tokens += count_tokens(_text_of(body.get("system", "")))
         return Invocation(
             api="messages",
-            human_words=last_user.split(),
-            input_tokens=len(words),
+            human_text=last_user,
+            input_tokens=tokens,
             max_tokens=int(body["max_tokens"]),
             stop_sequences=list(body.get("stop_sequences", [])),
         )
@@ -197,43 +213,27 @@ def parse_body(raw: bytes) -> Invocation:
     prompt = body["prompt"]
     if not isinstance(prompt, str):
         raise _malformed(f"#/prompt: expected type: String, found: {_type_name(prompt)}")
-    _check_number(body, "max_tokens_to_sample", 1, None, integer=True)
+    _check_number(body, "max_tokens_to_sample", 1, MAX_TOKENS_TO_SAMPLE, integer=True)
     return Invocation(
         api="text",
-        human_words=_human_turn(prompt).split(),
-        input_tokens=len(prompt.split()),
+        human_text=_human_turn(prompt),
+        input_tokens=count_tokens(prompt),
         max_tokens=int(body["max_tokens_to_sample"]),
         stop_sequences=list(body.get("stop_sequences", [])),
     )
 
 
 def answer(invocation: Invocation, length: int | None = None) -> Answer:
-    """The deterministic completion for ``invocation`` (``length``: words before a natural end)."""
-    words = invocation.human_words
-    natural = 0 if not words else length
-    count = invocation.max_tokens if natural is None else min(natural, invocation.max_tokens)
-    first = " " if invocation.api == "text" else ""
-    pieces = [(first if i == 0 else " ") + words[i % len(words)] for i in range(count)] if words else []
-    if natural is not None and natural < invocation.max_tokens:
-        stop_reason, stop = ("stop_sequence", HUMAN_TURN_END) if invocation.api == "text" else ("end_turn", None)
-    else:
-        stop_reason, stop = "max_tokens", None
-    text = "".join(pieces)
-    cut, found = len(text), None
-    for sequence in invocation.stop_sequences:
-        index = text.find(sequence) if sequence else -1
-        if 0 <= index < cut:
-            cut, found = index, sequence
-    if found is not None:
-        kept: list[str] = []
-        used = 0
-        for piece in pieces:
-            if used >= cut:
-                break
-            kept.append(piece[: cut - used])
-            used += len(piece)
-        pieces, stop_reason, stop = kept, "stop_sequence", found
-    return Answer(pieces=pieces, stop_reason=stop_reason, stop=stop, output_tokens=len(pieces))
+    """The deterministic completion for ``invocation`` (``length``: tokens before a natural end)."""
+    limit = invocation.max_tokens if length is None else min(length, invocation.max_tokens)
+    echo = Echo(invocation.human_text, limit, invocation.stop_sequences, leading_space=invocation.api == "text")
+    if echo.stop is not None:
+        return Answer(echo, "stop_sequence", echo.stop)
+    if echo.exhausted or (length is not None and length < invocation.max_tokens):
+        if invocation.api == "text":
+            return Answer(echo, "stop_sequence", HUMAN_TURN_END)
+        return Answer(echo, "end_turn", None)
+    return Answer(echo, "max_tokens", None)
 
 
 def message_id() -> str:
@@ -258,17 +258,6 @@ def invoke_body(invocation: Invocation, result: Answer, model_id: str) -> bytes:
     ).encode()
 
 
-def _group(pieces: list[str], chunks: int | None) -> list[str]:
-    if chunks is None:
-        return pieces or [""]
-    groups = []
-    for index in range(chunks):
-        start = index * len(pieces) // chunks
-        end = (index + 1) * len(pieces) // chunks
-        groups.append("".join(pieces[start:end]))
-    return groups
-
-
 def _wrap(event: dict[str, object]) -> bytes:
     """A chunk event payload: the JSON event, base64-encoded inside ``{"bytes": ...}``."""
     return b'{"bytes":"' + base64.b64encode(json.dumps(event, separators=(",", ":")).encode()) + b'"}'
@@ -281,13 +270,15 @@ def chunk_payloads(
     invocation: Invocation, result: Answer, model_id: str, chunks: int | None, metrics: Metrics
 ) -> Iterator[bytes]:
     """Payloads of the stream's ``chunk`` frames, produced lazily (``metrics`` is read for the last one)."""
-    groups = _group(result.pieces, chunks)
+    groups = group_pieces(result.pieces(), result.output_tokens, chunks)
     if invocation.api == "text":
-        for group in groups[:-1]:
-            yield _wrap({"completion": group, "stop_reason": None, "stop": None})
+        last = next(groups)
+        for group in groups:
+            yield _wrap({"completion": last, "stop_reason": None, "stop": None})
+            last = group
         yield _wrap(
             {
-                "completion": groups[-1],
+                "completion": last,
                 "stop_reason": result.stop_reason,
                 "stop": result.stop,
                 "amazon-bedrock-invocationMetrics": metrics(),
@@ -310,7 +301,7 @@ def chunk_payloads(
         }
     )
     yield _wrap({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
-    for group in groups if result.pieces or chunks else []:
+    for group in groups if result.output_tokens or chunks else []:
         yield _wrap({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": group}})
     yield _wrap({"type": "content_block_stop", "index": 0})
     yield _wrap(

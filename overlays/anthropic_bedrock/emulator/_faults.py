@@ -38,6 +38,7 @@ STREAM_EXCEPTION_TYPES: Final = (
     "serviceUnavailableException",
 )
 
+MAX_CHUNKS: Final = 100_000  # frames one stream may be split into (empty ones included)
 _MATCHES: Final = ("invoke", "stream")
 _FLAGS: Final = ("reset", "crc")
 
@@ -131,7 +132,10 @@ def parse_fault(text: str) -> FaultSpec:
         elif key == "pace":
             fields["pace_ms"] = _ms(key, value)
         elif key == "chunks":
-            fields["chunks"] = _int(key, value, 1)
+            chunks = _int(key, value, 1)
+            if chunks > MAX_CHUNKS:
+                raise ValueError(f"chunks must be at most {MAX_CHUNKS}, got {chunks}")
+            fields["chunks"] = chunks
         elif key == "cut":
             fields["cut"] = _int(key, value, 0)
         elif key == "crc":

@@ -2,6 +2,11 @@
 
 Tests read them to assert what reached the wire (``emu.log``, ``emu.requests("invoke")``,
 ``emu.stats()``); the server thread writes them, so every access goes through one lock.
+
+The log is bounded twice: at most ``limit`` entries and about ``max_bytes`` of bodies, headers and
+paths (the oldest entries go first; the newest is always kept). Bodies of requests that were
+refused before authentication succeeded (unknown paths, failed signatures, bodies over the size
+limit) are kept only up to their first KiB; ``LogEntry.body_size`` still says how long they were.
 """
 
 from __future__ import annotations
@@ -10,8 +15,11 @@ import collections
 import json
 import threading
 from dataclasses import dataclass, field
+from typing import Final
 
-__all__ = ["LogEntry", "RequestLog", "Stats"]
+__all__ = ["KEPT_PREFIX", "LogEntry", "RequestLog", "Stats"]
+
+KEPT_PREFIX: Final = 1024  # bytes of a refused request's body the log keeps
 
 
 @dataclass(slots=True)
@@ -28,6 +36,20 @@ class LogEntry:
     model_id: str | None = None
     fault: str | None = None
     status: int | None = None
+    body_size: int = -1
+
+    def __post_init__(self) -> None:
+        if self.body_size < 0:
+            self.body_size = len(self.body)
+
+    @property
+    def truncated(self) -> bool:
+        """True when only the start of the body was kept."""
+        return len(self.body) < self.body_size
+
+    def footprint(self) -> int:
+        """Roughly the bytes this entry holds, for the log's size bound."""
+        return 256 + len(self.body) + len(self.path) + sum(len(k) + len(v) for k, v in self.headers)
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or None."""
@@ -64,21 +86,46 @@ class Stats:
 
 
 class RequestLog:
-    """The last ``limit`` requests and the counters, shared by the server and the test thread."""
+    """The last requests (at most ``limit``, about ``max_bytes``) and the counters."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, max_bytes: int) -> None:
         self._lock = threading.Lock()
-        self._entries: collections.deque[LogEntry] = collections.deque(maxlen=limit)
+        self._limit = limit
+        self._max_bytes = max_bytes
+        self._entries: collections.deque[tuple[LogEntry, int]] = collections.deque()
+        self._bytes = 0
         self._stats = Stats()
 
     def record(self, entry: LogEntry) -> None:
         """Log a request as it arrives and count it."""
+        size = entry.footprint()
         with self._lock:
-            self._entries.append(entry)
+            self._entries.append((entry, size))
+            self._bytes += size
+            self._evict()
             stats = self._stats
             stats.requests += 1
             stats.by_path[entry.path] = stats.by_path.get(entry.path, 0) + 1
             stats.by_operation[entry.operation] = stats.by_operation.get(entry.operation, 0) + 1
+
+    def truncate(self, entry: LogEntry) -> None:
+        """Keep only the start of a refused request's body."""
+        with self._lock:
+            if len(entry.body) <= KEPT_PREFIX:
+                return
+            entry.body = entry.body[:KEPT_PREFIX]
+            # The entry was logged moments ago: look from the newest end.
+            for index in range(len(self._entries) - 1, -1, -1):
+                logged, size = self._entries[index]
+                if logged is entry:
+                    self._entries[index] = (entry, entry.footprint())
+                    self._bytes += entry.footprint() - size
+                    break
+
+    def _evict(self) -> None:
+        while len(self._entries) > 1 and (len(self._entries) > self._limit or self._bytes > self._max_bytes):
+            _, size = self._entries.popleft()
+            self._bytes -= size
 
     def finish(self, entry: LogEntry, status: int) -> None:
         """Note the status a request was answered with."""
@@ -101,7 +148,7 @@ class RequestLog:
     def entries(self) -> list[LogEntry]:
         """A copy of the log, oldest first."""
         with self._lock:
-            return list(self._entries)
+            return [entry for entry, _ in self._entries]
 
     def stats(self) -> Stats:
         """A snapshot of the counters."""
@@ -112,4 +159,5 @@ class RequestLog:
         """Forget the entries and zero the counters."""
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
             self._stats = Stats()

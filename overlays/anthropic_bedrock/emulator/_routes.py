@@ -18,12 +18,16 @@ import h11
 
 from . import _control, _invoke
 from ._auth import Authenticator
-from ._connection import Abort, HttpExchange
+from ._connection import Abort, HttpExchange, Received
 from ._errors import DEFAULT_MESSAGES, error_response
 from ._faults import ERROR_TYPES, FaultQueue, FaultSpec, parse_fault
-from ._log import LogEntry, RequestLog
+from ._log import KEPT_PREFIX, LogEntry, RequestLog
 
-__all__ = ["Router", "Settings"]
+__all__ = ["INVOKE_BODY_LIMIT", "Router", "Settings"]
+
+# InvokeModel's `body` member: at most 25,000,000 bytes. Bedrock answers a longer one with 400.
+INVOKE_BODY_LIMIT: Final = 25_000_000
+_OTHER_BODY_LIMIT: Final = 1 << 20  # control and unknown requests
 
 _logger = logging.getLogger("anthropic_bedrock.emulator")
 _ROUTE = re.compile(r"^/model/([^/]+)/(invoke|invoke-with-response-stream)$")
@@ -46,10 +50,15 @@ class Router:
         self.faults = faults
         self.settings = settings
 
-    async def handle(self, http: HttpExchange, request: h11.Request, body: bytes) -> None:
-        """Answer ``request``; an unexpected failure answers 500 and closes the connection."""
+    def body_limit(self, request: h11.Request) -> int:
+        """The largest body the request's route accepts."""
+        path = request.target.partition(b"?")[0].decode("latin-1")
+        return INVOKE_BODY_LIMIT if _ROUTE.match(path) else _OTHER_BODY_LIMIT
+
+    async def handle(self, http: HttpExchange, received: Received) -> None:
+        """Answer a request; an unexpected failure answers 500 and closes the connection."""
         try:
-            await self._dispatch(http, request, body)
+            await self._dispatch(http, received)
         except Abort:
             raise
         except Exception:
@@ -88,8 +97,9 @@ class Router:
 
     # -- routing -------------------------------------------------------------------------------
 
-    async def _dispatch(self, http: HttpExchange, request: h11.Request, body: bytes) -> None:
-        received = time.time()
+    async def _dispatch(self, http: HttpExchange, received: Received) -> None:
+        request, body = received.request, received.body
+        arrived = time.time()
         started = time.perf_counter()
         target = request.target.decode("latin-1")
         method = request.method.decode("latin-1")
@@ -106,22 +116,37 @@ class Router:
             method=method,
             path=target,
             headers=headers,
-            body=body,
-            received_at=received,
+            body=body if operation != "unknown" else body[:KEPT_PREFIX],
+            received_at=arrived,
             request_id=str(uuid.uuid4()),
             operation=operation,
+            body_size=received.size,
         )
         self.log.record(entry)
 
+        if received.oversize and operation != "unknown":
+            # Checked before authentication: the body is gone, and with it what its signature covers.
+            limit = self.body_limit(request)
+            if operation == "control":
+                message = f"Control request bodies are limited to {limit} bytes."
+            else:
+                message = (
+                    "1 validation error detected: Value at 'body' failed to satisfy constraint: "
+                    f"Member must have length less than or equal to {limit}"
+                )
+            await self.send_error(http, entry, 400, "ValidationException", message)
+            return
         if operation == "control":
             await _control.handle(self, http, entry, method, path, body)
             return
         if route is None or method != "POST":
+            self.log.truncate(entry)
             await self.send_error(http, entry, 404, "UnknownOperationException", "Unknown operation")
             return
 
         failure = self.auth.check(method, target, headers, body)
         if failure is not None:
+            self.log.truncate(entry)
             self.log.count_signature_failure()
             await self.send_error(http, entry, 403, failure.error_type, failure.message)
             return

@@ -15,8 +15,9 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Final, TypedDict, Unpack
 
 from ._auth import Authenticator
-from ._connection import serve_connection
+from ._connection import Timeouts, serve_connection
 from ._faults import FaultQueue, FaultSpec
+from ._listener import Listener
 from ._log import LogEntry, RequestLog, Stats
 from ._routes import Router, Settings
 
@@ -51,7 +52,10 @@ class EmulatorConfig(TypedDict, total=False):
     region: str
     max_clock_skew: float
     log_limit: int
+    log_bytes: int
     error_type_suffix: bool
+    idle_timeout: float
+    header_timeout: float
 
 
 class Emulator:
@@ -59,6 +63,10 @@ class Emulator:
 
     Start it with ``with emulator(...) as emu`` (server thread) or ``async with async_emulator(...)``
     (current event loop), or call ``start()``/``stop()`` / ``await start_async()``/``stop_async()``.
+
+    Bounds: the log keeps at most ``log_limit`` entries and about ``log_bytes`` bytes; a connection
+    idle for ``idle_timeout`` seconds is closed, as is one whose request head takes longer than
+    ``header_timeout`` seconds to arrive.
     """
 
     def __init__(
@@ -73,7 +81,10 @@ class Emulator:
         region: str = DEFAULT_REGION,
         max_clock_skew: float = 300.0,
         log_limit: int = 10_000,
+        log_bytes: int = 64 << 20,
         error_type_suffix: bool = False,
+        idle_timeout: float = 60.0,
+        header_timeout: float = 10.0,
     ) -> None:
         self.host = host
         self.port = port
@@ -85,12 +96,12 @@ class Emulator:
             api_key=api_key,
             max_skew=max_clock_skew,
         )
-        self._log = RequestLog(log_limit)
+        self._log = RequestLog(log_limit, log_bytes)
         self._faults = FaultQueue()
         self._settings = Settings(error_type_suffix=error_type_suffix)
         self._router = Router(self._auth, self._log, self._faults, self._settings)
-        self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.Task[None]] = set()
+        self._timeouts = Timeouts(idle=idle_timeout, header=header_timeout)
+        self._listener: Listener | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stop_event: asyncio.Event | None = None
@@ -196,25 +207,18 @@ class Emulator:
 
     async def start_async(self) -> None:
         """Listen on the running event loop."""
-        if self._server is not None:
+        if self._listener is not None:
             raise RuntimeError("emulator already started")
+        listener = Listener(self._serve_connection)
+        self.port = await listener.start(self.host, self.port)
+        self._listener = listener
         self._loop = asyncio.get_running_loop()
-        self._server = await asyncio.start_server(
-            self._serve_connection, self.host, self.port, backlog=2048, reuse_address=True
-        )
-        self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop_async(self) -> None:
         """Stop listening, close every connection and wait for their tasks."""
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.close()
-        tasks = list(self._connections)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await server.wait_closed()
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await listener.close()
 
     async def __aenter__(self) -> Emulator:
         await self.start_async()
@@ -296,14 +300,8 @@ class Emulator:
     # -- connections ---------------------------------------------------------------------------
 
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._connections.add(task)
         self._log.count_connection()
-        try:
-            await serve_connection(reader, writer, self._router.handle)
-        finally:
-            self._connections.discard(task)
+        await serve_connection(reader, writer, self._router.handle, self._router.body_limit, self._timeouts)
 
 
 @contextlib.contextmanager
