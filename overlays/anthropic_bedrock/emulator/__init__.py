@@ -31,11 +31,60 @@ keys) is accepted when ``api_key`` is set. Failures answer 403 with ``InvalidSig
 ``IncompleteSignatureException`` (malformed Authorization), ``UnrecognizedClientException``
 (unknown access key, wrong session token or API key) or ``MissingAuthenticationTokenException``.
 
-Answers are deterministic, see :mod:`anthropic_bedrock.emulator._bedrock`: words of the last human
-turn, cycled to exactly the token limit, cut before a stop sequence. Both the text-completions
-body and a Messages API body are accepted and validated like Bedrock (a 400 ValidationException
-message names the offending field). Streams send one ``chunk`` frame per word, each written and
-flushed as produced; the last carries ``amazon-bedrock-invocationMetrics``.
+Answers (deterministic, so tests can assert exact values)
+---------------------------------------------------------
+Tokens: a token is a whitespace-separated word; a word over 64 characters is one token per
+64-character slice. The emulated model echoes: it cycles the tokens of the last human text until
+the token limit, and a stop sequence found in the generated text cuts it just before the sequence
+(the earliest match wins; between matches at one position, the first listed). The answer ends
+naturally only when that text has no tokens, or when the directive ``length=<n>`` stops it after
+``n`` tokens with ``n`` below the limit.
+
+Text completions (a body with ``prompt`` or ``max_tokens_to_sample`` and no ``messages``): the
+human text is what follows the last ``Human:`` up to ``Assistant:``; the completion starts with a
+space (`` alpha beta``). ``stop_reason``: ``max_tokens``; ``stop_sequence`` with ``stop`` naming
+it; a natural end is ``stop_sequence`` with ``stop: "\n\nHuman:"``. Input tokens: the prompt's.
+Streams send one ``chunk`` per token, the last with ``stop_reason`` and the metrics.
+
+Messages API (any other body; validated field by field, see ``_messages_check``). The message's
+``id`` is ``msg_bdrk_`` + the first 24 hex digits of SHA-256 over the body as canonical JSON
+(``json.dumps(body, sort_keys=True, separators=(",", ":"))``). Content, generated in this order
+against one ``max_tokens`` budget:
+
+1. ``thinking`` -- when ``thinking`` is enabled: ``"The user wrote {W} words; I will echo
+   them."`` with ``W`` the number of whitespace-separated words of the last user text, and
+   ``signature`` = base64 of SHA-256 over ``"emulator:" + thinking``. Its tokens count as output.
+2. A tool call, when ``tools`` are given and: ``tool_choice`` is ``any`` (the first tool) or
+   ``tool`` (that tool) -- forced: only the ``tool_use`` block; or ``tool_choice`` is ``auto`` or
+   absent, the last user message carries no ``tool_result``, and its text names a tool (the first
+   tool, in ``tools`` order, whose name appears as a whole word: not next to a letter, digit, ``_``
+   or ``-``), else contains ``use a tool`` (any case; the first tool) -- then a text block ``"I
+   will use the {name} tool."`` first. ``tool_choice: none`` never calls a tool. The ``tool_use``
+   block: ``id`` ``toolu_emulator_{N}`` (``N`` = number of messages in the request), ``input`` built
+   from ``input_schema``: each ``required`` property (others left out) gets its ``const``, else its
+   first ``enum`` value, else by type: string ``"emulated"``, integer ``1``, number ``1.5``, boolean
+   ``true``, null ``null``, array ``[]``, object built the same way (16 levels deep at most); a
+   property without a schema or type is ``"emulated"``. Its tokens: those of ``json.dumps(input)``.
+   If they do not fit in what is left of ``max_tokens`` the block is left out (``max_tokens``).
+   ``stop_reason``: ``tool_use``.
+3. Otherwise a ``text`` block echoing the last user message's text: its string content, or its
+   text blocks and the text of its ``tool_result`` blocks (string content or text blocks), in
+   order, joined by spaces -- so after a tool result the answer repeats the result's text. No
+   leading space. ``stop_reason``: ``max_tokens``, ``stop_sequence`` (``stop_sequence`` names it),
+   or ``end_turn`` for a natural end.
+
+Stop sequences cut text blocks only (the tool preface too: then no ``tool_use`` follows). Usage:
+``input_tokens`` by the formula in ``_tokens`` (words of every text, system prompt, tool name,
+description and ``json.dumps(input_schema)``, plus 1000 per image and 2000 per document;
+earlier thinking blocks count nothing), the same number CountTokens reports; ``output_tokens`` the
+tokens of every generated block. Stream events, one ``chunk`` frame each: ``message_start``
+(empty content, ``usage.output_tokens`` 1), ``ping``, then per block ``content_block_start`` (empty
+``text`` / ``thinking`` with ``signature: ""`` / ``tool_use`` with ``input: {}``), its deltas
+(``thinking_delta`` per token then one ``signature_delta``; ``text_delta`` per token, or the
+echoed text in exactly ``chunks=<k>`` deltas; ``input_json_delta`` per 8 characters of
+``json.dumps(input)``), ``content_block_stop``; then ``message_delta`` (``stop_reason``,
+``stop_sequence``, ``usage.output_tokens``) and ``message_stop`` with
+``amazon-bedrock-invocationMetrics``. Frames are written and flushed one by one.
 
 Fault directives
 ----------------
@@ -63,7 +112,16 @@ wins over the queue; requests refused by authentication consume nothing. A spec 
                         (``throttlingException``, ``modelStreamErrorException``,
                         ``internalServerException``, ``validationException``,
                         ``modelTimeoutException``, ``serviceUnavailableException``) and end the stream
-``length=<n>``          make the answer end naturally after n words
+``length=<n>``          make the answer end naturally after n tokens
+``novel`` / ``novel=<kinds>``  add things no SDK knows yet (comma-separated kinds, default all
+                        but ``frame``): ``block`` a last content block ``{"type": "novel_block",
+                        "novel": {"answer": 42}}``; ``delta`` streamed, that block starts as
+                        ``{"type": "novel_block", "novel": {}}`` and gets a ``{"type":
+                        "novel_delta", "novel": {"answer": 42}}`` delta; ``event`` a ``{"type":
+                        "novel_event", "novel": {"answer": 42}}`` event after ``ping``; ``stop``
+                        ``stop_reason: "novel_stop"`` (text completions too); ``frame`` an
+                        event-stream frame of ``:event-type`` ``novelEvent`` (payload
+                        ``{"novel": {"answer": 42}}``) after the first chunk frame
 ``match=invoke|stream`` (queue only) which operation may consume it
 
 Examples: ``status=429;retry_after=1``, ``pace=50;chunks=10``, ``exception=throttlingException;after=2``.

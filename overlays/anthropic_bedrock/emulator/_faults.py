@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote
 
+from ._novel import ALL_KINDS, DEFAULT_KINDS
+
 __all__ = ["ERROR_TYPES", "STREAM_EXCEPTION_TYPES", "FaultQueue", "FaultSpec", "parse_fault"]
 
 # Default x-amzn-ErrorType for an injected status, as Bedrock Runtime names them.
@@ -40,7 +42,7 @@ STREAM_EXCEPTION_TYPES: Final = (
 
 MAX_CHUNKS: Final = 100_000  # frames one stream may be split into (empty ones included)
 _MATCHES: Final = ("invoke", "stream")
-_FLAGS: Final = ("reset", "crc")
+_FLAGS: Final = ("reset", "crc", "novel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class FaultSpec:
     exception: str | None = None
     after: int = 0
     length: int | None = None
+    novel: frozenset[str] = frozenset()
     match: str | None = None
     text: str = ""
 
@@ -104,7 +107,7 @@ def parse_fault(text: str) -> FaultSpec:
         key = key.strip().lower().replace("-", "_")
         value = unquote(raw.strip())
         if key in _FLAGS and not has_value:
-            fields[key] = True if key == "reset" else 0
+            fields[key] = {"reset": True, "crc": 0, "novel": DEFAULT_KINDS}[key]
             continue
         if not has_value:
             raise ValueError(f"fault key {key!r} needs a value ({key}=...)")
@@ -148,6 +151,11 @@ def parse_fault(text: str) -> FaultSpec:
             fields["after"] = _int(key, value, 0)
         elif key == "length":
             fields["length"] = _int(key, value, 0)
+        elif key == "novel":
+            kinds = frozenset(part.strip() for part in value.split(",") if part.strip())
+            if not kinds or not kinds <= ALL_KINDS:
+                raise ValueError(f"novel takes a list of {', '.join(sorted(ALL_KINDS))}; got {value!r}")
+            fields["novel"] = kinds
         elif key == "match":
             if value not in _MATCHES:
                 raise ValueError(f"match must be invoke or stream, got {value!r}")

@@ -19,6 +19,7 @@ from ._connection import HttpExchange
 from ._errors import DEFAULT_MESSAGES
 from ._faults import FaultSpec
 from ._log import LogEntry
+from ._novel import NOVEL_FRAME_PAYLOAD, NOVEL_FRAME_TYPE
 
 if TYPE_CHECKING:
     from ._routes import Router
@@ -27,6 +28,9 @@ __all__ = ["respond", "sleep_ms"]
 
 _CHUNK_HEADERS: Final = encode_headers(
     {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
+)
+_NOVEL_HEADERS: Final = encode_headers(
+    {":event-type": NOVEL_FRAME_TYPE, ":content-type": "application/json", ":message-type": "event"}
 )
 
 
@@ -50,7 +54,7 @@ async def respond(
     except _bedrock.BodyError as exc:
         await router.send_error(http, entry, 400, "ValidationException", str(exc))
         return
-    result = _bedrock.answer(invocation, spec.length if spec else None)
+    result = _bedrock.answer(invocation, spec.length if spec else None, spec.novel if spec else frozenset())
     if operation == "invoke":
         latency = max(1, round((time.perf_counter() - started) * 1000))
         response = _bedrock.invoke_body(invocation, result, model_id)
@@ -139,6 +143,8 @@ def _exception_after(payloads: Iterator[bytes], spec: FaultSpec | None) -> Itera
         if spec is not None and spec.exception is not None and index >= spec.after:
             break
         yield encode_frame(_CHUNK_HEADERS, payload)
+        if index == 0 and spec is not None and "frame" in spec.novel:
+            yield encode_frame(_NOVEL_HEADERS, NOVEL_FRAME_PAYLOAD)
     if spec is None or spec.exception is None:
         return
     message = spec.message or DEFAULT_MESSAGES.get(spec.exception, "Injected stream exception.")
