@@ -12,17 +12,26 @@ Use::
         emu.push_fault("status=503", count=2)   # the next two model requests fail, then success
         emu.log, emu.stats(), emu.reset()
 
-or from a shell: ``python -m anthropic_bedrock.emulator --port 8080`` (first output line: the URL).
+or from a shell: ``python -m anthropic_bedrock.emulator --port 8080`` or ``anthropic-bedrock emulator``
+(first output line: the URL; ``--help`` lists the flags, timeouts included).
 
 Endpoints (as Bedrock Runtime)
 ------------------------------
-``POST /model/{modelId}/invoke`` and ``POST /model/{modelId}/invoke-with-response-stream``; the
+``POST /model/{modelId}/invoke``, ``POST /model/{modelId}/invoke-with-response-stream`` and
+``POST /model/{modelId}/count-tokens`` (log operations ``invoke``, ``stream``, ``count_tokens``); the
 model id is percent-decoded (ARNs arrive with ``%3A`` and ``%2F``). Model ids containing
 ``anthropic`` or ``claude`` (and provisioned/custom/imported model and application inference
 profile ARNs) are known; one containing ``nonexistent`` answers 404 ResourceNotFoundException.
 Any other path answers 404 UnknownOperationException. Every answer carries ``x-amzn-RequestId``;
 invoke answers add ``X-Amzn-Bedrock-Input-Token-Count``, ``-Output-Token-Count`` and
 ``-Invocation-Latency``. Errors are ``{"message": ...}`` with ``x-amzn-ErrorType``.
+
+CountTokens takes ``{"input": {"invokeModel": {"body": "<base64 of an InvokeModel body>"}}}`` and
+answers ``{"inputTokens": N}``: the inner body is validated as InvokeModel validates it (a 400
+ValidationException prefixed ``input.invokeModel.body:``), and ``N`` is exactly the input token
+count invoking it reports. Bad JSON, a missing ``input``, not exactly one union member, bad base64
+or an inner body over 25,000,000 bytes are 400 ValidationExceptions saying which;
+``input.converse`` is refused with a 400 (not emulated). Fault directives apply as for invoke.
 
 Authentication: SigV4 (signing name ``bedrock``, any region in the credential scope) recomputed with
 botocore from the request as received, against the configured access key, secret key and optional
@@ -90,7 +99,7 @@ Fault directives
 ----------------
 Given per request in the ``x-emulator-fault`` header, or queued for the next matching model
 requests with ``emu.push_fault(spec, count=1, match=None)`` or ``POST /_emulator/faults`` with
-``{"spec": "...", "count": n, "match": "invoke" | "stream"}`` (or a list of those). A header
+``{"spec": "...", "count": n, "match": "invoke" | "stream" | "count_tokens"}`` (or a list of those). A header
 wins over the queue; requests refused by authentication consume nothing. A spec is ``;``-separated
 ``key=value`` pairs and flags, values percent-decoded:
 
@@ -122,7 +131,7 @@ wins over the queue; requests refused by authentication consume nothing. A spec 
                         ``stop_reason: "novel_stop"`` (text completions too); ``frame`` an
                         event-stream frame of ``:event-type`` ``novelEvent`` (payload
                         ``{"novel": {"answer": 42}}``) after the first chunk frame
-``match=invoke|stream`` (queue only) which operation may consume it
+``match=invoke|stream|count_tokens`` (queue only) which operation may consume it
 
 Examples: ``status=429;retry_after=1``, ``pace=50;chunks=10``, ``exception=throttlingException;after=2``.
 

@@ -41,7 +41,7 @@ STREAM_EXCEPTION_TYPES: Final = (
 )
 
 MAX_CHUNKS: Final = 100_000  # frames one stream may be split into (empty ones included)
-_MATCHES: Final = ("invoke", "stream")
+_MATCHES: Final = ("invoke", "stream", "count_tokens")
 _FLAGS: Final = ("reset", "crc", "novel")
 
 
@@ -69,7 +69,7 @@ class FaultSpec:
     text: str = ""
 
     def applies_to(self, operation: str) -> bool:
-        """Whether a queued spec may be consumed by ``operation`` (``invoke`` or ``stream``)."""
+        """Whether a queued spec may be consumed by ``operation`` (``invoke``, ``stream``, ``count_tokens``)."""
         return self.match is None or self.match == operation
 
 
@@ -158,7 +158,7 @@ def parse_fault(text: str) -> FaultSpec:
             fields["novel"] = kinds
         elif key == "match":
             if value not in _MATCHES:
-                raise ValueError(f"match must be invoke or stream, got {value!r}")
+                raise ValueError(f"match must be invoke, stream or count_tokens, got {value!r}")
             fields["match"] = value
         else:
             raise ValueError(f"unknown fault key {key!r}")
@@ -188,10 +188,10 @@ class FaultQueue:
         self._items: list[_Queued] = []
 
     def push(self, spec: str | FaultSpec, count: int = 1, *, match: str | None = None) -> None:
-        """Queue ``spec`` for the next ``count`` model requests (``match``: only ``invoke`` or ``stream``)."""
+        """Queue ``spec`` for the next ``count`` model requests (``match``: only ``invoke``, ``stream`` or ``count_tokens``)."""
         parsed = parse_fault(spec) if isinstance(spec, str) else spec
         if match is not None:
-            parsed = parse_fault(f"{parsed.text};match={match}") if parsed.text else FaultSpec(match=match)
+            parsed = parse_fault(f"{parsed.text};match={match}" if parsed.text else f"match={match}")
         if count < 1:
             raise ValueError("count must be >= 1")
         with self._lock:

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import h11
 
-from . import _control, _invoke
+from . import _control, _count_tokens, _invoke
 from ._auth import Authenticator
 from ._connection import Abort, HttpExchange, Received
 from ._errors import DEFAULT_MESSAGES, error_response
@@ -30,8 +30,8 @@ INVOKE_BODY_LIMIT: Final = 25_000_000
 _OTHER_BODY_LIMIT: Final = 1 << 20  # control and unknown requests
 
 _logger = logging.getLogger("anthropic_bedrock.emulator")
-_ROUTE = re.compile(r"^/model/([^/]+)/(invoke|invoke-with-response-stream)$")
-_OPERATIONS: Final = {"invoke": "invoke", "invoke-with-response-stream": "stream"}
+_ROUTE = re.compile(r"^/model/([^/]+)/(invoke|invoke-with-response-stream|count-tokens)$")
+_OPERATIONS: Final = {"invoke": "invoke", "invoke-with-response-stream": "stream", "count-tokens": "count_tokens"}
 
 
 @dataclass(slots=True)
@@ -52,8 +52,10 @@ class Router:
 
     def body_limit(self, request: h11.Request) -> int:
         """The largest body the request's route accepts."""
-        path = request.target.partition(b"?")[0].decode("latin-1")
-        return INVOKE_BODY_LIMIT if _ROUTE.match(path) else _OTHER_BODY_LIMIT
+        route = _ROUTE.match(request.target.partition(b"?")[0].decode("latin-1"))
+        if route is None:
+            return _OTHER_BODY_LIMIT
+        return _count_tokens.BODY_LIMIT if route.group(2) == "count-tokens" else INVOKE_BODY_LIMIT
 
     async def handle(self, http: HttpExchange, received: Received) -> None:
         """Answer a request; an unexpected failure answers 500 and closes the connection."""
@@ -129,6 +131,11 @@ class Router:
             limit = self.body_limit(request)
             if operation == "control":
                 message = f"Control request bodies are limited to {limit} bytes."
+            elif operation == "count_tokens":
+                message = (
+                    "1 validation error detected: Value at 'input.invokeModel.body' failed to satisfy constraint: "
+                    f"Member must have length less than or equal to {_count_tokens.INNER_BODY_LIMIT}"
+                )
             else:
                 message = (
                     "1 validation error detected: Value at 'body' failed to satisfy constraint: "
@@ -180,6 +187,9 @@ class Router:
             await self.send_error(
                 http, entry, 404, "ResourceNotFoundException", DEFAULT_MESSAGES["ResourceNotFoundException"]
             )
+            return
+        if operation == "count_tokens":
+            await _count_tokens.respond(self, http, entry, body, cut=spec is not None and spec.cut is not None)
             return
         await _invoke.respond(self, http, entry, operation, model_id, body, spec, started)
 

@@ -160,7 +160,7 @@ class Emulator:
     # -- test API ------------------------------------------------------------------------------
 
     def push_fault(self, spec: str | FaultSpec, count: int = 1, *, match: str | None = None) -> None:
-        """Queue ``spec`` for the next ``count`` model requests (``match``: only ``invoke`` or ``stream``)."""
+        """Queue ``spec`` for the next ``count`` model requests (``match``: only ``invoke``, ``stream`` or ``count_tokens``)."""
         self._faults.push(spec, count, match=match)
 
     def clear_faults(self) -> None:
@@ -181,7 +181,7 @@ class Emulator:
         return self._log.entries()
 
     def requests(self, operation: str | None = None) -> list[LogEntry]:
-        """Logged requests, optionally only one operation (``invoke``, ``stream``, ``unknown``, ``control``)."""
+        """Logged requests, optionally one operation (``invoke``, ``stream``, ``count_tokens``, ``unknown``, ``control``)."""
         return [entry for entry in self.log if operation is None or entry.operation == operation]
 
     def stats(self) -> Stats:
