@@ -30,10 +30,14 @@ def emulator(_emulator_server: Emulator) -> Iterator[Emulator]:
     * ``emu.push_fault("status=503", count=2)``, ``emu.push_fault("cut=3", match="stream")``:
       script the next model requests; or send header ``x-emulator-fault: <spec>`` on one request.
       The spec syntax is in the :mod:`anthropic_bedrock.emulator` docstring.
-    * ``emu.log`` / ``emu.requests("invoke")`` (``LogEntry``: method, path, headers, body,
-      received_at, request_id, operation, model_id, fault, status), ``emu.stats()``
+    * ``emu.log`` / ``emu.requests("invoke")`` (operations ``invoke``, ``stream``,
+      ``count_tokens``, ``control``, ``unknown``; ``LogEntry``: method, path, headers, body,
+      body_size, received_at, request_id, operation, model_id, fault, status; the body of a
+      request refused before authentication keeps only its first KiB), ``emu.stats()``
       (requests, by_path, by_operation, by_status, signature_failures, faults_served),
       ``emu.reset()``.
+    * Deterministic answers (echo, tool calls, thinking, token counts) and the ``novel``
+      directive: the "Answers" section of the :mod:`anthropic_bedrock.emulator` docstring.
     """
     _emulator_server.reset()
     yield _emulator_server

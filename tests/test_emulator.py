@@ -234,6 +234,7 @@ def test_messages_api_invoke_and_stream(emulator: Emulator) -> None:
     events = [chunk_json(m) for m in frames(post(emulator, body, stream=True).content)]
     assert [e["type"] for e in events] == [
         "message_start",
+        "ping",
         "content_block_start",
         "content_block_delta",
         "content_block_delta",

@@ -12,17 +12,26 @@ Use::
         emu.push_fault("status=503", count=2)   # the next two model requests fail, then success
         emu.log, emu.stats(), emu.reset()
 
-or from a shell: ``python -m anthropic_bedrock.emulator --port 8080`` (first output line: the URL).
+or from a shell: ``python -m anthropic_bedrock.emulator --port 8080`` or ``anthropic-bedrock emulator``
+(first output line: the URL; ``--help`` lists the flags, timeouts included).
 
 Endpoints (as Bedrock Runtime)
 ------------------------------
-``POST /model/{modelId}/invoke`` and ``POST /model/{modelId}/invoke-with-response-stream``; the
+``POST /model/{modelId}/invoke``, ``POST /model/{modelId}/invoke-with-response-stream`` and
+``POST /model/{modelId}/count-tokens`` (log operations ``invoke``, ``stream``, ``count_tokens``); the
 model id is percent-decoded (ARNs arrive with ``%3A`` and ``%2F``). Model ids containing
 ``anthropic`` or ``claude`` (and provisioned/custom/imported model and application inference
 profile ARNs) are known; one containing ``nonexistent`` answers 404 ResourceNotFoundException.
 Any other path answers 404 UnknownOperationException. Every answer carries ``x-amzn-RequestId``;
 invoke answers add ``X-Amzn-Bedrock-Input-Token-Count``, ``-Output-Token-Count`` and
 ``-Invocation-Latency``. Errors are ``{"message": ...}`` with ``x-amzn-ErrorType``.
+
+CountTokens takes ``{"input": {"invokeModel": {"body": "<base64 of an InvokeModel body>"}}}`` and
+answers ``{"inputTokens": N}``: the inner body is validated as InvokeModel validates it (a 400
+ValidationException prefixed ``input.invokeModel.body:``), and ``N`` is exactly the input token
+count invoking it reports. Bad JSON, a missing ``input``, not exactly one union member, bad base64
+or an inner body over 25,000,000 bytes are 400 ValidationExceptions saying which;
+``input.converse`` is refused with a 400 (not emulated). Fault directives apply as for invoke.
 
 Authentication: SigV4 (signing name ``bedrock``, any region in the credential scope) recomputed with
 botocore from the request as received, against the configured access key, secret key and optional
@@ -31,17 +40,66 @@ keys) is accepted when ``api_key`` is set. Failures answer 403 with ``InvalidSig
 ``IncompleteSignatureException`` (malformed Authorization), ``UnrecognizedClientException``
 (unknown access key, wrong session token or API key) or ``MissingAuthenticationTokenException``.
 
-Answers are deterministic, see :mod:`anthropic_bedrock.emulator._bedrock`: words of the last human
-turn, cycled to exactly the token limit, cut before a stop sequence. Both the text-completions
-body and a Messages API body are accepted and validated like Bedrock (a 400 ValidationException
-message names the offending field). Streams send one ``chunk`` frame per word, each written and
-flushed as produced; the last carries ``amazon-bedrock-invocationMetrics``.
+Answers (deterministic, so tests can assert exact values)
+---------------------------------------------------------
+Tokens: a token is a whitespace-separated word; a word over 64 characters is one token per
+64-character slice. The emulated model echoes: it cycles the tokens of the last human text until
+the token limit, and a stop sequence found in the generated text cuts it just before the sequence
+(the earliest match wins; between matches at one position, the first listed). The answer ends
+naturally only when that text has no tokens, or when the directive ``length=<n>`` stops it after
+``n`` tokens with ``n`` below the limit.
+
+Text completions (a body with ``prompt`` or ``max_tokens_to_sample`` and no ``messages``): the
+human text is what follows the last ``Human:`` up to ``Assistant:``; the completion starts with a
+space (`` alpha beta``). ``stop_reason``: ``max_tokens``; ``stop_sequence`` with ``stop`` naming
+it; a natural end is ``stop_sequence`` with ``stop: "\n\nHuman:"``. Input tokens: the prompt's.
+Streams send one ``chunk`` per token, the last with ``stop_reason`` and the metrics.
+
+Messages API (any other body; validated field by field, see ``_messages_check``). The message's
+``id`` is ``msg_bdrk_`` + the first 24 hex digits of SHA-256 over the body as canonical JSON
+(``json.dumps(body, sort_keys=True, separators=(",", ":"))``). Content, generated in this order
+against one ``max_tokens`` budget:
+
+1. ``thinking`` -- when ``thinking`` is enabled: ``"The user wrote {W} words; I will echo
+   them."`` with ``W`` the number of whitespace-separated words of the last user text, and
+   ``signature`` = base64 of SHA-256 over ``"emulator:" + thinking``. Its tokens count as output.
+2. A tool call, when ``tools`` are given and: ``tool_choice`` is ``any`` (the first tool) or
+   ``tool`` (that tool) -- forced: only the ``tool_use`` block; or ``tool_choice`` is ``auto`` or
+   absent, the last user message carries no ``tool_result``, and its text names a tool (the first
+   tool, in ``tools`` order, whose name appears as a whole word: not next to a letter, digit, ``_``
+   or ``-``), else contains ``use a tool`` (any case; the first tool) -- then a text block ``"I
+   will use the {name} tool."`` first. ``tool_choice: none`` never calls a tool. The ``tool_use``
+   block: ``id`` ``toolu_emulator_{N}`` (``N`` = number of messages in the request), ``input`` built
+   from ``input_schema``: each ``required`` property (others left out) gets its ``const``, else its
+   first ``enum`` value, else by type: string ``"emulated"``, integer ``1``, number ``1.5``, boolean
+   ``true``, null ``null``, array ``[]``, object built the same way (16 levels deep at most); a
+   property without a schema or type is ``"emulated"``. Its tokens: those of ``json.dumps(input)``.
+   If they do not fit in what is left of ``max_tokens`` the block is left out (``max_tokens``).
+   ``stop_reason``: ``tool_use``.
+3. Otherwise a ``text`` block echoing the last user message's text: its string content, or its
+   text blocks and the text of its ``tool_result`` blocks (string content or text blocks), in
+   order, joined by spaces -- so after a tool result the answer repeats the result's text. No
+   leading space. ``stop_reason``: ``max_tokens``, ``stop_sequence`` (``stop_sequence`` names it),
+   or ``end_turn`` for a natural end.
+
+Stop sequences cut text blocks only (the tool preface too: then no ``tool_use`` follows). Usage:
+``input_tokens`` by the formula in ``_tokens`` (words of every text, system prompt, tool name,
+description and ``json.dumps(input_schema)``, plus 1000 per image and 2000 per document;
+earlier thinking blocks count nothing), the same number CountTokens reports; ``output_tokens`` the
+tokens of every generated block. Stream events, one ``chunk`` frame each: ``message_start``
+(empty content, ``usage.output_tokens`` 1), ``ping``, then per block ``content_block_start`` (empty
+``text`` / ``thinking`` with ``signature: ""`` / ``tool_use`` with ``input: {}``), its deltas
+(``thinking_delta`` per token then one ``signature_delta``; ``text_delta`` per token, or the
+echoed text in exactly ``chunks=<k>`` deltas; ``input_json_delta`` per 8 characters of
+``json.dumps(input)``), ``content_block_stop``; then ``message_delta`` (``stop_reason``,
+``stop_sequence``, ``usage.output_tokens``) and ``message_stop`` with
+``amazon-bedrock-invocationMetrics``. Frames are written and flushed one by one.
 
 Fault directives
 ----------------
 Given per request in the ``x-emulator-fault`` header, or queued for the next matching model
 requests with ``emu.push_fault(spec, count=1, match=None)`` or ``POST /_emulator/faults`` with
-``{"spec": "...", "count": n, "match": "invoke" | "stream"}`` (or a list of those). A header
+``{"spec": "...", "count": n, "match": "invoke" | "stream" | "count_tokens"}`` (or a list of those). A header
 wins over the queue; requests refused by authentication consume nothing. A spec is ``;``-separated
 ``key=value`` pairs and flags, values percent-decoded:
 
@@ -63,13 +121,46 @@ wins over the queue; requests refused by authentication consume nothing. A spec 
                         (``throttlingException``, ``modelStreamErrorException``,
                         ``internalServerException``, ``validationException``,
                         ``modelTimeoutException``, ``serviceUnavailableException``) and end the stream
-``length=<n>``          make the answer end naturally after n words
-``match=invoke|stream`` (queue only) which operation may consume it
+``length=<n>``          make the answer end naturally after n tokens
+``novel`` / ``novel=<kinds>``  add things no SDK knows yet (comma-separated kinds, default all
+                        but ``frame``): ``block`` a last content block ``{"type": "novel_block",
+                        "novel": {"answer": 42}}``; ``delta`` streamed, that block starts as
+                        ``{"type": "novel_block", "novel": {}}`` and gets a ``{"type":
+                        "novel_delta", "novel": {"answer": 42}}`` delta; ``event`` a ``{"type":
+                        "novel_event", "novel": {"answer": 42}}`` event after ``ping``; ``stop``
+                        ``stop_reason: "novel_stop"`` (text completions too); ``frame`` an
+                        event-stream frame of ``:event-type`` ``novelEvent`` (payload
+                        ``{"novel": {"answer": 42}}``) after the first chunk frame
+``match=invoke|stream|count_tokens`` (queue only) which operation may consume it
 
 Examples: ``status=429;retry_after=1``, ``pace=50;chunks=10``, ``exception=throttlingException;after=2``.
 
 Control endpoints (no auth): ``POST /_emulator/faults``, ``DELETE /_emulator/faults``,
 ``GET /_emulator/stats``, ``POST /_emulator/reset``.
+
+Bounds
+------
+What a request may ask for is bounded as Bedrock bounds it, and what the emulator holds for it is
+bounded too:
+
+* An invoke body over 25,000,000 bytes (InvokeModel's ``body`` member) answers 400
+  ValidationException ``1 validation error detected: Value at 'body' failed to satisfy constraint:
+  Member must have length less than or equal to 25000000`` (Bedrock answers 400 here, not 413). It
+  is checked before authentication, and the body is read and dropped, never held; control and
+  unknown requests are limited to 1 MiB.
+* ``max_tokens_to_sample`` at most 4,096 (Bedrock's documented maximum for Claude text
+  completions); ``max_tokens`` at most 128,000 (Bedrock documents a per-model limit only; 128,000 is
+  the largest any Claude model accepts, so it stands for all). Over that: 400 ValidationException
+  naming the field (``#/max_tokens: ... is not less or equal to 128000``). ``chunks=`` at most
+  100,000. Answers are generated piece by piece as they are sent, and an echoed word longer than 64
+  characters is one token per 64-character slice, so no answer is larger than its token limit
+  allows.
+* The request log keeps at most ``log_limit`` (10,000) entries and about ``log_bytes`` (64 MiB);
+  the body of a request refused before authentication succeeded (unknown path, failed signature,
+  oversized) is kept only up to its first KiB (``LogEntry.body_size`` has the full length).
+* A connection idle for ``idle_timeout`` (60 s) is closed, as is one whose request line and
+  headers take longer than ``header_timeout`` (10 s) from their first byte. Out of descriptors,
+  the server retries accepting every 0.1 s and logs one line per 5 s.
 """
 
 from ._faults import STREAM_EXCEPTION_TYPES, FaultSpec, parse_fault

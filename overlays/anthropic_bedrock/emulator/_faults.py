@@ -9,11 +9,14 @@ The keys are documented in the package docstring (:mod:`anthropic_bedrock.emulat
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote
 
-__all__ = ["ERROR_TYPES", "STREAM_EXCEPTION_TYPES", "FaultSpec", "parse_fault"]
+from ._novel import ALL_KINDS, DEFAULT_KINDS
+
+__all__ = ["ERROR_TYPES", "STREAM_EXCEPTION_TYPES", "FaultQueue", "FaultSpec", "parse_fault"]
 
 # Default x-amzn-ErrorType for an injected status, as Bedrock Runtime names them.
 ERROR_TYPES: Final[dict[int, str]] = {
@@ -37,8 +40,9 @@ STREAM_EXCEPTION_TYPES: Final = (
     "serviceUnavailableException",
 )
 
-_MATCHES: Final = ("invoke", "stream")
-_FLAGS: Final = ("reset", "crc")
+MAX_CHUNKS: Final = 100_000  # frames one stream may be split into (empty ones included)
+_MATCHES: Final = ("invoke", "stream", "count_tokens")
+_FLAGS: Final = ("reset", "crc", "novel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +64,12 @@ class FaultSpec:
     exception: str | None = None
     after: int = 0
     length: int | None = None
+    novel: frozenset[str] = frozenset()
     match: str | None = None
     text: str = ""
 
     def applies_to(self, operation: str) -> bool:
-        """Whether a queued spec may be consumed by ``operation`` (``invoke`` or ``stream``)."""
+        """Whether a queued spec may be consumed by ``operation`` (``invoke``, ``stream``, ``count_tokens``)."""
         return self.match is None or self.match == operation
 
 
@@ -102,7 +107,7 @@ def parse_fault(text: str) -> FaultSpec:
         key = key.strip().lower().replace("-", "_")
         value = unquote(raw.strip())
         if key in _FLAGS and not has_value:
-            fields[key] = True if key == "reset" else 0
+            fields[key] = {"reset": True, "crc": 0, "novel": DEFAULT_KINDS}[key]
             continue
         if not has_value:
             raise ValueError(f"fault key {key!r} needs a value ({key}=...)")
@@ -130,7 +135,10 @@ def parse_fault(text: str) -> FaultSpec:
         elif key == "pace":
             fields["pace_ms"] = _ms(key, value)
         elif key == "chunks":
-            fields["chunks"] = _int(key, value, 1)
+            chunks = _int(key, value, 1)
+            if chunks > MAX_CHUNKS:
+                raise ValueError(f"chunks must be at most {MAX_CHUNKS}, got {chunks}")
+            fields["chunks"] = chunks
         elif key == "cut":
             fields["cut"] = _int(key, value, 0)
         elif key == "crc":
@@ -143,9 +151,14 @@ def parse_fault(text: str) -> FaultSpec:
             fields["after"] = _int(key, value, 0)
         elif key == "length":
             fields["length"] = _int(key, value, 0)
+        elif key == "novel":
+            kinds = frozenset(part.strip() for part in value.split(",") if part.strip())
+            if not kinds or not kinds <= ALL_KINDS:
+                raise ValueError(f"novel takes a list of {', '.join(sorted(ALL_KINDS))}; got {value!r}")
+            fields["novel"] = kinds
         elif key == "match":
             if value not in _MATCHES:
-                raise ValueError(f"match must be invoke or stream, got {value!r}")
+                raise ValueError(f"match must be invoke, stream or count_tokens, got {value!r}")
             fields["match"] = value
         else:
             raise ValueError(f"unknown fault key {key!r}")
@@ -159,3 +172,47 @@ def parse_fault(text: str) -> FaultSpec:
                 return dataclasses.replace(spec, status=status)
         raise ValueError(f"type={spec.error_type} needs status=<code>")
     return spec
+
+
+@dataclass(slots=True)
+class _Queued:
+    spec: FaultSpec
+    remaining: int
+
+
+class FaultQueue:
+    """Directives queued for the next model requests, consumed in order (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: list[_Queued] = []
+
+    def push(self, spec: str | FaultSpec, count: int = 1, *, match: str | None = None) -> None:
+        """Queue ``spec`` for the next ``count`` model requests (``match``: only ``invoke``, ``stream`` or ``count_tokens``)."""
+        parsed = parse_fault(spec) if isinstance(spec, str) else spec
+        if match is not None:
+            parsed = parse_fault(f"{parsed.text};match={match}" if parsed.text else f"match={match}")
+        if count < 1:
+            raise ValueError("count must be >= 1")
+        with self._lock:
+            self._items.append(_Queued(parsed, count))
+
+    def take(self, operation: str) -> FaultSpec | None:
+        """The first queued spec that applies to ``operation``, using up one of its uses."""
+        with self._lock:
+            for index, item in enumerate(self._items):
+                if item.spec.applies_to(operation):
+                    item.remaining -= 1
+                    if item.remaining <= 0:
+                        del self._items[index]
+                    return item.spec
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def pending(self) -> int:
+        """How many queued uses are left."""
+        with self._lock:
+            return sum(item.remaining for item in self._items)

@@ -29,6 +29,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--api-key", default=DEFAULT_API_KEY, help="accepted Bedrock API key (Authorization: Bearer); '' disables"
     )
     parser.add_argument("--region", default=DEFAULT_REGION, help="region printed for clients (any region is accepted)")
+    parser.add_argument(
+        "--idle-timeout", type=float, default=60.0, help="close connections idle this many seconds (default: 60)"
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="close connections whose request head takes longer than this many seconds (default: 10)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
         session_token=args.session_token or None,
         api_key=args.api_key or None,
         region=args.region,
+        idle_timeout=args.idle_timeout,
+        header_timeout=args.header_timeout,
     )
 
     async def serve() -> None:

@@ -1,0 +1,272 @@
+"""What the emulated Claude answers to a Messages request, as one JSON message or as stream events.
+
+The rules (which blocks, in which order, when generation stops) are in the package docstring,
+section "Answers"; this module carries them out. Content is generated in order --
+thinking, then text, then ``tool_use`` -- against one ``max_tokens`` budget, and stop sequences cut
+the text blocks. Every piece is produced when it is sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final
+
+from ._chunks import Metrics, wrap
+from ._generate import Echo, count_tokens, group_pieces
+from ._messages_check import MessagesRequest
+from ._novel import NOVEL_BLOCK, NOVEL_BLOCK_START, NOVEL_DELTA, NOVEL_EVENT, NOVEL_STOP_REASON
+from ._schema import JSONObject
+
+__all__ = ["Message", "answer", "build_input", "thinking_signature"]
+
+JSON_PIECE: Final = 8  # characters of tool input per input_json_delta
+STRING_VALUE: Final = "emulated"
+_MAX_SCHEMA_DEPTH: Final = 16
+_WORD = r"(?<![A-Za-z0-9_-]){}(?![A-Za-z0-9_-])"
+
+
+@dataclass(frozen=True, slots=True)
+class _Thinking:
+    text: str
+    signature: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    echo: Echo
+    main: bool  # the echo itself (``chunks=`` applies), not a tool preface
+
+
+@dataclass(frozen=True, slots=True)
+class _ToolUse:
+    id: str
+    name: str
+    input: JSONObject
+
+
+@dataclass(frozen=True, slots=True)
+class _Novel:
+    streamed_as_delta: bool
+
+
+_Block = _Thinking | _Text | _ToolUse | _Novel
+
+
+def thinking_signature(text: str) -> str:
+    """The signature of a thinking block: base64 of SHA-256 over ``"emulator:" + text``."""
+    return base64.b64encode(hashlib.sha256(("emulator:" + text).encode()).digest()).decode()
+
+
+def build_input(schema: object, depth: int = 0) -> JSONObject:
+    """A tool input for ``schema``: each required property given a fixed value of its type."""
+    if not isinstance(schema, dict) or depth > _MAX_SCHEMA_DEPTH:
+        return {}
+    properties = schema.get("properties")
+    properties = properties if isinstance(properties, dict) else {}
+    required = schema.get("required")
+    names = [name for name in required if isinstance(name, str)] if isinstance(required, list) else []
+    return {name: _value(properties.get(name), depth) for name in names}
+
+
+def _value(schema: object, depth: int) -> object:
+    if not isinstance(schema, dict):
+        return STRING_VALUE
+    if "const" in schema:
+        return schema["const"]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((item for item in kind if item != "null"), "null")
+    values: dict[object, object] = {"integer": 1, "number": 1.5, "boolean": True, "null": None, "array": []}
+    if kind == "object":
+        return build_input(schema, depth + 1)
+    return values.get(kind, STRING_VALUE) if isinstance(kind, str) else STRING_VALUE
+
+
+def _chosen_tool(request: MessagesRequest) -> tuple[JSONObject, bool] | None:
+    """The tool the answer calls, and whether it was forced (no preface text), or None."""
+    if not request.tools:
+        return None
+    choice = request.tool_choice["type"] if request.tool_choice else "auto"
+    if choice == "any":
+        return request.tools[0], True
+    if choice == "tool":
+        assert request.tool_choice is not None
+        return next(t for t in request.tools if t["name"] == request.tool_choice["name"]), True
+    if choice == "none" or request.after_tool_result:
+        return None
+    text = request.last_user_text
+    for tool in request.tools:
+        if re.search(_WORD.format(re.escape(str(tool["name"]))), text):
+            return tool, False
+    if "use a tool" in text.lower():
+        return request.tools[0], False
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """The answer: its blocks, how it ended, and the token counts."""
+
+    message_id: str
+    blocks: list[_Block]
+    stop_reason: str
+    stop_sequence: str | None
+    input_tokens: int
+    output_tokens: int
+    novel_event: bool
+
+    def invoke_body(self, model_id: str) -> bytes:
+        """The InvokeModel response body."""
+        content: list[object] = []
+        for block in self.blocks:
+            if isinstance(block, _Thinking):
+                content.append({"type": "thinking", "thinking": block.text, "signature": block.signature})
+            elif isinstance(block, _Text):
+                content.append({"type": "text", "text": block.echo.text()})
+            elif isinstance(block, _ToolUse):
+                content.append({"type": "tool_use", "id": block.id, "name": block.name, "input": block.input})
+            else:
+                content.append(NOVEL_BLOCK)
+        usage = {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens}
+        return json.dumps({**self._head(model_id, content, done=True), "usage": usage}).encode()
+
+    def _head(self, model_id: str, content: list[object], *, done: bool) -> JSONObject:
+        return {
+            "id": self.message_id,
+            "type": "message",
+            "role": "assistant",
+            "model": model_id,
+            "content": content,
+            "stop_reason": self.stop_reason if done else None,
+            "stop_sequence": self.stop_sequence if done else None,
+        }
+
+    def chunk_payloads(self, model_id: str, chunks: int | None, metrics: Metrics) -> Iterator[bytes]:
+        """The stream's events, one per chunk frame; ``chunks`` regroups the echoed text's deltas."""
+        start = {
+            **self._head(model_id, [], done=False),
+            "usage": {"input_tokens": self.input_tokens, "output_tokens": 1},
+        }
+        yield wrap({"type": "message_start", "message": start})
+        yield wrap({"type": "ping"})
+        if self.novel_event:
+            yield wrap(NOVEL_EVENT)
+        for index, block in enumerate(self.blocks):
+            yield from _block_events(index, block, chunks)
+        yield wrap(
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": self.stop_reason, "stop_sequence": self.stop_sequence},
+                "usage": {"output_tokens": self.output_tokens},
+            }
+        )
+        yield wrap({"type": "message_stop", "amazon-bedrock-invocationMetrics": metrics()})
+
+
+def _block_events(index: int, block: _Block, chunks: int | None) -> Iterator[bytes]:
+    def delta(body: JSONObject) -> bytes:
+        return wrap({"type": "content_block_delta", "index": index, "delta": body})
+
+    def start(body: JSONObject) -> bytes:
+        return wrap({"type": "content_block_start", "index": index, "content_block": body})
+
+    if isinstance(block, _Thinking):
+        yield start({"type": "thinking", "thinking": "", "signature": ""})
+        for piece in Echo(block.text, count_tokens(block.text), leading_space=False).pieces():
+            yield delta({"type": "thinking_delta", "thinking": piece})
+        yield delta({"type": "signature_delta", "signature": block.signature})
+    elif isinstance(block, _Text):
+        yield start({"type": "text", "text": ""})
+        groups = chunks if block.main else None
+        if block.echo.tokens or groups:
+            for piece in group_pieces(block.echo.pieces(), block.echo.tokens, groups):
+                yield delta({"type": "text_delta", "text": piece})
+    elif isinstance(block, _ToolUse):
+        yield start({"type": "tool_use", "id": block.id, "name": block.name, "input": {}})
+        text = json.dumps(block.input)
+        for offset in range(0, len(text), JSON_PIECE):
+            yield delta({"type": "input_json_delta", "partial_json": text[offset : offset + JSON_PIECE]})
+    elif block.streamed_as_delta:
+        yield start(NOVEL_BLOCK_START)
+        yield delta(NOVEL_DELTA)
+    else:
+        yield start(NOVEL_BLOCK)
+    yield wrap({"type": "content_block_stop", "index": index})
+
+
+def answer(request: MessagesRequest, input_tokens: int, length: int | None, novel: frozenset[str]) -> Message:
+    """The deterministic answer to ``request`` (``length``: echoed tokens before a natural end)."""
+    blocks: list[_Block] = []
+    remaining = request.max_tokens
+    stop_sequence: str | None = None
+    if request.thinking_budget is not None:
+        words = len(request.last_user_text.split())
+        text = f"The user wrote {words} words; I will echo them."
+        blocks.append(_Thinking(text, thinking_signature(text)))
+        remaining -= count_tokens(text)
+    chosen = _chosen_tool(request)
+    if chosen is not None:
+        tool, forced = chosen
+        reason = "tool_use"
+        if not forced:
+            preface = f"I will use the {tool['name']} tool."
+            echo = Echo(preface, min(count_tokens(preface), remaining), request.stop_sequences, leading_space=False)
+            blocks.append(_Text(echo, main=False))
+            remaining -= echo.tokens
+            if echo.stop is not None:
+                reason, stop_sequence = "stop_sequence", echo.stop
+            elif echo.tokens < count_tokens(preface):
+                reason = "max_tokens"
+        if reason == "tool_use":
+            tool_input = build_input(tool.get("input_schema"))
+            if count_tokens(json.dumps(tool_input)) > remaining:
+                reason = "max_tokens"
+            else:
+                tool_id = f"toolu_emulator_{request.message_count}"
+                blocks.append(_ToolUse(tool_id, str(tool["name"]), tool_input))
+    else:
+        limit = remaining if length is None else min(length, remaining)
+        echo = Echo(request.last_user_text, limit, request.stop_sequences, leading_space=False)
+        blocks.append(_Text(echo, main=True))
+        if echo.stop is not None:
+            reason, stop_sequence = "stop_sequence", echo.stop
+        elif echo.exhausted or (length is not None and length < remaining):
+            reason = "end_turn"
+        else:
+            reason = "max_tokens"
+    if novel & {"block", "delta"}:
+        blocks.append(_Novel(streamed_as_delta="delta" in novel))
+    if "stop" in novel:
+        reason = NOVEL_STOP_REASON
+    return Message(
+        message_id=_message_id(request.body),
+        blocks=blocks,
+        stop_reason=reason,
+        stop_sequence=stop_sequence,
+        input_tokens=input_tokens,
+        output_tokens=sum(_output_tokens(block) for block in blocks),
+        novel_event="event" in novel,
+    )
+
+
+def _output_tokens(block: _Block) -> int:
+    if isinstance(block, _Thinking):
+        return count_tokens(block.text)
+    if isinstance(block, _Text):
+        return block.echo.tokens
+    if isinstance(block, _ToolUse):
+        return count_tokens(json.dumps(block.input))
+    return 0
+
+
+def _message_id(body: JSONObject) -> str:
+    """``msg_bdrk_`` and 24 hex digits of SHA-256 over the body as canonical JSON (sorted keys, compact)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return "msg_bdrk_" + hashlib.sha256(canonical.encode()).hexdigest()[:24]
