@@ -509,6 +509,8 @@ def test_command_line(tmp_path: object) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def test_internal_failure_answers_500(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:

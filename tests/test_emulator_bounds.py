@@ -258,3 +258,5 @@ def test_accept_errors_are_rate_limited(tmp_path: Path) -> None:
             sock.close()
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()

@@ -52,7 +52,7 @@ naturally only when that text has no tokens, or when the directive ``length=<n>`
 Text completions (a body with ``prompt`` or ``max_tokens_to_sample`` and no ``messages``): the
 human text is what follows the last ``Human:`` up to ``Assistant:``; the completion starts with a
 space (`` alpha beta``). ``stop_reason``: ``max_tokens``; ``stop_sequence`` with ``stop`` naming
-it; a natural end is ``stop_sequence`` with ``stop: "\n\nHuman:"``. Input tokens: the prompt's.
+it; a natural end is ``stop_sequence`` with ``stop: "\\n\\nHuman:"``. Input tokens: the prompt's.
 Streams send one ``chunk`` per token, the last with ``stop_reason`` and the metrics.
 
 Messages API (any other body; validated field by field, see ``_messages_check``). The message's
@@ -99,8 +99,8 @@ Fault directives
 ----------------
 Given per request in the ``x-emulator-fault`` header, or queued for the next matching model
 requests with ``emu.push_fault(spec, count=1, match=None)`` or ``POST /_emulator/faults`` with
-``{"spec": "...", "count": n, "match": "invoke" | "stream" | "count_tokens"}`` (or a list of those). A header
-wins over the queue; requests refused by authentication consume nothing. A spec is ``;``-separated
+``{"spec": "...", "count": n, "match": "invoke" | "stream" | "count_tokens"}`` (or a list of
+those). A header wins over the queue; requests refused by authentication consume nothing. A spec is ``;``-separated
 ``key=value`` pairs and flags, values percent-decoded:
 
 ``status=<code>``       answer this HTTP error with Bedrock's error type for it: 400 ValidationException,
@@ -146,8 +146,9 @@ bounded too:
 * An invoke body over 25,000,000 bytes (InvokeModel's ``body`` member) answers 400
   ValidationException ``1 validation error detected: Value at 'body' failed to satisfy constraint:
   Member must have length less than or equal to 25000000`` (Bedrock answers 400 here, not 413). It
-  is checked before authentication, and the body is read and dropped, never held; control and
-  unknown requests are limited to 1 MiB.
+  is checked before authentication, and the body is read and dropped, never held. A CountTokens
+  request may carry that much in base64 (33,334,360 bytes with its envelope); control and unknown
+  requests are limited to 1 MiB.
 * ``max_tokens_to_sample`` at most 4,096 (Bedrock's documented maximum for Claude text
   completions); ``max_tokens`` at most 128,000 (Bedrock documents a per-model limit only; 128,000 is
   the largest any Claude model accepts, so it stands for all). Over that: 400 ValidationException
