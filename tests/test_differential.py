@@ -134,7 +134,80 @@ async def tool_result_turn(client: Any) -> Any:
     return dump(message)
 
 
-SCENARIOS: list[Callable[[Any], Any]] = [plain, raw_stream, helper_stream, text_stream, tool_result_turn]
+async def tool_call(client: Any) -> Any:
+    message = await maybe(
+        client.messages.create(
+            model=MODEL,
+            max_tokens=300,
+            tools=TOOLS,
+            messages=[{"role": "user", "content": "Use get_weather for Paris."}],
+            extra_body=VERSION,
+        )
+    )
+    calls = [block for block in message.content if block.type == "tool_use"]
+    return dump(message), [(call.id, call.name, call.input) for call in calls], message.stop_reason
+
+
+async def tool_call_streamed(client: Any) -> Any:
+    manager = client.messages.stream(
+        model=MODEL,
+        max_tokens=300,
+        tools=TOOLS,
+        tool_choice={"type": "tool", "name": "get_weather"},
+        messages=HELLO,
+        extra_body=VERSION,
+    )
+    if hasattr(manager, "__aenter__"):
+        async with manager as stream:
+            events = [(e.type, getattr(e, "partial_json", None)) async for e in stream]
+            final = await stream.get_final_message()
+    else:
+        with manager as stream:
+            events = [(e.type, getattr(e, "partial_json", None)) for e in stream]
+            final = stream.get_final_message()
+    return events, dump(final), final.content[0].input
+
+
+async def thinking(client: Any) -> Any:
+    stream = await maybe(
+        client.messages.create(
+            model=MODEL,
+            max_tokens=1500,
+            thinking={"type": "enabled", "budget_tokens": 1024},
+            messages=HELLO,
+            stream=True,
+            extra_body=VERSION,
+        )
+    )
+    events = [e async for e in stream] if hasattr(stream, "__aiter__") else list(stream)
+    deltas = [
+        (e.delta.type, getattr(e.delta, "thinking", None), getattr(e.delta, "signature", None))
+        for e in events
+        if e.type == "content_block_delta"
+    ]
+    message = await maybe(
+        client.messages.create(
+            model=MODEL,
+            max_tokens=1500,
+            thinking={"type": "enabled", "budget_tokens": 1024},
+            messages=HELLO,
+            extra_body=VERSION,
+        )
+    )
+    block = message.content[0]
+    return deltas, dump(message), block.type, block.thinking, block.signature
+
+
+SCENARIOS: list[Callable[[Any], Any]] = [
+    plain,
+    raw_stream,
+    helper_stream,
+    text_stream,
+    tool_result_turn,
+    tool_call,
+    tool_call_streamed,
+    thinking,
+]
 
 
 async def maybe(value: Any) -> Any:
@@ -182,6 +255,29 @@ def test_in_stream_errors_are_typed_here_generic_there(emulator: Any) -> None:
         )
     # anthropic reports a generic status error; it is not its RateLimitError.
     assert not isinstance(reference.value, anthropic.RateLimitError)
+
+
+def test_unknown_block_kinds_get_their_own_class_here(emulator: Any) -> None:
+    novel = {"x-emulator-fault": "novel=block,event"}
+    ours, theirs = clients(emulator, "sync")
+    mine = ours.messages.create(model=MODEL, max_tokens=3, messages=HELLO, extra_headers=novel)
+    block = mine.content[-1]
+    assert isinstance(block, ab.types.UnknownContentBlock) and not isinstance(block, ab.types.TextBlock)
+    assert (block.type, block.novel) == ("novel_block", {"answer": 42})
+    with pytest.warns(UserWarning):  # pydantic's serializer complains about the mis-typed block
+        reference = theirs.messages.create(
+            model=MODEL, max_tokens=3, messages=HELLO, extra_headers=novel, extra_body=VERSION
+        )
+        reference.model_dump()
+    # anthropic parses the unknown kind as a TextBlock whose text is None: code that dispatches on
+    # the class takes it for text.
+    assert isinstance(reference.content[-1], anthropic.types.TextBlock) and reference.content[-1].text is None
+    # Both keep unknown stream events in the raw stream.
+    kinds = [
+        e.type
+        for e in ours.messages.create(model=MODEL, max_tokens=3, messages=HELLO, stream=True, extra_headers=novel)
+    ]
+    assert "novel_event" in kinds
 
 
 def test_count_tokens_works_here_and_is_refused_there(emulator: Any) -> None:

@@ -5,12 +5,20 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
+import json
 from typing import Any
 
 import pytest
 
 import anthropic_bedrock as ab
-from anthropic_bedrock.types import Message, TextBlock
+from anthropic_bedrock.types import (
+    Message,
+    TextBlock,
+    UnknownContentBlock,
+    UnknownContentBlockDelta,
+    UnknownMessageStreamEvent,
+)
 
 from drivers import Driver, client_kwargs
 
@@ -361,3 +369,154 @@ def test_unknown_block_types_in_requests_travel_unchecked(driver: Driver, emulat
     with contextlib.suppress(ab.BadRequestError):  # the server, not the SDK, judges kinds it does not know
         create(driver, messages=[{"role": "user", "content": [novel, {"type": "text", "text": "hi"}]}], max_retries=0)
     assert emulator.requests("invoke")[-1].json()["messages"][0]["content"][0] == novel
+
+
+WEATHER = {
+    "name": "get_weather",
+    "description": "The current weather in a city.",
+    "input_schema": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "days": {"type": "integer"}, "unit": {"enum": ["C", "F"]}},
+        "required": ["city", "days", "unit"],
+    },
+}
+
+
+def test_tool_use_then_tool_result_turn(driver: Driver, emulator: Any) -> None:
+    question = [{"role": "user", "content": "What is the weather in Paris? Please use get_weather."}]
+    first = create(driver, max_tokens=200, tools=[WEATHER], messages=question)
+    preface, call = first.content
+    assert preface.type == "text" and preface.text == "I will use the get_weather tool."
+    assert call.type == "tool_use" and call.name == "get_weather" and call.id == "toolu_emulator_1"
+    assert call.input == {"city": "emulated", "days": 1, "unit": "C"}
+    assert first.stop_reason == "tool_use"
+    streamed = driver.run(
+        create(driver, max_tokens=200, tools=[WEATHER], messages=question, stream=True).get_final_message()
+    )
+    assert streamed.content == first.content and streamed.stop_reason == "tool_use"
+    follow_up = [
+        *question,
+        {"role": "assistant", "content": first.content},  # the answer's blocks go back as they came
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "sunny and mild"}]},
+    ]
+    second = create(driver, max_tokens=3, tools=[WEATHER], messages=follow_up)
+    assert second.content[0].text == "sunny and mild" and second.stop_reason == "max_tokens"
+    sent = emulator.requests("invoke")[-1].json()["messages"][1]["content"]
+    assert sent == [
+        {"type": "text", "text": preface.text},
+        {"type": "tool_use", "id": call.id, "name": "get_weather", "input": call.input},
+    ]
+
+
+def test_forced_tool_choice_streams_input_json(driver: Driver) -> None:
+    manager = driver.client.messages.stream(
+        model=MODEL, max_tokens=100, tools=[WEATHER], tool_choice={"type": "any"}, messages=HELLO
+    )
+
+    async def read_async() -> tuple[list[Any], Any]:
+        async with manager as s:
+            return [e async for e in s], await s.get_final_message()
+
+    if driver.is_async:
+        events, final = driver.run(read_async())
+    else:
+        with manager as s:
+            events, final = list(s), s.get_final_message()
+    pieces = [e for e in events if e.type == "input_json"]
+    assert len(pieces) > 2 and pieces[-1].snapshot == {"city": "emulated", "days": 1, "unit": "C"}
+    (call,) = final.content
+    assert call.type == "tool_use" and call.input == pieces[-1].snapshot
+
+
+def test_thinking_with_signature(driver: Driver) -> None:
+    thinking = {"type": "enabled", "budget_tokens": 1024}
+    message = create(driver, max_tokens=2000, thinking=thinking)
+    reasoning, text = message.content
+    expected = "The user wrote 5 words; I will echo them."
+    assert reasoning.type == "thinking" and reasoning.thinking == expected
+    assert reasoning.signature == base64.b64encode(hashlib.sha256(f"emulator:{expected}".encode()).digest()).decode()
+    assert text.type == "text" and text.text.startswith("tell me about the sea")
+    final = driver.run(create(driver, max_tokens=2000, thinking=thinking, stream=True).get_final_message())
+    assert final.content == message.content and final.usage.output_tokens == message.usage.output_tokens
+
+
+def test_unknown_kinds_are_kept_end_to_end(driver: Driver) -> None:
+    novel = {"x-emulator-fault": "novel"}
+    message = create(driver, extra_headers=novel)
+    assert message.stop_reason == "novel_stop"
+    block = message.content[-1]
+    assert isinstance(block, UnknownContentBlock) and block.type == "novel_block" and block.novel == {"answer": 42}
+    assert block.model_dump() == {"type": "novel_block", "novel": {"answer": 42}}
+    stream = create(driver, stream=True, extra_headers={"x-emulator-fault": "novel=block,delta,event,stop,frame"})
+    events = read_all(driver, stream)
+    assert any(isinstance(e, UnknownMessageStreamEvent) and e.type == "novel_event" for e in events)
+    deltas = [
+        e.delta for e in events if e.type == "content_block_delta" and isinstance(e.delta, UnknownContentBlockDelta)
+    ]
+    assert deltas and deltas[0].type == "novel_delta" and deltas[0].novel == {"answer": 42}
+    final = driver.run(stream.get_final_message())
+    assert final.stop_reason == "novel_stop" and final.content[-1].type == "novel_block"
+
+
+def test_count_tokens(driver: Driver, emulator: Any) -> None:
+    tools = [WEATHER]
+    system = "be brief"
+    conversation = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}},
+                {"type": "text", "text": "what is this picture"},
+            ],
+        }
+    ]
+    count = driver.run(
+        driver.client.messages.count_tokens(model=MODEL, messages=conversation, system=system, tools=tools)
+    )
+    assert isinstance(count, ab.types.MessageTokensCount)
+    schema_words = len(json.dumps(WEATHER["input_schema"]).split())
+    description_words = len(WEATHER["description"].split())
+    # The emulator's documented count: words of the texts and system prompt, tool name, description
+    # and schema, plus 1000 per image.
+    assert count.input_tokens == 4 + 2 + (1 + description_words + schema_words) + 1000
+    assert count.response_metadata is not None and count.response_metadata.request_id
+    # The count is of exactly what `create` sends for the same arguments (with a minimal max_tokens).
+    (entry,) = emulator.requests("count_tokens")
+    inner = json.loads(base64.b64decode(entry.json()["input"]["invokeModel"]["body"]))
+    message = create(driver, max_tokens=1, messages=conversation, system=system, tools=tools)
+    assert inner == emulator.requests("invoke")[-1].json()
+    assert message.usage.input_tokens == count.input_tokens
+
+
+def test_count_tokens_with_thinking_and_tool_choice(driver: Driver, emulator: Any) -> None:
+    params: dict[str, Any] = {
+        "model": MODEL,
+        "messages": HELLO,
+        "tools": [WEATHER],
+        "tool_choice": {"type": "auto"},
+        "thinking": {"type": "enabled", "budget_tokens": 2048},
+    }
+    count = driver.run(driver.client.messages.count_tokens(**params))
+    inner = json.loads(base64.b64decode(emulator.requests("count_tokens")[-1].json()["input"]["invokeModel"]["body"]))
+    assert inner["max_tokens"] == 2049  # the smallest valid max_tokens, above the thinking budget
+    assert count.input_tokens == driver.run(driver.client.messages.create(max_tokens=2049, **params)).usage.input_tokens
+
+
+def test_count_tokens_errors_retries_and_raw_response(driver: Driver, emulator: Any) -> None:
+    emulator.push_fault("status=429", count=1, match="count_tokens")
+    emulator.push_fault("status=503", count=1, match="count_tokens")
+    assert driver.run(driver.client.messages.count_tokens(model=MODEL, messages=HELLO)).input_tokens == 5
+    assert calls(emulator, "count_tokens") == 3
+    with pytest.raises(ab.NotFoundError):
+        driver.run(driver.client.messages.count_tokens(model="nonexistent.model", messages=HELLO))
+    with pytest.raises(ab.BadRequestError, match="input.invokeModel.body"):
+        driver.run(driver.client.messages.count_tokens(model=MODEL, messages=[{"role": "assistant", "content": "x"}]))
+    raw = driver.run(driver.client.messages.with_raw_response.count_tokens(model=MODEL, messages=HELLO))
+    assert raw.status_code == 200 and raw.request_id
+    assert (driver.run(raw.parse()) if driver.is_async else raw.parse()).input_tokens == 5
+    before = len(emulator.log)
+    with pytest.raises(TypeError, match="max_tokens"):
+        driver.run(driver.client.messages.count_tokens(model=MODEL, messages=HELLO, max_tokens=5))
+    with pytest.raises(ValueError, match=r"messages\[0\]\.role"):
+        driver.run(driver.client.messages.count_tokens(model=MODEL, messages=[{"role": "bot", "content": "x"}]))
+    assert len(emulator.log) == before
