@@ -509,7 +509,7 @@ def test_count_tokens_errors_retries_and_raw_response(driver: Driver, emulator: 
     assert calls(emulator, "count_tokens") == 3
     with pytest.raises(ab.NotFoundError):
         driver.run(driver.client.messages.count_tokens(model="nonexistent.model", messages=HELLO))
-    with pytest.raises(ab.BadRequestError, match="input.invokeModel.body"):
+    with pytest.raises(ab.BadRequestError, match=r"input\.invokeModel\.body"):
         driver.run(driver.client.messages.count_tokens(model=MODEL, messages=[{"role": "assistant", "content": "x"}]))
     raw = driver.run(driver.client.messages.with_raw_response.count_tokens(model=MODEL, messages=HELLO))
     assert raw.status_code == 200 and raw.request_id
