@@ -7,7 +7,7 @@ once in advance (the floor, in our venv). Our SDK is installed non-editable into
 Every figure is measured in a fresh interpreter inside the anchor's venv (scripts/benchlib/worker.py) against the
 project's Bedrock emulator running in a separate process on 127.0.0.1. Results go to .bench/results.json.
 
-    make bench                        # the full run (about 6 minutes on 2 cores)
+    make bench                        # the full run (several minutes on 2 cores)
     .venv/bin/python scripts/bench.py --quick
     .venv/bin/python scripts/bench.py --only import,footprint --anchors ours,v080
     .venv/bin/python scripts/bench.py --profile --only stream --anchors ours   # cProfile top entries
