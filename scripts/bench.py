@@ -7,10 +7,15 @@ once in advance (the floor, in our venv). Our SDK is installed non-editable into
 Every figure is measured in a fresh interpreter inside the anchor's venv (scripts/benchlib/worker.py) against the
 project's Bedrock emulator running in a separate process on 127.0.0.1. Results go to .bench/results.json.
 
-    make bench                        # the full run (about 6 minutes on 2 cores)
+    make bench                        # the full run (several minutes on 2 cores)
     .venv/bin/python scripts/bench.py --quick
     .venv/bin/python scripts/bench.py --only import,footprint --anchors ours,v080
     .venv/bin/python scripts/bench.py --profile --only stream --anchors ours   # cProfile top entries
+    .venv/bin/python scripts/bench.py --quick --only messages --anchors ours,anthropic   # the Messages rows
+
+The Messages figures (msg_*) run `messages.create`, `create(stream=True)` and `messages.stream(...).text_stream`
+in ours and in `anthropic`'s `AnthropicBedrock`, and boto3's `invoke_model` / `invoke_model_with_response_stream`
+and the floor with a Messages JSON body; anthropic-bedrock 0.8.0 predates the Messages API.
 """
 
 from __future__ import annotations
@@ -34,33 +39,69 @@ from benchlib.emulator import Emulator
 
 WORKER = Path(__file__).resolve().parent / "benchlib" / "worker.py"
 RESULT_MARK = "BENCH-RESULT "
-FIGURES = ("footprint", "import", "requests", "stream", "pace", "concurrency", "tokens")
+MESSAGES_FIGURES = ("msg_cold", "msg_requests", "msg_stream", "msg_text", "msg_first")
+FIGURES = ("footprint", "import", "requests", "stream", "pace", "concurrency", "tokens", *MESSAGES_FIGURES)
+# Names `--only` accepts for several figures at once.
+GROUPS = {"messages": MESSAGES_FIGURES}
+# The cold-start figures time their import at the top of the worker, outside any profiler.
+COLD = {"import", "msg_cold"}
 # The import figure also times the client's construction, which wants the emulator's URL.
-NEEDS_SERVER = {"import", "requests", "stream", "wire", "pace", "concurrency", "tokens"}
+NEEDS_SERVER = {"import", "requests", "stream", "wire", "pace", "concurrency", "tokens", *MESSAGES_FIGURES}
 # Which venv runs each anchor; the floor lives in ours.
 VENV_OF = {"ours": "ours", "v080": "v080", "anthropic": "anthropic", "boto3": "boto3", "raw": "ours"}
-# Where an anchor has nothing to measure.
-NOT_APPLICABLE = {("tokens", "anthropic"), ("tokens", "boto3"), ("tokens", "raw"), ("footprint", "raw")}
+# Where an anchor has nothing to measure: 0.8.0 has no Messages API, and only the SDKs have `messages.stream`.
+NOT_APPLICABLE = {
+    ("tokens", "anthropic"),
+    ("tokens", "boto3"),
+    ("tokens", "raw"),
+    ("footprint", "raw"),
+    *((figure, "v080") for figure in MESSAGES_FIGURES),
+    ("msg_text", "boto3"),
+    ("msg_text", "raw"),
+}
+# Figures whose first run is preceded by one untimed run of the floor (of this figure), so the emulator's own
+# first-use costs land on nobody.
+WARM_WITH = {
+    "requests": "requests",
+    "stream": "stream",
+    "concurrency": "concurrency",
+    "msg_requests": "msg_requests",
+    "msg_stream": "msg_stream",
+    "msg_text": "msg_stream",
+    "msg_first": "msg_first",
+}
 
 
 def parameters(quick: bool) -> dict[str, Any]:
+    """Runs per figure and each figure's worker parameters (the Messages figures mirror their completions twins)."""
     if quick:
-        return {
-            "runs": {"import": 3, "requests": 3, "stream": 2, "pace": 1, "concurrency": 1, "tokens": 1},
+        runs = {"import": 3, "requests": 3, "stream": 2, "pace": 1, "concurrency": 1, "tokens": 1}
+        runs.update(msg_cold=3, msg_requests=3, msg_stream=2, msg_text=2, msg_first=2)
+        params: dict[str, Any] = {
+            "runs": runs,
             "requests": {"n": 200, "warmup": 10, "batches": 10},
             "stream": {"chunks": 20000},
             "pace": {"chunks": 6, "pace_ms": 200},
             "concurrency": {"n": 500, "threads": 50},
             "tokens": {"text_bytes": 1_000_000},
+            "msg_first": {"n": 40, "warmup": 5, "chunks": 8},
         }
-    return {
-        "runs": {"import": 9, "requests": 7, "stream": 7, "pace": 3, "concurrency": 5, "tokens": 3},
-        "requests": {"n": 800, "warmup": 40, "batches": 16},
-        "stream": {"chunks": 20000},
-        "pace": {"chunks": 10, "pace_ms": 200},
-        "concurrency": {"n": 500, "threads": 50},
-        "tokens": {"text_bytes": 1_000_000},
-    }
+    else:
+        runs = {"import": 9, "requests": 7, "stream": 7, "pace": 3, "concurrency": 5, "tokens": 3}
+        runs.update(msg_cold=9, msg_requests=7, msg_stream=7, msg_text=5, msg_first=5)
+        params = {
+            "runs": runs,
+            "requests": {"n": 800, "warmup": 40, "batches": 16},
+            "stream": {"chunks": 20000},
+            "pace": {"chunks": 10, "pace_ms": 200},
+            "concurrency": {"n": 500, "threads": 50},
+            "tokens": {"text_bytes": 1_000_000},
+            "msg_first": {"n": 200, "warmup": 10, "chunks": 8},
+        }
+    params["msg_requests"] = dict(params["requests"])
+    params["msg_stream"] = dict(params["stream"])
+    params["msg_text"] = dict(params["stream"])
+    return params
 
 
 def worker_env() -> dict[str, str]:
@@ -136,9 +177,9 @@ class Runner:
         t0 = time.perf_counter()
         print(f"  {figure}: {runs} run(s) x {', '.join(todo)}", end="", flush=True)
         failed: set[str] = set()
-        if figure in {"requests", "stream", "concurrency"} and self.server is not None:
+        if figure in WARM_WITH and self.server is not None:
             # One untimed run of the floor first, so the emulator's own first-use costs land on nobody.
-            self.worker(figure, "raw", extra)
+            self.worker(WARM_WITH[figure], "raw", extra)
         # Interleave the anchors run by run, starting each run one anchor further, so a burst of noise on the
         # machine (or a slow first call) spreads over all of them.
         for run in range(runs):
@@ -168,14 +209,17 @@ class Runner:
 
 def post_process(runs: report.Runs, params: dict[str, Any]) -> None:
     """Figures derived from others: overhead over the floor and stream MB/s from the wire size."""
-    req = runs.get("requests", {})
-    floor = [r["us_per_req"] for r in req.get("raw", []) if "error" not in r]
-    if floor:
-        base = statistics.median(floor)
-        for results in req.values():
-            for r in results:
-                if "error" not in r:
-                    r["overhead_us"] = r["us_per_req"] - base
+    for figure in ("requests", "msg_requests"):
+        req = runs.get(figure, {})
+        floor = [r for r in req.get("raw", []) if "error" not in r]
+        if floor:
+            base = statistics.median(r["us_per_req"] for r in floor)
+            base_cpu = statistics.median(r["cpu_us_per_req"] for r in floor)
+            for results in req.values():
+                for r in results:
+                    if "error" not in r:
+                        r["overhead_us"] = r["us_per_req"] - base
+                        r["cpu_overhead_us"] = r["cpu_us_per_req"] - base_cpu
     wire = runs.get("wire", {}).get("raw", [{}])[0]
     for anchor, results in runs.get("stream", {}).items():
         size = wire.get("messages_bytes" if anchor == "anthropic" else "completion_bytes")
@@ -186,7 +230,7 @@ def post_process(runs: report.Runs, params: dict[str, Any]) -> None:
 
 
 def profile(runner: Runner, figures: list[str], anchors: list[str]) -> int:
-    figures = [f for f in figures if f in NEEDS_SERVER and f != "import"]
+    figures = [f for f in figures if f in NEEDS_SERVER and f not in COLD]
     runner.server = runner.start_server()
     try:
         for figure in figures:
@@ -195,6 +239,8 @@ def profile(runner: Runner, figures: list[str], anchors: list[str]) -> int:
                     continue
                 out = venvs.BENCH_DIR / f"profile-{figure}-{anchor}.txt"
                 extra = {**runner.params.get(figure, {}), "profile_to": str(out)}
+                if figure in WARM_WITH:  # as in `measure`: the emulator's first-use costs are not the client's
+                    runner.worker(WARM_WITH[figure], "raw", runner.params.get(WARM_WITH[figure], {}))
                 result = runner.worker(figure, anchor, extra)
                 status = result.get("error") or "ok"
                 print(f"  {figure}/{anchor}: {status} -> {os.path.relpath(out)}", flush=True)
@@ -208,7 +254,12 @@ def main() -> int:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller N: a smoke run of a few minutes")
-    parser.add_argument("--only", default="", help=f"comma-separated figures to run, of: {', '.join(FIGURES)}")
+    parser.add_argument(
+        "--only",
+        default="",
+        help=f"comma-separated figures to run, of: {', '.join(FIGURES)}; or "
+        + ", ".join(f"{name} (= {','.join(group)})" for name, group in GROUPS.items()),
+    )
     parser.add_argument("--anchors", default="", help=f"comma-separated columns, of: {', '.join(report.ANCHORS)}")
     parser.add_argument("--runs", type=int, default=0, help="runs per figure (overrides the mode's defaults)")
     parser.add_argument("--pin", action="store_true", help="pin the client to CPU 0 and the emulator to CPU 1")
@@ -221,7 +272,8 @@ def main() -> int:
     parser.add_argument("--output", default=str(venvs.BENCH_DIR / "results.json"), help="where the JSON goes")
     args = parser.parse_args()
 
-    figures = [f.strip() for f in args.only.split(",") if f.strip()] or list(FIGURES)
+    chosen = [f.strip() for f in args.only.split(",") if f.strip()]
+    figures = list(dict.fromkeys(g for f in chosen for g in GROUPS.get(f, (f,)))) or list(FIGURES)
     anchors = [a.strip() for a in args.anchors.split(",") if a.strip()] or list(report.ANCHORS)
     for name, allowed, given in (("figure", FIGURES, figures), ("anchor", report.ANCHORS, anchors)):
         bad = [x for x in given if x not in allowed]
@@ -273,14 +325,23 @@ def main() -> int:
             for anchor in anchors:  # one untimed run first: compiled bytecode and the OS file cache are warm
                 runner.worker("import", anchor)
             runner.measure("import", anchors, runs_of["import"])
-        if "requests" in figures:
-            # The overhead row needs the floor.
-            anchors_req = [*anchors, "raw"] if "raw" not in anchors and "ours" in anchors else anchors
-            runner.measure("requests", anchors_req, runs_of["requests"], params["requests"])
+        if "msg_cold" in figures:
+            for anchor in anchors:  # as for import: one untimed run first
+                if ("msg_cold", anchor) not in NOT_APPLICABLE:
+                    runner.worker("msg_cold", anchor)
+            runner.measure("msg_cold", anchors, runs_of["msg_cold"])
+        for figure, wants_floor in (("requests", {"ours"}), ("msg_requests", {"ours", "anthropic"})):
+            if figure in figures:
+                # The overhead rows need the floor.
+                with_floor = [*anchors, "raw"] if "raw" not in anchors and wants_floor & set(anchors) else anchors
+                runner.measure(figure, with_floor, runs_of[figure], params[figure])
         if "stream" in figures:
             wire = runner.worker("wire", "raw", params["stream"])
             runner.record("wire", "raw", wire)
             runner.measure("stream", anchors, runs_of["stream"], params["stream"])
+        for figure in ("msg_stream", "msg_text", "msg_first"):
+            if figure in figures:
+                runner.measure(figure, anchors, runs_of[figure], params[figure])
         if "pace" in figures:
             runner.measure("pace", anchors, runs_of["pace"], params["pace"])
         if "concurrency" in figures:

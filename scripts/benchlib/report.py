@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ANCHORS = ("ours", "v080", "anthropic", "boto3", "raw")
+MESSAGES_ANCHORS = ("ours", "anthropic", "boto3", "raw")  # anthropic-bedrock 0.8.0 has no Messages API
 HEADERS = {"ours": "ours", "v080": "a-b 0.8.0", "anthropic": "anthropic", "boto3": "boto3", "raw": "raw floor"}
 RATIO_HEADERS = {"v080": "vs 0.8.0", "anthropic": "vs anthr", "boto3": "vs boto3", "raw": "vs raw"}
 RATIO_ANCHORS = ("v080", "anthropic", "boto3", "raw")
@@ -24,6 +25,7 @@ class Row:
     lower_is_better: bool = True
     anchors: tuple[str, ...] = ANCHORS
     note: dict[str, str] = field(default_factory=dict)
+    section: str = ""  # a heading printed above the first shown row of a new section
 
 
 def _get(name: str, scale: float = 1.0) -> Callable[[dict[str, Any]], float | None]:
@@ -41,6 +43,11 @@ def rows(params: dict[str, Any]) -> list[Row]:
     pace = params["pace"]["pace_ms"]
     threads = params["concurrency"]["threads"]
     mb = params["tokens"]["text_bytes"] / 1e6
+    return completions_rows(n, conc, chunks, pace, threads, mb) + messages_rows(params)
+
+
+def completions_rows(n: int, conc: int, chunks: int, pace: float, threads: int, mb: float) -> list[Row]:
+    """The first rows: text completions in ours, 0.8.0, boto3 and the floor (the `anthropic` column: Messages)."""
     return [
         Row("import", "import time (ms)", "import", _get("import_s", 1e3)),
         Row("construct", "client construction (ms)", "import", _get("construct_s", 1e3)),
@@ -73,6 +80,63 @@ def rows(params: dict[str, Any]) -> list[Row]:
             _get("mb_per_s"),
             False,
             anchors=("ours", "v080"),
+        ),
+    ]
+
+
+def messages_rows(params: dict[str, Any]) -> list[Row]:
+    """The Messages API rows: `messages.create` and its streams next to `anthropic`, boto3 and the floor."""
+    n = params["msg_requests"]["n"]
+    chunks = params["msg_stream"]["chunks"]
+    first_n = params["msg_first"]["n"]
+    every = MESSAGES_ANCHORS
+    sdks = ("ours", "anthropic")  # only the SDKs have `messages.stream`
+    return [
+        Row(
+            "msg_cold",
+            "cold start: import + client + 1st create (ms)",
+            "msg_cold",
+            _get("cold_s", 1e3),
+            anchors=every,
+            section="Messages API: messages.create / .stream (boto3 and the floor: a Messages JSON body)",
+        ),
+        Row(
+            "msg_first_req", "  first messages.create on it (ms)", "msg_cold", _get("first_request_s", 1e3), True, every
+        ),
+        Row("msg_wall", f"messages.create sequential (us/req, N={n})", "msg_requests", _get("us_per_req"), True, every),
+        Row(
+            "msg_overhead", "  overhead over raw floor, wall (us/req)", "msg_requests", _get("overhead_us"), True, every
+        ),
+        Row("msg_cpu", "  client CPU per request (us)", "msg_requests", _get("cpu_us_per_req"), True, every),
+        Row(
+            "msg_cpu_overhead",
+            "  client CPU over raw floor (us/req)",
+            "msg_requests",
+            _get("cpu_overhead_us"),
+            True,
+            every,
+        ),
+        Row(
+            "msg_eps",
+            f"create(stream=True), {chunks} deltas (events/s)",
+            "msg_stream",
+            _get("events_per_s"),
+            False,
+            every,
+        ),
+        Row("msg_cpu_event", "  client CPU per event (us)", "msg_stream", _get("cpu_us_per_event"), True, every),
+        Row("msg_tps", "messages.stream().text_stream (texts/s)", "msg_text", _get("texts_per_s"), False, sdks),
+        Row("msg_cpu_text", "  client CPU per text (us)", "msg_text", _get("cpu_us_per_text"), True, sdks),
+        Row(
+            "msg_first_event",
+            f"first event after the call (us, median of {first_n})",
+            "msg_first",
+            _get("first_event_us"),
+            True,
+            every,
+        ),
+        Row(
+            "msg_first_text", "  first text delta after the call (us)", "msg_first", _get("first_text_us"), True, every
         ),
     ]
 
@@ -165,13 +229,28 @@ def targets(table: dict[str, dict[str, Stat | str]]) -> dict[str, tuple[str, str
         return "?" if ok is None else ("PASS" if ok else "MISS")
 
     res: dict[str, tuple[str, str]] = {}
-    o, v = m("import", "ours"), m("import", "v080")
-    res["import"] = (verdict(None if o is None or v is None else o <= v / 2), "<= 1/2 of 0.8.0")
+
+    def against(key: str, desc: str, *tests: tuple[str, Callable[[float, float], bool]]) -> None:
+        """PASS when ours meets the test against every anchor measured; "?" when there is nothing to compare."""
+        o = m(key, "ours")
+        oks = [ok(o, other) for anchor, ok in tests if o is not None and (other := m(key, anchor)) is not None]
+        res[key] = (verdict(all(oks) if oks else None), desc)
+
+    against(
+        "import",
+        "<= 1/2 of 0.8.0, <= 1/5 of anthropic",
+        ("v080", lambda o, v: o <= v / 2),
+        ("anthropic", lambda o, a: o <= a / 5),
+    )
     o, v, a = m("req_overhead", "ours"), m("req_overhead", "v080"), m("req_overhead", "anthropic")
     ok = None if o is None or v is None else (o <= v / 10 and (a is None or o < a))
     res["req_overhead"] = (verdict(ok), "<= 1/10 of 0.8.0, < anthropic")
     o, v = m("stream_cps", "ours"), m("stream_cps", "v080")
     res["stream_cps"] = (verdict(None if o is None or v is None else o >= 2 * v), ">= 2x 0.8.0")
+    for key in ("msg_overhead", "msg_cpu_overhead"):
+        against(key, "<= 1/10 of anthropic", ("anthropic", lambda o, a: o <= a / 10))
+    for key in ("msg_eps", "msg_tps"):
+        against(key, ">= 2x anthropic", ("anthropic", lambda o, a: o >= 2 * a))
     o, v = m("footprint_pkgs", "ours"), m("footprint_pkgs", "v080")
     res["footprint_pkgs"] = (verdict(None if o is None or v is None else o < v), "< 0.8.0")
     o, v = m("footprint_mb", "ours"), m("footprint_mb", "v080")
@@ -193,10 +272,15 @@ def render(table: dict[str, dict[str, Stat | str]], params: dict[str, Any], show
     )
     lines = [head, "-" * len(head)]
     notes: list[str] = []
+    section = shown_section = ""
     for row in row_defs:
+        section = row.section or section
         cells = table.get(row.key, {})
         if all(not isinstance(c, Stat) and c in ("-", "n/a") for c in cells.values()):
             continue
+        if section != shown_section:
+            lines.append(f"[{section}]")
+            shown_section = section
         arrow = "v" if row.lower_is_better else "^"
         line = f"{row.title:<{title_w - 2}}{arrow} "
         rng = " " * title_w

@@ -23,7 +23,10 @@ IMPORTS = {
 
 _IMPORT_RESULT: dict[str, float] = {}
 
-if __name__ == "__main__" and len(sys.argv) >= 3 and sys.argv[1] == "import":
+# The figures that time the import at the top of this script: both cold starts.
+COLD_FIGURES = ("import", "msg_cold")
+
+if __name__ == "__main__" and len(sys.argv) >= 3 and sys.argv[1] in COLD_FIGURES:
     # Timed before this script imports anything else, so the anchor pays for all it loads.
     _before = len(sys.modules)
     _t0 = time.perf_counter()
@@ -39,12 +42,34 @@ import os  # noqa: E402
 import random  # noqa: E402
 import resource  # noqa: E402
 import struct  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from typing import Any  # noqa: E402
+from urllib.parse import quote  # noqa: E402
 
 COMPLETION_PROMPT = "\n\nHuman: hi\n\nAssistant:"
 FAULT_HEADER = "x-emulator-fault"
 BEDROCK_VERSION = "bedrock-2023-05-31"
+
+
+# The Messages figures ask a current model id (its `:` is percent-encoded in the path) for an answer to one
+# user turn, as `anthropic`'s README shows it.
+MESSAGES_MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0"
+MESSAGES = [{"role": "user", "content": "hi"}]
+TextOrNone = str | None  # what a Messages stream adapter yields per event: the delta's text, None for others
+
+
+def messages_body(max_tokens: int) -> bytes:
+    """A Messages API body as a boto3 user writes it after the Bedrock docs."""
+    return json.dumps({"anthropic_version": BEDROCK_VERSION, "max_tokens": max_tokens, "messages": MESSAGES}).encode()
+
+
+def event_text(event: dict[str, Any]) -> TextOrNone:
+    """The text of a decoded Messages stream event, None when it carries none."""
+    if event.get("type") == "content_block_delta":
+        delta = event["delta"]
+        if delta.get("type") == "text_delta":
+            return str(delta["text"])
+    return None
 
 
 def completion_body(max_tokens: int) -> bytes:
@@ -128,6 +153,21 @@ class Adapter:
     def count_tokens(self, client: Any, text: str) -> int:
         raise NotImplementedError
 
+    # The Messages API: one `messages.create`, a `create(stream=True)` read event by event (the text of a text
+    # delta, None for any other event), and the text pieces of `messages.stream(...).text_stream`.
+
+    def prepare_messages(self) -> None:
+        """Work done before the clock starts (the floor signs its requests here)."""
+
+    def message(self, client: Any) -> str:
+        raise NotImplementedError
+
+    def message_events(self, client: Any, fault: str, max_tokens: int) -> Iterator[TextOrNone]:
+        raise NotImplementedError
+
+    def message_texts(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+        raise NotImplementedError
+
     def close(self, client: Any) -> None:
         close = getattr(client, "close", None)
         if close is not None:
@@ -139,6 +179,35 @@ class Adapter:
             result = close()
             if asyncio.iscoroutine(result):
                 await result
+
+
+class MessagesUserCode(Adapter):
+    """The Messages calls of ours and `anthropic`'s `AnthropicBedrock`: the same user code for both."""
+
+    extra: dict[str, Any] = {}  # noqa: RUF012 - per-anchor keyword arguments, never mutated
+
+    def _message_kwargs(self, max_tokens: int, fault: str = "") -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"model": MESSAGES_MODEL, "max_tokens": max_tokens, "messages": MESSAGES}
+        kwargs.update(self.extra)
+        if fault:
+            kwargs["extra_headers"] = {FAULT_HEADER: fault}
+        return kwargs
+
+    def message(self, client: Any) -> str:
+        message = client.messages.create(**self._message_kwargs(self.max_tokens))
+        return "".join(block.text for block in message.content if block.type == "text")
+
+    def message_events(self, client: Any, fault: str, max_tokens: int) -> Iterator[TextOrNone]:
+        with client.messages.create(**self._message_kwargs(max_tokens, fault), stream=True) as stream:
+            for event in stream:
+                if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                    yield event.delta.text
+                else:
+                    yield None
+
+    def message_texts(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
+        with client.messages.stream(**self._message_kwargs(max_tokens, fault)) as stream:
+            yield from stream.text_stream
 
 
 class SdkAdapter(Adapter):
@@ -173,20 +242,24 @@ class SdkAdapter(Adapter):
         return int(client.count_tokens(text))
 
 
-class OursAdapter(SdkAdapter):
+class OursAdapter(SdkAdapter, MessagesUserCode):
     anchor = "ours"
 
 
 class V080Adapter(SdkAdapter):
+    """anthropic-bedrock 0.8.0 predates the Messages API: its Messages figures are not applicable."""
+
     anchor = "v080"
 
 
-class AnthropicAdapter(Adapter):
+class AnthropicAdapter(MessagesUserCode):
     """The latest `anthropic` package: Messages API bodies on the same invoke paths."""
 
     anchor = "anthropic"
 
     package = "anthropic"
+    # It sends its own, newer `anthropic_version`; Bedrock (and the emulator) accept only this one.
+    extra = {"extra_body": {"anthropic_version": BEDROCK_VERSION}}  # noqa: RUF012
 
     def _body(self, max_tokens: int) -> dict[str, Any]:
         return {
@@ -246,6 +319,17 @@ class Boto3Adapter(Adapter):
         return str(json.loads(response["body"].read())["completion"])
 
     def stream(self, client: Any, fault: str, max_tokens: int, every_event: bool = False) -> Iterator[str]:
+        self._hook_fault(client, fault)
+        response = client.invoke_model_with_response_stream(
+            modelId=self.model, body=self._body(max_tokens), contentType="application/json"
+        )
+        for event in response["body"]:
+            chunk = event.get("chunk")
+            if chunk is not None:
+                yield json.loads(chunk["bytes"])["completion"]
+
+    @staticmethod
+    def _hook_fault(client: Any, fault: str) -> None:
         # One handler per client reads the fault of the current call (botocore headers append on assignment).
         client.bench_fault = fault
         if not getattr(client, "bench_hooked", False):
@@ -257,13 +341,26 @@ class Boto3Adapter(Adapter):
 
             client.meta.events.register("before-sign.bedrock-runtime.InvokeModelWithResponseStream", add_fault)
             client.bench_hooked = True
+
+    def message(self, client: Any) -> str:
+        response = client.invoke_model(
+            modelId=MESSAGES_MODEL,
+            body=messages_body(self.max_tokens),
+            contentType="application/json",
+            accept="application/json",
+        )
+        message = json.loads(response["body"].read())
+        return "".join(block["text"] for block in message["content"] if block["type"] == "text")
+
+    def message_events(self, client: Any, fault: str, max_tokens: int) -> Iterator[TextOrNone]:
+        self._hook_fault(client, fault)
         response = client.invoke_model_with_response_stream(
-            modelId=self.model, body=self._body(max_tokens), contentType="application/json"
+            modelId=MESSAGES_MODEL, body=messages_body(max_tokens), contentType="application/json"
         )
         for event in response["body"]:
             chunk = event.get("chunk")
             if chunk is not None:
-                yield json.loads(chunk["bytes"])["completion"]
+                yield event_text(json.loads(chunk["bytes"]))
 
 
 class RawAdapter(Adapter):
@@ -286,6 +383,10 @@ class RawAdapter(Adapter):
 
     def _body(self, max_tokens: int) -> bytes:
         return completion_body(max_tokens)
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        self.message_streams: dict[tuple[str, int], tuple[bytes, str, dict[str, str]]] = {}
 
     def client(self) -> Any:
         import httpx
@@ -323,20 +424,58 @@ class RawAdapter(Adapter):
             },
         )
         with client.stream("POST", url, content=body, headers=headers) as response:
-            response.raise_for_status()
-            buffer = bytearray()
-            for block in response.iter_raw():
-                buffer += block
-                while len(buffer) >= 12:
-                    total, header_len = struct.unpack_from(">II", buffer, 0)
-                    if len(buffer) < total:
-                        break
-                    payload = bytes(buffer[12 + header_len : total - 4])
-                    del buffer[:total]
-                    message = json.loads(payload)
-                    data = message.get("bytes")
-                    if data is not None:
-                        yield json.loads(base64.b64decode(data))["completion"]
+            for event in self._chunks(response):
+                yield event["completion"]
+
+    @staticmethod
+    def _chunks(response: Any) -> Iterator[dict[str, Any]]:
+        """The decoded JSON of each `chunk` frame: the least a client must do (no CRC checks, no headers)."""
+        response.raise_for_status()
+        buffer = bytearray()
+        for block in response.iter_raw():
+            buffer += block
+            while len(buffer) >= 12:
+                total, header_len = struct.unpack_from(">II", buffer, 0)
+                if len(buffer) < total:
+                    break
+                payload = bytes(buffer[12 + header_len : total - 4])
+                del buffer[:total]
+                message = json.loads(payload)
+                data = message.get("bytes")
+                if data is not None:
+                    yield json.loads(base64.b64decode(data))
+
+    def prepare_messages(self) -> None:
+        self.message_body = messages_body(self.max_tokens)
+        self.message_url, self.message_headers = self._signed(
+            f"/model/{quote(MESSAGES_MODEL, safe='')}/invoke", self.message_body
+        )
+
+    def message(self, client: Any) -> str:
+        response = client.post(self.message_url, content=self.message_body, headers=self.message_headers)
+        response.raise_for_status()
+        message = response.json()
+        return "".join(block["text"] for block in message["content"] if block["type"] == "text")
+
+    def message_events(self, client: Any, fault: str, max_tokens: int) -> Iterator[TextOrNone]:
+        # Signed on first use and reused, so repeated streams (the first-event figure) send pre-signed bytes.
+        signed = self.message_streams.get((fault, max_tokens))
+        if signed is None:
+            body = messages_body(max_tokens)
+            url, headers = self._signed(
+                f"/model/{quote(MESSAGES_MODEL, safe='')}/invoke-with-response-stream",
+                body,
+                {
+                    FAULT_HEADER: fault,
+                    "accept": "application/vnd.amazon.eventstream",
+                    "x-amzn-bedrock-accept": "application/json",
+                },
+            )
+            signed = self.message_streams[(fault, max_tokens)] = (body, url, headers)
+        body, url, headers = signed
+        with client.stream("POST", url, content=body, headers=headers) as response:
+            for event in self._chunks(response):
+                yield event_text(event)
 
 
 ADAPTERS: dict[str, type[Adapter]] = {
@@ -381,27 +520,62 @@ def fig_import(a: Adapter) -> dict[str, Any]:
     return out
 
 
+def fig_msg_cold(a: Adapter) -> dict[str, Any]:
+    """The Messages cold start: import (timed at the top of this script), client, first `messages.create`."""
+    if not _IMPORT_RESULT:
+        raise RuntimeError("the msg_cold figure must be run as a script")
+    out: dict[str, Any] = dict(_IMPORT_RESULT)
+    t0 = time.perf_counter()
+    client = a.client()
+    out["construct_s"] = time.perf_counter() - t0
+    a.prepare_messages()  # the floor signs in advance, outside the clock
+    t0 = time.perf_counter()
+    text = a.message(client)
+    out["first_request_s"] = time.perf_counter() - t0
+    if not text:
+        raise RuntimeError("empty message")
+    t0 = time.perf_counter()
+    a.message(client)
+    out["second_request_s"] = time.perf_counter() - t0
+    out["cold_s"] = out["import_s"] + out["construct_s"] + out["first_request_s"]
+    a.close(client)
+    return out
+
+
 def fig_requests(a: Adapter) -> dict[str, Any]:
-    """N sequential requests on one client, in batches; the per-request figure is the median batch's mean."""
-    n = int(a.p.get("n", 1000))
-    warm = int(a.p.get("warmup", 20))
-    batches = max(1, min(int(a.p.get("batches", 10)), n))
-    size = n // batches
+    """N sequential completions on one client, in batches; the per-request figure is the median batch's mean."""
     a.do_import()
     client = a.client()
     if isinstance(a, RawAdapter):
         a.prepare()
+    return _sequential(a, client, a.complete)
+
+
+def fig_msg_requests(a: Adapter) -> dict[str, Any]:
+    """N sequential `messages.create` calls on one client, measured as `fig_requests` measures completions."""
+    a.do_import()
+    client = a.client()
+    a.prepare_messages()
+    return _sequential(a, client, a.message)
+
+
+def _sequential(a: Adapter, client: Any, call: Callable[[Any], str]) -> dict[str, Any]:
+    n = int(a.p.get("n", 1000))
+    warm = int(a.p.get("warmup", 20))
+    batches = max(1, min(int(a.p.get("batches", 10)), n))
+    size = n // batches
+    text = ""
     for _ in range(warm):
-        text = a.complete(client)
+        text = call(client)
     if not text:
-        raise RuntimeError("empty completion")
+        raise RuntimeError("empty answer")
     walls: list[float] = []
     cpus: list[float] = []
     for _ in range(batches):
         cpu0 = time.process_time()
         t0 = time.perf_counter()
         for _ in range(size):
-            a.complete(client)
+            call(client)
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - cpu0)
     a.close(client)
@@ -440,6 +614,110 @@ def fig_stream(a: Adapter) -> dict[str, Any]:
         "cpu_s": cpu,
         "chunks_per_s": count / wall,
         "cpu_us_per_chunk": cpu / count * 1e6,
+        "rss_mb": _rss_mb(),
+    }
+
+
+def fig_msg_stream(a: Adapter) -> dict[str, Any]:
+    """One `messages.create(stream=True)` of `chunks` text deltas, every event read (the text of the deltas)."""
+    chunks = int(a.p.get("chunks", 20000))
+    a.do_import()
+    client = a.client()
+    a.prepare_messages()
+    fault = f"chunks={chunks}"
+    events = texts = size = 0
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    for text in a.message_events(client, fault, max_tokens=max(chunks, 16)):
+        events += 1
+        if text is not None:
+            texts += 1
+            size += len(text)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    a.close(client)
+    if texts < chunks * 0.9:
+        raise RuntimeError(f"only {texts} text deltas of {chunks}")
+    return {
+        "events": events,
+        "texts": texts,
+        "text_bytes": size,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "events_per_s": events / wall,
+        "cpu_us_per_event": cpu / events * 1e6,
+        "rss_mb": _rss_mb(),
+    }
+
+
+def fig_msg_text(a: Adapter) -> dict[str, Any]:
+    """One `messages.stream(...)` of `chunks` text deltas read through `text_stream`."""
+    chunks = int(a.p.get("chunks", 20000))
+    a.do_import()
+    client = a.client()
+    fault = f"chunks={chunks}"
+    texts = size = 0
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    for text in a.message_texts(client, fault, max_tokens=max(chunks, 16)):
+        texts += 1
+        size += len(text)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    a.close(client)
+    if texts < chunks * 0.9:
+        raise RuntimeError(f"only {texts} texts of {chunks}")
+    return {
+        "texts": texts,
+        "text_bytes": size,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "texts_per_s": texts / wall,
+        "cpu_us_per_text": cpu / texts * 1e6,
+        "rss_mb": _rss_mb(),
+    }
+
+
+def fig_msg_first(a: Adapter) -> dict[str, Any]:
+    """Time from `messages.create(stream=True)` to its first event and to its first text delta, on a warm client.
+
+    N short streams one after another; each is read to its end (so the connection is reused), but only the
+    first event and the first text are timed. The emulator sends every frame as soon as it can, so these are
+    the client's own costs plus one loopback round trip (the floor's column).
+    """
+    n = int(a.p.get("n", 100))
+    warm = int(a.p.get("warmup", 5))
+    chunks = int(a.p.get("chunks", 8))
+    fault = f"chunks={chunks}"
+    a.do_import()
+    client = a.client()
+    a.prepare_messages()
+    for _ in range(warm):
+        for _ in a.message_events(client, fault, max_tokens=16):
+            pass
+    firsts: list[float] = []
+    first_texts: list[float] = []
+    for _ in range(n):
+        first = first_text = 0.0
+        t0 = time.perf_counter()
+        for text in a.message_events(client, fault, max_tokens=16):
+            if not first:
+                first = time.perf_counter() - t0
+            if text is not None and not first_text:
+                first_text = time.perf_counter() - t0
+        if not first_text:
+            raise RuntimeError("a stream without a text delta")
+        firsts.append(first)
+        first_texts.append(first_text)
+    a.close(client)
+    firsts.sort()
+    first_texts.sort()
+    return {
+        "n": n,
+        "first_event_us": firsts[n // 2] * 1e6,
+        "first_event_p90_us": firsts[n * 9 // 10] * 1e6,
+        "first_text_us": first_texts[n // 2] * 1e6,
+        "first_text_p90_us": first_texts[n * 9 // 10] * 1e6,
         "rss_mb": _rss_mb(),
     }
 
@@ -607,6 +885,11 @@ FIGURES = {
     "tokens": fig_tokens,
     "footprint": fig_footprint,
     "wire": fig_wire,
+    "msg_cold": fig_msg_cold,
+    "msg_requests": fig_msg_requests,
+    "msg_stream": fig_msg_stream,
+    "msg_text": fig_msg_text,
+    "msg_first": fig_msg_first,
 }
 
 
