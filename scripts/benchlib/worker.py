@@ -49,6 +49,8 @@ from urllib.parse import quote  # noqa: E402
 COMPLETION_PROMPT = "\n\nHuman: hi\n\nAssistant:"
 FAULT_HEADER = "x-emulator-fault"
 BEDROCK_VERSION = "bedrock-2023-05-31"
+# Bedrock's (and the emulator's) limit on max_tokens_to_sample for Claude text completions.
+MAX_TOKENS_TO_SAMPLE = 4096
 
 
 # The Messages figures ask a current model id (its `:` is percent-encoded in the path) for an answer to one
@@ -599,7 +601,8 @@ def fig_stream(a: Adapter) -> dict[str, Any]:
     size = 0
     cpu0 = time.process_time()
     t0 = time.perf_counter()
-    for text in a.stream(client, fault, max_tokens=max(chunks, 16)):
+    # Text completions allow at most 4,096 tokens; the emulator spreads them over `chunks` frames.
+    for text in a.stream(client, fault, max_tokens=min(max(chunks, 16), MAX_TOKENS_TO_SAMPLE)):
         count += 1
         size += len(text)
     wall = time.perf_counter() - t0
@@ -826,7 +829,7 @@ def fig_wire(a: Adapter) -> dict[str, Any]:
     chunks = int(a.p.get("chunks", 20000))
     fault = {FAULT_HEADER: f"chunks={chunks}", "accept": "application/vnd.amazon.eventstream"}
     bodies = {
-        "completion": a._body(max(chunks, 16)),
+        "completion": a._body(min(max(chunks, 16), MAX_TOKENS_TO_SAMPLE)),
         "messages": json.dumps(
             {
                 "anthropic_version": BEDROCK_VERSION,
