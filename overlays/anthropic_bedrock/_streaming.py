@@ -9,7 +9,6 @@ server is still producing the next one.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import contextlib
 import json
@@ -155,9 +154,10 @@ class ChunkReader(Generic[T]):
             if message.event_type != "chunk":
                 return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
             try:
-                # str, not bytes: json.loads would otherwise sniff the encoding of every chunk
+                # strict base64 without the wrapper's overhead; str, not bytes, for json.loads, which would
+                # otherwise sniff the encoding of every chunk
                 event = self._decode(
-                    json.loads(base64.b64decode(_chunk_bytes(message.payload), validate=True).decode())
+                    json.loads(binascii.a2b_base64(_chunk_bytes(message.payload), strict_mode=True).decode())
                 )
             except (ValueError, KeyError, TypeError, AttributeError, RecursionError, binascii.Error) as exc:
                 raise errors.StreamDecodeError(
