@@ -7,6 +7,7 @@ import itertools
 import time
 from typing import Any
 
+import httpx
 import pytest
 
 import anthropic_bedrock as ab
@@ -197,6 +198,102 @@ def test_dropped_sync_stream_returns_its_connection(emulator: Any) -> None:
         for _ in range(30):
             client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True)
             gc.collect()
+        # The last dropped stream's connection is parked until the next request releases it.
+        assert client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2).completion
         connections = client._http._transport._pool.connections
         assert all(c.is_idle() or c.is_closed() for c in connections)
+
+
+def _small_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clients built from here on get a pool of 4 connections and give up waiting for one after 5 s."""
+    from anthropic_bedrock import _client
+
+    monkeypatch.setattr(_client, "_LIMITS", httpx.Limits(max_connections=4, max_keepalive_connections=4))
+
+
+def _unreadable(s: Any) -> None:
+    """Drop the stream without reading it."""
+
+
+def _first_then_drop(s: Any) -> None:
+    for _ in s:
+        break
+
+
+# A deadlock cannot be interrupted by a signal raised inside a finalizer: the thread method ends the run instead.
+@pytest.mark.timeout(90, method="thread")
+@pytest.mark.parametrize("use", [_first_then_drop, _unreadable], ids=["break-after-first", "never-iterated"])
+def test_dropped_sync_streams_never_hang_nor_exhaust_the_pool(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch, use: Any
+) -> None:
+    # A stream's finalizer can run from the cyclic collector inside httpcore's pool lock; closing the
+    # response there deadlocked. A low collection threshold makes that moment come early and often.
+    import gc
+
+    _small_pool(monkeypatch)
+    threshold = gc.get_threshold()
+    gc.set_threshold(50, 5, 5)
+    try:
+        with ab.AnthropicBedrock(**client_kwargs(emulator), timeout=httpx.Timeout(10.0, pool=5.0)) as client:
+            for _ in range(200):
+                use(client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True))
+            assert client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2).completion
+            connections = client._http._transport._pool.connections
+            assert len(connections) <= 4
+            assert all(c.is_idle() or c.is_closed() for c in connections)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+async def _async_unreadable(s: Any) -> None:
+    """Drop the stream without reading it."""
+
+
+async def _async_first_then_drop(s: Any) -> None:
+    async for _ in s:
+        break
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize(
+    "use", [_async_first_then_drop, _async_unreadable], ids=["break-after-first", "never-iterated"]
+)
+def test_dropped_async_streams_give_their_connections_back(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch, use: Any
+) -> None:
+    _small_pool(monkeypatch)
+
+    async def main() -> list[Any]:
+        async with ab.AsyncAnthropicBedrock(
+            **client_kwargs(emulator), timeout=httpx.Timeout(10.0, pool=5.0), max_retries=0
+        ) as client:
+            for _ in range(200):
+                await use(
+                    await client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True)
+                )
+            done = await client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2)
+            assert done.completion
+            return list(client._http._transport._pool.connections)
+
+    connections = asyncio.run(main())
+    assert len(connections) <= 4
+
+
+def test_stream_is_freed_without_the_cyclic_collector(emulator: Any) -> None:
+    # No reference cycle between a stream and its reader: dropping it frees it at once.
+    import gc
+    import weakref
+
+    with ab.AnthropicBedrock(**client_kwargs(emulator)) as client:
+        gc.disable()
+        try:
+            s = client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True)
+            next(iter(s))
+            ref = weakref.ref(s)
+            del s
+            assert ref() is None
+        finally:
+            gc.enable()
+        assert len(client._pool.orphans) == 1
         assert client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2).completion
+        assert len(client._pool.orphans) == 0

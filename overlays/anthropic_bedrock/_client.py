@@ -25,6 +25,7 @@ from ._constants import AI_PROMPT, DEFAULT_MAX_RETRIES, HUMAN_PROMPT, MAX_CONNEC
 from ._core import NOT_GIVEN, NotGiven, Timeout
 from ._credentials import credential_source, resolve_region
 from ._logs import setup_logging
+from ._orphans import Orphans
 from ._response import APIResponse, AsyncAPIResponse
 from ._streaming import AsyncStream, Stream
 from .types import (
@@ -61,6 +62,7 @@ class _Pool(Generic[HttpT]):
         self._client: HttpT | None = given
         self.owned = given is None
         self._lock = threading.Lock()
+        self.orphans = Orphans()
 
     def get(self) -> HttpT:
         client = self._client
@@ -78,7 +80,8 @@ class _Pool(Generic[HttpT]):
 
     def __del__(self) -> None:
         # Garbage collection of the last client (or copy) using this pool closes its connections.
-        # An async pool cannot be awaited here; its sockets close when collected.
+        # This takes the dead pool's own lock, which nobody can hold: a thread inside the pool keeps
+        # it reachable. An async pool cannot be awaited here; its sockets close when collected.
         client = self._client
         if self.owned and isinstance(client, httpx.Client) and not client.is_closed:
             with contextlib.suppress(Exception):  # at interpreter shutdown nothing sensible is left to do
@@ -282,6 +285,9 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
         return count_tokens(text)
 
     def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
+        orphans = self._pool.orphans
+        if orphans:
+            orphans.close_all()  # connections of streams dropped unclosed go back to the pool first
         attempts = core.Attempts(max_retries)
         while True:
             attempts.log_send(request)
@@ -304,10 +310,13 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
                 response.close()
             if response.status_code >= 400:
                 raise core.status_error(response)
+        else:
+            orphans.attach(response)
         return response
 
     def close(self) -> None:
         """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
+        self._pool.orphans.close_all()
         http = self._pool.created
         if self._pool.owned and http is not None:
             http.close()
@@ -384,6 +393,9 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
         return await async_count_tokens(text)
 
     async def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
+        orphans = self._pool.orphans
+        if orphans:
+            await orphans.aclose_all()  # connections of streams dropped unclosed go back to the pool first
         attempts = core.Attempts(max_retries)
         while True:
             attempts.log_send(request)
@@ -406,10 +418,13 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
                 await response.aclose()
             if response.status_code >= 400:
                 raise core.status_error(response)
+        else:
+            orphans.attach(response)
         return response
 
     async def close(self) -> None:
         """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
+        await self._pool.orphans.aclose_all()
         http = self._pool.created
         if self._pool.owned and http is not None:
             await http.aclose()

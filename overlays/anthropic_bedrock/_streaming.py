@@ -13,12 +13,14 @@ import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 
+import anyio
 import httpx
 
 from . import _exceptions as errors
 from ._eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage
+from ._orphans import watch
 from .types import Completion, CompletionChunk, ResponseMetadata, Unset
 
 _PREFIX = b'{"bytes":"'
@@ -147,36 +149,55 @@ class _StreamBase:
         return self._reader.last
 
 
+def _read(reader: ChunkReader, response: httpx.Response) -> Generator[CompletionChunk]:
+    """The chunks of `response`. A module function, so that it holds no reference to its `Stream`
+    (no cycle: a dropped stream is freed at once by reference counting). No `finally` either:
+    releasing the connection is the stream's job, never something a finalizer may do."""
+    try:
+        for data in response.iter_raw():
+            yield from reader.feed(data)
+    except httpx.TransportError as exc:
+        raise reader.interrupted(exc) from exc
+    reader.end()
+
+
+async def _aread(reader: ChunkReader, response: httpx.Response) -> AsyncGenerator[CompletionChunk]:
+    """The async form of `_read`. The raw iterator is closed here on every exit, so no generator of
+    ours is left for the event loop to finalize."""
+    async with contextlib.aclosing(cast("AsyncGenerator[bytes]", response.aiter_raw())) as raw:
+        try:
+            async for data in raw:
+                for chunk in reader.feed(data):
+                    yield chunk
+        except httpx.TransportError as exc:
+            raise reader.interrupted(exc) from exc
+    reader.end()
+
+
 class Stream(_StreamBase):
     """Chunks of a streamed completion, read as they arrive. Close it (or use `with`) when
-    stopping early so the connection goes back to the pool."""
+    stopping early so the connection goes back to the pool; a stream dropped unclosed gives its
+    connection back at the client's next request."""
 
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
         self._reader = ChunkReader(response)
-        self._iterator = self._iterate()
-
-    def _iterate(self) -> Generator[CompletionChunk]:
-        reader = self._reader
-        try:
-            try:
-                for data in self.response.iter_raw():
-                    yield from reader.feed(data)
-            except httpx.TransportError as exc:
-                raise reader.interrupted(exc) from exc
-            reader.end()
-        finally:
-            self.response.close()
+        self._chunks = _read(self._reader, response)
+        self._finalizer = watch(self, response, self._chunks)
 
     def __iter__(self) -> Iterator[CompletionChunk]:
-        return self._iterator
+        return self
 
     def __next__(self) -> CompletionChunk:
-        return next(self._iterator)
+        try:
+            return next(self._chunks)
+        except BaseException:  # the end, an error or an interrupt: release the connection now
+            self.close()
+            raise
 
     def until_done(self) -> None:
         """Read the rest of the stream."""
-        for _ in self._iterator:
+        for _ in self:
             pass
 
     def get_final_text(self) -> str:
@@ -191,7 +212,9 @@ class Stream(_StreamBase):
 
     def close(self) -> None:
         """Stop reading and release the connection."""
-        self._iterator.close()
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        self._chunks.close()
         self.response.close()
 
     def __enter__(self) -> Self:
@@ -202,13 +225,6 @@ class Stream(_StreamBase):
     ) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        # A stream dropped unread must not keep its connection checked out of the pool.
-        response = getattr(self, "response", None)
-        if response is not None and not response.is_closed:
-            with contextlib.suppress(Exception):
-                response.close()
-
 
 class AsyncStream(_StreamBase):
     """The async form of `Stream`: `async for`, `await close()`, `async with`."""
@@ -216,29 +232,22 @@ class AsyncStream(_StreamBase):
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
         self._reader = ChunkReader(response)
-        self._iterator = self._iterate()
-
-    async def _iterate(self) -> AsyncGenerator[CompletionChunk]:
-        reader = self._reader
-        try:
-            try:
-                async for data in self.response.aiter_raw():
-                    for chunk in reader.feed(data):
-                        yield chunk
-            except httpx.TransportError as exc:
-                raise reader.interrupted(exc) from exc
-            reader.end()
-        finally:
-            await self.response.aclose()
+        self._chunks = _aread(self._reader, response)
+        self._finalizer = watch(self, response, self._chunks)
 
     def __aiter__(self) -> AsyncIterator[CompletionChunk]:
-        return self._iterator
+        return self
 
     async def __anext__(self) -> CompletionChunk:
-        return await self._iterator.__anext__()
+        try:
+            return await self._chunks.__anext__()
+        except BaseException:  # the end, an error or a cancellation: release the connection now
+            with anyio.CancelScope(shield=True):
+                await self.close()
+            raise
 
     async def until_done(self) -> None:
-        async for _ in self._iterator:
+        async for _ in self:
             pass
 
     async def get_final_text(self) -> str:
@@ -250,7 +259,10 @@ class AsyncStream(_StreamBase):
         return self._reader.final_completion()
 
     async def close(self) -> None:
-        await self._iterator.aclose()
+        """Stop reading and release the connection."""
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        await self._chunks.aclose()
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:
