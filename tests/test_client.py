@@ -458,3 +458,70 @@ def test_log_env_var_turns_on_logging_without_secrets(emulator: Any) -> None:
     assert "POST" in result.stderr and "-> 403" in result.stderr
     for secret in (emulator.secret_key, "TOKEN-not-to-log", "Signature="):
         assert secret not in result.stderr
+
+
+BAD_HEADERS: list[tuple[dict[Any, Any], type[Exception]]] = [
+    ({"X-Inject": "a\r\nY: 1"}, ValueError),
+    ({"X-Inject": "a\nY: 1"}, ValueError),
+    ({"X-Inject": "a\rb"}, ValueError),
+    ({"X-Nul": "a\0b"}, ValueError),
+    ({"": "empty name"}, ValueError),
+    ({"Bad Name": "x"}, ValueError),
+    ({"X-Bad\r\nName": "x"}, ValueError),
+    ({"X-Accent": "café"}, ValueError),
+    ({"X-Padded": " x "}, ValueError),
+    ({b"X-Bytes": "x"}, TypeError),
+    ({"X-Number": 5}, TypeError),
+    ({"X-None": None}, TypeError),
+]
+
+
+@pytest.mark.parametrize(("headers", "exc"), BAD_HEADERS)
+def test_bad_extra_headers_are_refused_before_sending(
+    driver: Driver, emulator: Any, headers: dict[Any, Any], exc: type[Exception]
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(exc, match="extra_headers"):
+        create(driver, extra_headers=headers, max_retries=6)
+    assert time.monotonic() - started < 1.0  # no retries, no backoff
+    assert emulator.log == []
+
+
+@pytest.mark.parametrize(("headers", "exc"), BAD_HEADERS)
+def test_bad_default_headers_are_refused(emulator: Any, headers: dict[Any, Any], exc: type[Exception]) -> None:
+    with pytest.raises(exc, match="default_headers"):
+        ab.AnthropicBedrock(**client_kwargs(emulator), default_headers=headers)
+    client = ab.AnthropicBedrock(**client_kwargs(emulator))
+    with pytest.raises(exc, match="default_headers"):
+        client.with_options(default_headers=headers)
+    assert emulator.log == []
+
+
+def test_legal_odd_headers_are_sent(driver: Driver, emulator: Any) -> None:
+    create(driver, extra_headers={"X-Odd": "a  b\tc!~", "x-lower_case.1": "v"})
+    (entry,) = emulator.requests("invoke")
+    assert entry.header("x-odd") == "a  b\tc!~" and entry.header("x-lower_case.1") == "v"
+    assert emulator.signature_failures == 0
+
+
+def test_with_options_region_keeps_an_explicit_base_url(
+    driver: Driver, emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = driver.client.with_options(aws_region="eu-west-1")
+    assert other.base_url == emulator.url and other.aws_region == "eu-west-1"
+    driver.run(other.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=2))
+    (entry,) = emulator.requests("invoke")
+    assert "/eu-west-1/bedrock/aws4_request" in entry.header("authorization")
+    # ... and so does one taken from ANTHROPIC_BEDROCK_BASE_URL, through several copies.
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_BASE_URL", emulator.url)
+    from_env = ab.AnthropicBedrock(aws_access_key="a", aws_secret_key="b", aws_region="us-east-1")
+    copy = (
+        from_env.with_options(aws_region="ap-south-1").with_options(max_retries=1).with_options(aws_region="eu-north-1")
+    )
+    assert copy.base_url == emulator.url
+    # A derived default follows the region, and a copy given a new base_url keeps that one.
+    monkeypatch.delenv("ANTHROPIC_BEDROCK_BASE_URL")
+    derived = ab.AnthropicBedrock(aws_access_key="a", aws_secret_key="b", aws_region="us-east-1")
+    assert derived.with_options(aws_region="eu-west-3").base_url == "https://bedrock-runtime.eu-west-3.amazonaws.com"
+    moved = derived.with_options(base_url=emulator.url).with_options(aws_region="eu-west-3")
+    assert moved.base_url == emulator.url

@@ -24,6 +24,7 @@ from ._auth import BearerAuth, SigV4Auth
 from ._constants import AI_PROMPT, DEFAULT_MAX_RETRIES, HUMAN_PROMPT, MAX_CONNECTIONS, MAX_KEEPALIVE_CONNECTIONS
 from ._core import NOT_GIVEN, NotGiven, Timeout
 from ._credentials import credential_source, resolve_region
+from ._headers import checked_headers
 from ._logs import setup_logging
 from ._orphans import Orphans
 from ._response import APIResponse, AsyncAPIResponse
@@ -136,9 +137,9 @@ class _ClientBase(Generic[HttpT]):
             ("api_key", api_key),
         ):
             _check_str(name, value)
-        for name, mapping in (("default_headers", default_headers), ("default_query", default_query)):
-            if mapping is not None and not isinstance(mapping, Mapping):
-                raise TypeError(f"{name} must be a mapping, not {type(mapping).__name__}")
+        headers = checked_headers("default_headers", default_headers)
+        if default_query is not None and not isinstance(default_query, Mapping):
+            raise TypeError(f"default_query must be a mapping, not {type(default_query).__name__}")
         if http_client is not None and not isinstance(http_client, self._http_type):
             raise TypeError(f"http_client must be an {self._http_type.__qualname__}, not {type(http_client).__name__}")
         setup_logging()
@@ -146,9 +147,10 @@ class _ClientBase(Generic[HttpT]):
         self._settings = core.Settings(
             base_url=core.base_url_for(base_url, region),
             region=region,
+            explicit_base_url=bool(base_url or os.environ.get("ANTHROPIC_BEDROCK_BASE_URL")),
             timeout=core.to_timeout(timeout, core.DEFAULT_TIMEOUT),
             max_retries=core.check_max_retries(max_retries),
-            default_headers={"User-Agent": _USER_AGENT, **(default_headers or {})},
+            default_headers={"User-Agent": _USER_AGENT, **headers},
             default_query=dict(default_query or {}),
         )
         explicit_keys = aws_access_key or aws_secret_key or aws_session_token
@@ -183,18 +185,22 @@ class _ClientBase(Generic[HttpT]):
         region = s.region if isinstance(aws_region, NotGiven) or aws_region is None else aws_region
         _check_str("aws_region", region)
         if isinstance(base_url, NotGiven):
-            url = s.base_url if region == s.region else core.base_url_for(None, region)
+            # A chosen endpoint (VPC endpoint, proxy, emulator) stays; only the derived one follows the region.
+            explicit = s.explicit_base_url
+            url = s.base_url if explicit or region == s.region else core.base_url_for(None, region)
         else:
+            explicit = bool(base_url or os.environ.get("ANTHROPIC_BEDROCK_BASE_URL"))
             url = core.base_url_for(base_url, region)
         clone = object.__new__(type(self))
         clone._settings = core.Settings(
             base_url=url,
             region=region,
+            explicit_base_url=explicit,
             timeout=core.to_timeout(timeout, s.timeout),
             max_retries=s.max_retries if isinstance(max_retries, NotGiven) else core.check_max_retries(max_retries),
             default_headers=s.default_headers
             if isinstance(default_headers, NotGiven)
-            else {**s.default_headers, **(default_headers or {})},
+            else {**s.default_headers, **checked_headers("default_headers", default_headers)},
             default_query=s.default_query
             if isinstance(default_query, NotGiven)
             else {**s.default_query, **(default_query or {})},

@@ -26,6 +26,7 @@ from ._constants import (
 from ._generated.api.runtime import invoke_model, invoke_model_with_response_stream
 from ._generated.models.completion_request import CompletionRequest
 from ._generated.types import UNSET, RequestParts, Unset
+from ._headers import checked_headers
 from ._logs import logger
 from ._retry import retry_delay
 from ._sigv4 import redact_headers
@@ -71,6 +72,8 @@ def check_max_retries(value: object, name: str = "max_retries") -> int:
 
 def base_url_for(base_url: str | httpx.URL | None, region: str, env: Mapping[str, str] = os.environ) -> str:
     """Argument, then ANTHROPIC_BEDROCK_BASE_URL, then the regional Bedrock Runtime endpoint."""
+    if not isinstance(base_url, str | httpx.URL | None):
+        raise TypeError(f"base_url must be a string or an httpx.URL, not {type(base_url).__name__}")
     url = str(base_url) if base_url else env.get("ANTHROPIC_BEDROCK_BASE_URL") or ""
     if not url:
         url = f"https://bedrock-runtime.{region}.amazonaws.com"
@@ -86,6 +89,9 @@ class Settings:
 
     base_url: str
     region: str
+    explicit_base_url: bool = False
+    """Whether `base_url` was chosen (argument or ANTHROPIC_BEDROCK_BASE_URL) rather than derived
+    from the region: only a derived one follows a region change in `with_options`."""
     timeout: httpx.Timeout = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: Mapping[str, str] = attrs.field(factory=dict)
@@ -194,8 +200,8 @@ def build_request(
 ) -> httpx.Request:
     """The httpx request for `parts` with the client's and the call's headers, query and timeout."""
     headers = {**parts.headers, **settings.default_headers}
-    if extra_headers:
-        headers.update(extra_headers)
+    if extra_headers is not None:
+        headers.update(checked_headers("extra_headers", extra_headers))
     query = {**settings.default_query, **(extra_query or {})}
     url = settings.base_url + parts.path
     if query:
