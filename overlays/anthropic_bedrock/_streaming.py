@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import json
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
 from typing import Self, cast
@@ -20,6 +19,7 @@ import httpx
 
 from . import _exceptions as errors
 from ._eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage
+from ._json import loads
 from ._orphans import watch
 from .types import Completion, CompletionChunk, ResponseMetadata, Unset
 
@@ -37,7 +37,7 @@ def _chunk_bytes(payload: bytes) -> str | bytes:
         inner = payload[len(_PREFIX) : -len(_SUFFIX)]
         if b'"' not in inner and b"\\" not in inner:
             return inner
-    value = json.loads(payload)["bytes"]
+    value = loads(payload)["bytes"]
     if not isinstance(value, str):
         raise TypeError(f"the chunk's bytes field is a {type(value).__name__}, not a string")
     return value
@@ -85,9 +85,7 @@ class ChunkReader:
             if message.event_type != "chunk":
                 return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
             try:
-                chunk = CompletionChunk.from_dict(
-                    json.loads(base64.b64decode(_chunk_bytes(message.payload), validate=True))
-                )
+                chunk = CompletionChunk.from_dict(loads(base64.b64decode(_chunk_bytes(message.payload), validate=True)))
             except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
                 raise errors.StreamDecodeError(
                     f"A chunk event did not hold a valid completion chunk: {exc!r}", self._response.request
