@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -525,3 +526,158 @@ def test_with_options_region_keeps_an_explicit_base_url(
     assert derived.with_options(aws_region="eu-west-3").base_url == "https://bedrock-runtime.eu-west-3.amazonaws.com"
     moved = derived.with_options(base_url=emulator.url).with_options(aws_region="eu-west-3")
     assert moved.base_url == emulator.url
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        float("inf"),
+        1e30,
+        float("nan"),
+        10**400,
+        -1,
+        0,
+        httpx.Timeout(float("inf")),
+        httpx.Timeout(5.0, read=1e30),
+        httpx.Timeout(5.0, pool=float("nan")),
+    ],
+    ids=repr,
+)
+def test_unusable_timeouts_name_the_argument(driver: Driver, emulator: Any, timeout: Any) -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        create(driver, timeout=timeout)
+    with pytest.raises(ValueError, match="timeout"):
+        driver.client.with_options(timeout=timeout)
+    with pytest.raises(ValueError, match="timeout"):
+        ab.AnthropicBedrock(**client_kwargs(emulator), timeout=timeout)
+    assert emulator.log == []
+
+
+def test_large_and_absent_timeouts_still_work(driver: Driver) -> None:
+    assert create(driver, timeout=1e9).completion
+    assert create(driver, timeout=None).completion
+    assert create(driver, timeout=httpx.Timeout(None, connect=5.0)).completion
+
+
+def test_query_is_percent_encoded_as_signed(driver: Driver, emulator: Any) -> None:
+    query = {"q": "a b", "s": "x/y+z&=é~", "n": 3}
+    completion = create(driver, extra_query=query)
+    assert completion.completion
+    (entry,) = emulator.requests("invoke")
+    assert entry.path.endswith("?q=a%20b&s=x%2Fy%2Bz%26%3D%C3%A9~&n=3")
+    assert emulator.signature_failures == 0
+
+
+class _TrickleHandler(__import__("socketserver").BaseRequestHandler):
+    """Answers any request with a valid completion, one byte of the body every 50 ms."""
+
+    def handle(self) -> None:
+        import json as _json
+
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += self.request.recv(65536)
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(
+            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        )
+        while len(rest) < length:
+            rest += self.request.recv(65536)
+        body = _json.dumps({"completion": " trickled", "stop_reason": "max_tokens", "stop": None}).encode()
+        self.request.sendall(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body)
+        )
+        for i in range(len(body)):
+            time.sleep(0.05)
+            try:
+                self.request.sendall(body[i : i + 1])
+            except OSError:
+                return
+
+
+@pytest.fixture
+def trickle_url() -> Any:
+    import socketserver
+    import threading
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    with Server(("127.0.0.1", 0), _TrickleHandler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+
+
+def test_timeout_bounds_the_whole_body(mode: str, trickle_url: str) -> None:
+    # The body takes about 2.5 s at one byte per 50 ms; each read is quick, so only a deadline on
+    # the whole attempt stops it.
+    d = Driver(mode, aws_access_key="a", aws_secret_key="b", base_url=trickle_url, max_retries=0, timeout=0.8)
+    try:
+        started = time.monotonic()
+        with pytest.raises(ab.APITimeoutError) as info:
+            create(d)
+        assert time.monotonic() - started < 2.0
+        assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+        assert create(d, timeout=10.0).completion == " trickled"  # a generous timeout lets it finish
+    finally:
+        d.close()
+
+
+class _Unread(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body a mock transport hands over unread, as a network body would be."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._data
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._data
+
+
+def test_deeply_nested_json_is_a_typed_error(mode: str) -> None:
+    from anthropic_bedrock._eventstream import encode_message
+
+    nested = b"[" * 100_000
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        kind = request.headers["x-case"]
+        if kind == "body":
+            return httpx.Response(200, content=nested)
+        if kind == "error":
+            return httpx.Response(500, content=nested, headers={"x-amzn-ErrorType": "InternalServerException"})
+        if kind == "chunk":
+            import base64
+
+            payload = b'{"bytes":"' + base64.b64encode(nested) + b'"}'
+            frame = encode_message({":message-type": "event", ":event-type": "chunk"}, payload)
+        else:
+            frame = encode_message({":message-type": "exception", ":exception-type": "throttlingException"}, nested)
+        return httpx.Response(
+            200, stream=_Unread(frame), headers={"content-type": "application/vnd.amazon.eventstream"}
+        )
+
+    transport = httpx.MockTransport(answer)
+    http: Any = httpx.Client(transport=transport) if mode == "sync" else httpx.AsyncClient(transport=transport)
+    d = Driver(mode, aws_access_key="a", aws_secret_key="b", http_client=http, max_retries=0)
+    try:
+        with pytest.raises(ab.APIResponseValidationError):
+            create(d, extra_headers={"x-case": "body"})
+        with pytest.raises(ab.InternalServerError) as info:
+            create(d, extra_headers={"x-case": "error"})
+        assert info.value.body == nested.decode()  # the raw body is kept
+        with pytest.raises(ab.StreamDecodeError):
+            d.collect(create(d, stream=True, extra_headers={"x-case": "chunk"}))
+        with pytest.raises(ab.RateLimitError) as frame_info:
+            d.collect(create(d, stream=True, extra_headers={"x-case": "exception"}))
+        assert frame_info.value.body == nested.decode()
+    finally:
+        if mode == "async":
+            d.run(http.aclose())
+        else:
+            http.close()
+        d.close()

@@ -24,6 +24,7 @@ from ._auth import BearerAuth, SigV4Auth
 from ._constants import AI_PROMPT, DEFAULT_MAX_RETRIES, HUMAN_PROMPT, MAX_CONNECTIONS, MAX_KEEPALIVE_CONNECTIONS
 from ._core import NOT_GIVEN, NotGiven, Timeout
 from ._credentials import credential_source, resolve_region
+from ._deadline import bound_body
 from ._headers import checked_headers
 from ._logs import setup_logging
 from ._orphans import Orphans
@@ -297,6 +298,7 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
         attempts = core.Attempts(max_retries)
         while True:
             attempts.log_send(request)
+            started = time.monotonic()
             try:
                 response = self._http.send(request, auth=self._auth, stream=True)
             except httpx.TransportError as exc:
@@ -308,6 +310,7 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
             response.close()
             time.sleep(delay)
         if response.status_code >= 400 or not stream:
+            bound_body(response, started)
             try:
                 response.read()
             except httpx.TransportError as exc:
@@ -405,6 +408,7 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
         attempts = core.Attempts(max_retries)
         while True:
             attempts.log_send(request)
+            started = time.monotonic()
             try:
                 response = await self._http.send(request, auth=self._auth, stream=True)
             except httpx.TransportError as exc:
@@ -416,6 +420,7 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
             await response.aclose()
             await anyio.sleep(delay)
         if response.status_code >= 400 or not stream:
+            bound_body(response, started)
             try:
                 await response.aread()
             except httpx.TransportError as exc:

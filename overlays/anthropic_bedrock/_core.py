@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from typing import Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import attrs
 import httpx
@@ -27,6 +27,7 @@ from ._generated.api.runtime import invoke_model, invoke_model_with_response_str
 from ._generated.models.completion_request import CompletionRequest
 from ._generated.types import UNSET, RequestParts, Unset
 from ._headers import checked_headers
+from ._json import loads
 from ._logs import logger
 from ._retry import retry_delay
 from ._sigv4 import redact_headers
@@ -50,16 +51,39 @@ NOT_GIVEN: Final = NotGiven()
 Timeout = float | httpx.Timeout | None
 
 
-def to_timeout(value: Timeout | NotGiven, default: httpx.Timeout, *, name: str = "timeout") -> httpx.Timeout:
-    if isinstance(value, NotGiven):
-        return default
-    if value is None or isinstance(value, httpx.Timeout):
-        return httpx.Timeout(value) if value is None else value
+# The longest timeout the socket layer accepts everywhere (about 31 years); None means no limit.
+MAX_TIMEOUT_SECONDS: Final = 1e9
+
+
+def _seconds(name: str, value: object) -> float | None:
+    """A timeout phase: None, or a positive, finite number of seconds within MAX_TIMEOUT_SECONDS."""
+    if value is None:
+        return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of seconds, an httpx.Timeout or None, not {type(value).__name__}")
-    if not value > 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_CONNECT_TIMEOUT_SECONDS))
+    # Compared before any float(): an int like 10**400 does not fit in one.
+    if not 0 < value <= MAX_TIMEOUT_SECONDS:
+        raise ValueError(
+            f"{name} must be a positive, finite number of seconds up to {MAX_TIMEOUT_SECONDS:g}"
+            f" (None for no limit), got {value!r}"
+        )
+    return float(value)
+
+
+def to_timeout(value: Timeout | NotGiven, default: httpx.Timeout, *, name: str = "timeout") -> httpx.Timeout:
+    """A number of seconds bounds every phase (connecting at most DEFAULT_CONNECT_TIMEOUT_SECONDS);
+    an httpx.Timeout is taken as given once each of its phases is checked; None means no limit."""
+    if isinstance(value, NotGiven):
+        return default
+    if value is None:
+        return httpx.Timeout(None)
+    if isinstance(value, httpx.Timeout):
+        for phase in ("connect", "read", "write", "pool"):
+            _seconds(f"{name}.{phase}", getattr(value, phase))
+        return value
+    seconds = _seconds(name, value)
+    assert seconds is not None
+    return httpx.Timeout(seconds, connect=min(seconds, DEFAULT_CONNECT_TIMEOUT_SECONDS))
 
 
 def check_max_retries(value: object, name: str = "max_retries") -> int:
@@ -205,7 +229,8 @@ def build_request(
     query = {**settings.default_query, **(extra_query or {})}
     url = settings.base_url + parts.path
     if query:
-        url += "?" + urlencode({k: v for k, v in query.items() if v is not None}, doseq=True)
+        # RFC 3986 percent-encoding (a space is %20, never "+"): the query goes out exactly as SigV4 signs it.
+        url += "?" + urlencode({k: v for k, v in query.items() if v is not None}, doseq=True, quote_via=quote)
     content = b"" if parts.json is None else json.dumps(parts.json, ensure_ascii=False, separators=(",", ":")).encode()
     return httpx.Request(
         parts.method,
@@ -222,7 +247,7 @@ def build_request(
 def parse_completion(response: httpx.Response) -> Completion:
     """The typed completion from a 2xx invoke response whose body has been read."""
     try:
-        data = json.loads(response.content)
+        data = loads(response.content)
         completion = Completion.from_dict(data)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise errors.APIResponseValidationError(
