@@ -54,7 +54,21 @@ class Driver:
     def close(self) -> None:
         self.run(self.client.close())
         if self.loop is not None:
+            # Shut down as asyncio.run does: async generators that httpx leaves behind on an early
+            # exit are closed by tasks the loop schedules for itself; let them finish first.
+            self.loop.run_until_complete(_settle())
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
             self.loop.close()
+
+
+async def _settle(rounds: int = 50) -> None:
+    """Give the loop's own pending work (async generator finalization cascades) the turns it needs."""
+    current = asyncio.current_task()
+    for _ in range(rounds):
+        await asyncio.sleep(0)
+    pending = [task for task in asyncio.all_tasks() if task is not current]
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 def client_kwargs(emu: Any, **overrides: Any) -> dict[str, Any]:
