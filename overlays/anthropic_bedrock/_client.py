@@ -27,6 +27,7 @@ from ._credentials import credential_source, resolve_region
 from ._deadline import bound_body
 from ._headers import checked_headers
 from ._logs import setup_logging
+from ._offloop import prepared
 from ._orphans import Orphans
 from ._response import APIResponse, AsyncAPIResponse
 from ._streaming import AsyncStream, Stream
@@ -402,6 +403,8 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
         return await async_count_tokens(text)
 
     async def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
+        if self._pool.created is None:
+            await prepared(self._pool.get)  # the CA bundle and lazy imports load in a worker thread
         orphans = self._pool.orphans
         if orphans:
             await orphans.aclose_all()  # connections of streams dropped unclosed go back to the pool first
