@@ -55,13 +55,16 @@ class ChunkReader:
         self.text_parts: list[str] = []
         self.last: CompletionChunk | None = None
 
-    def feed(self, data: bytes) -> list[CompletionChunk]:
+    def feed(self, data: bytes) -> Iterator[CompletionChunk]:
         try:
             messages = self._decoder.feed(data)
         except EventStreamError as exc:
             raise errors.StreamDecodeError(f"Corrupt event stream: {exc}", self._response.request) from exc
-        chunks = [self._chunk(message) for message in messages]
-        return [c for c in chunks if c is not None]
+        # One read may hold several frames: the chunks before an exception frame still reach the caller.
+        for message in messages:
+            chunk = self._chunk(message)
+            if chunk is not None:
+                yield chunk
 
     def end(self) -> None:
         """The body ended; raise if it stopped inside a frame."""
