@@ -676,8 +676,43 @@ def test_deeply_nested_json_is_a_typed_error(mode: str) -> None:
             d.collect(create(d, stream=True, extra_headers={"x-case": "exception"}))
         assert frame_info.value.body == nested.decode()
     finally:
-        if mode == "async":
+        if mode != "sync":
             d.run(http.aclose())
         else:
             http.close()
         d.close()
+
+
+def test_async_transport_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from anthropic_bedrock._transport import async_transport
+
+    context = httpx.create_ssl_context()
+    limits = httpx.Limits(max_connections=3)
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", "httpx")
+    assert async_transport(limits, context) is None
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", "curl")
+    with pytest.raises(ValueError, match="ANTHROPIC_BEDROCK_ASYNC_TRANSPORT"):
+        async_transport(limits, context)
+    monkeypatch.setitem(sys.modules, "anthropic_bedrock._aiohttp", None)  # as if aiohttp were missing
+    monkeypatch.delenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT")
+    assert async_transport(limits, context) is None  # the default path needs no extra
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", "aiohttp")
+    with pytest.raises(ImportError, match=r"anthropic-bedrock\[aiohttp\]"):
+        async_transport(limits, context)
+
+
+@pytest.mark.skipif(not __import__("drivers").HAVE_AIOHTTP, reason="the aiohttp extra is not installed")
+def test_aiohttp_is_the_default_async_transport_when_installed(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from anthropic_bedrock._aiohttp import AiohttpTransport
+
+    monkeypatch.delenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", raising=False)
+
+    async def main() -> Any:
+        async with ab.AsyncAnthropicBedrock(**client_kwargs(emulator)) as client:
+            await client.completions.create(model=ARN, prompt=PROMPT, max_tokens_to_sample=2)
+            return client._http._transport
+
+    assert isinstance(asyncio.run(main()), AiohttpTransport)
+    assert emulator.signature_failures == 0

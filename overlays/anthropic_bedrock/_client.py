@@ -31,6 +31,7 @@ from ._offloop import prepared
 from ._orphans import Orphans
 from ._response import APIResponse, AsyncAPIResponse
 from ._streaming import AsyncStream, Stream
+from ._transport import async_transport
 from .types import (
     Completion,
     CompletionCreateParams,
@@ -391,6 +392,9 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
     completions: AsyncCompletions
 
     def _new_http(self) -> httpx.AsyncClient:
+        transport = async_transport(_LIMITS, _shared_ssl_context())
+        if transport is not None:
+            return httpx.AsyncClient(transport=transport, timeout=self._settings.timeout)
         return httpx.AsyncClient(limits=_LIMITS, timeout=self._settings.timeout, verify=_shared_ssl_context())
 
     def _attach(self) -> None:
