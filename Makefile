@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The second Python the suite runs on in CI (installed through pyenv on every machine), in its own venv.
+PYTHON313 ?= env PYENV_VERSION=3.13.0 python3.13
+VENV313 := .venv-3.13
+STAMP313 := $(VENV313)/.installed
 DEST ?= vendored
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint typecheck generate check-generated check build vendor tokenizer-data bench clean
+.PHONY: help install demo test test-3.13 lint typecheck generate check-generated check build vendor tokenizer-data bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +28,15 @@ demo: $(STAMP) ## stream a completion through the SDK from the bundled emulator 
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest
+
+$(STAMP313): pyproject.toml
+	$(PYTHON313) -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV313)/bin/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP313)
+
+test-3.13: $(STAMP313) ## run the test suite on Python 3.13 (in .venv-3.13)
+	$(VENV313)/bin/python -m pytest
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check overlays scripts tests
@@ -54,4 +67,4 @@ bench: $(STAMP) ## benchmarks side by side with the anchors
 	$(BIN)/python scripts/bench.py
 
 clean: ## remove the venv and build output
-	rm -rf $(VENV) dist build *.egg-info
+	rm -rf $(VENV) $(VENV313) dist build *.egg-info

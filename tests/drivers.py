@@ -2,17 +2,35 @@
 
 `Driver.run(x)` returns x for the sync client and awaits it on a private event loop for the async
 one, so `d.run(d.client.completions.create(...))` reads the same in both modes.
+
+Modes: `sync`; `async` on httpx's own connection pool; and `async-aiohttp` on the aiohttp
+transport, whenever aiohttp (the `aiohttp` extra) is installed, so both async paths run every test.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from anthropic_bedrock import AnthropicBedrock, AsyncAnthropicBedrock
+
+HAVE_AIOHTTP = importlib.util.find_spec("aiohttp") is not None
+MODES = ["sync", "async", *(["async-aiohttp"] if HAVE_AIOHTTP else [])]
+# The async transport each mode asks for (read when a client builds its connection pool).
+TRANSPORT = {"async": "httpx", "async-aiohttp": "aiohttp"}
+
+
+def busy_connections(http: httpx.Client | httpx.AsyncClient) -> int:
+    """Connections checked out of the pool behind `http` (httpx's pool or the aiohttp transport)."""
+    transport: Any = http._transport
+    if hasattr(transport, "connections_in_use"):
+        return int(transport.connections_in_use)
+    return sum(1 for c in transport._pool.connections if not (c.is_idle() or c.is_closed()))
 
 
 class Driver:
@@ -47,14 +65,27 @@ class Driver:
 
         return self.loop.run_until_complete(gather())
 
-    def pool_connections(self) -> list[Any]:
-        transport = self.client._http._transport
-        return list(transport._pool.connections)
+    def busy_connections(self) -> int:
+        return busy_connections(self.client._http)
 
     def close(self) -> None:
         self.run(self.client.close())
         if self.loop is not None:
+            # Shut down as asyncio.run does: async generators that httpx leaves behind on an early
+            # exit are closed by tasks the loop schedules for itself; let them finish first.
+            self.loop.run_until_complete(_settle())
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
             self.loop.close()
+
+
+async def _settle(rounds: int = 50) -> None:
+    """Give the loop's own pending work (async generator finalization cascades) the turns it needs."""
+    current = asyncio.current_task()
+    for _ in range(rounds):
+        await asyncio.sleep(0)
+    pending = [task for task in asyncio.all_tasks() if task is not current]
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 def client_kwargs(emu: Any, **overrides: Any) -> dict[str, Any]:
@@ -68,8 +99,10 @@ def client_kwargs(emu: Any, **overrides: Any) -> dict[str, Any]:
     return kwargs
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param in TRANSPORT:
+        monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", TRANSPORT[request.param])
     return str(request.param)
 
 
@@ -94,4 +127,4 @@ def driver(make_driver: Any, emulator: Any) -> Driver:
 
 
 PROMPT = "\n\nHuman: tell me about the sea\n\nAssistant:"
-__all__ = ["PROMPT", "Driver", "client_kwargs", "driver", "make_driver", "mode"]
+__all__ = ["MODES", "PROMPT", "Driver", "busy_connections", "client_kwargs", "driver", "make_driver", "mode"]

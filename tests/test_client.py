@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -458,3 +459,260 @@ def test_log_env_var_turns_on_logging_without_secrets(emulator: Any) -> None:
     assert "POST" in result.stderr and "-> 403" in result.stderr
     for secret in (emulator.secret_key, "TOKEN-not-to-log", "Signature="):
         assert secret not in result.stderr
+
+
+BAD_HEADERS: list[tuple[dict[Any, Any], type[Exception]]] = [
+    ({"X-Inject": "a\r\nY: 1"}, ValueError),
+    ({"X-Inject": "a\nY: 1"}, ValueError),
+    ({"X-Inject": "a\rb"}, ValueError),
+    ({"X-Nul": "a\0b"}, ValueError),
+    ({"": "empty name"}, ValueError),
+    ({"Bad Name": "x"}, ValueError),
+    ({"X-Bad\r\nName": "x"}, ValueError),
+    ({"X-Accent": "café"}, ValueError),
+    ({"X-Padded": " x "}, ValueError),
+    ({b"X-Bytes": "x"}, TypeError),
+    ({"X-Number": 5}, TypeError),
+    ({"X-None": None}, TypeError),
+]
+
+
+@pytest.mark.parametrize(("headers", "exc"), BAD_HEADERS)
+def test_bad_extra_headers_are_refused_before_sending(
+    driver: Driver, emulator: Any, headers: dict[Any, Any], exc: type[Exception]
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(exc, match="extra_headers"):
+        create(driver, extra_headers=headers, max_retries=6)
+    assert time.monotonic() - started < 1.0  # no retries, no backoff
+    assert emulator.log == []
+
+
+@pytest.mark.parametrize(("headers", "exc"), BAD_HEADERS)
+def test_bad_default_headers_are_refused(emulator: Any, headers: dict[Any, Any], exc: type[Exception]) -> None:
+    with pytest.raises(exc, match="default_headers"):
+        ab.AnthropicBedrock(**client_kwargs(emulator), default_headers=headers)
+    client = ab.AnthropicBedrock(**client_kwargs(emulator))
+    with pytest.raises(exc, match="default_headers"):
+        client.with_options(default_headers=headers)
+    assert emulator.log == []
+
+
+def test_legal_odd_headers_are_sent(driver: Driver, emulator: Any) -> None:
+    create(driver, extra_headers={"X-Odd": "a  b\tc!~", "x-lower_case.1": "v"})
+    (entry,) = emulator.requests("invoke")
+    assert entry.header("x-odd") == "a  b\tc!~" and entry.header("x-lower_case.1") == "v"
+    assert emulator.signature_failures == 0
+
+
+def test_with_options_region_keeps_an_explicit_base_url(
+    driver: Driver, emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = driver.client.with_options(aws_region="eu-west-1")
+    assert other.base_url == emulator.url and other.aws_region == "eu-west-1"
+    driver.run(other.completions.create(model="anthropic.claude-v2", prompt=PROMPT, max_tokens_to_sample=2))
+    (entry,) = emulator.requests("invoke")
+    assert "/eu-west-1/bedrock/aws4_request" in entry.header("authorization")
+    # ... and so does one taken from ANTHROPIC_BEDROCK_BASE_URL, through several copies.
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_BASE_URL", emulator.url)
+    from_env = ab.AnthropicBedrock(aws_access_key="a", aws_secret_key="b", aws_region="us-east-1")
+    copy = (
+        from_env.with_options(aws_region="ap-south-1").with_options(max_retries=1).with_options(aws_region="eu-north-1")
+    )
+    assert copy.base_url == emulator.url
+    # A derived default follows the region, and a copy given a new base_url keeps that one.
+    monkeypatch.delenv("ANTHROPIC_BEDROCK_BASE_URL")
+    derived = ab.AnthropicBedrock(aws_access_key="a", aws_secret_key="b", aws_region="us-east-1")
+    assert derived.with_options(aws_region="eu-west-3").base_url == "https://bedrock-runtime.eu-west-3.amazonaws.com"
+    moved = derived.with_options(base_url=emulator.url).with_options(aws_region="eu-west-3")
+    assert moved.base_url == emulator.url
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        float("inf"),
+        1e30,
+        float("nan"),
+        10**400,
+        -1,
+        0,
+        httpx.Timeout(float("inf")),
+        httpx.Timeout(5.0, read=1e30),
+        httpx.Timeout(5.0, pool=float("nan")),
+    ],
+    ids=repr,
+)
+def test_unusable_timeouts_name_the_argument(driver: Driver, emulator: Any, timeout: Any) -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        create(driver, timeout=timeout)
+    with pytest.raises(ValueError, match="timeout"):
+        driver.client.with_options(timeout=timeout)
+    with pytest.raises(ValueError, match="timeout"):
+        ab.AnthropicBedrock(**client_kwargs(emulator), timeout=timeout)
+    assert emulator.log == []
+
+
+def test_large_and_absent_timeouts_still_work(driver: Driver) -> None:
+    assert create(driver, timeout=1e9).completion
+    assert create(driver, timeout=None).completion
+    assert create(driver, timeout=httpx.Timeout(None, connect=5.0)).completion
+
+
+def test_query_is_percent_encoded_as_signed(driver: Driver, emulator: Any) -> None:
+    query = {"q": "a b", "s": "x/y+z&=é~", "n": 3}
+    completion = create(driver, extra_query=query)
+    assert completion.completion
+    (entry,) = emulator.requests("invoke")
+    assert entry.path.endswith("?q=a%20b&s=x%2Fy%2Bz%26%3D%C3%A9~&n=3")
+    assert emulator.signature_failures == 0
+
+
+class _TrickleHandler(__import__("socketserver").BaseRequestHandler):
+    """Answers any request with a valid completion, one byte of the body every 50 ms."""
+
+    def handle(self) -> None:
+        import json as _json
+
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += self.request.recv(65536)
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(
+            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        )
+        while len(rest) < length:
+            rest += self.request.recv(65536)
+        body = _json.dumps({"completion": " trickled", "stop_reason": "max_tokens", "stop": None}).encode()
+        self.request.sendall(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body)
+        )
+        for i in range(len(body)):
+            time.sleep(0.05)
+            try:
+                self.request.sendall(body[i : i + 1])
+            except OSError:
+                return
+
+
+@pytest.fixture
+def trickle_url() -> Any:
+    import socketserver
+    import threading
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    with Server(("127.0.0.1", 0), _TrickleHandler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+
+
+def test_timeout_bounds_the_whole_body(mode: str, trickle_url: str) -> None:
+    # The body takes about 2.5 s at one byte per 50 ms; each read is quick, so only a deadline on
+    # the whole attempt stops it.
+    d = Driver(mode, aws_access_key="a", aws_secret_key="b", base_url=trickle_url, max_retries=0, timeout=0.8)
+    try:
+        started = time.monotonic()
+        with pytest.raises(ab.APITimeoutError) as info:
+            create(d)
+        assert time.monotonic() - started < 2.0
+        assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+        assert create(d, timeout=10.0).completion == " trickled"  # a generous timeout lets it finish
+    finally:
+        d.close()
+
+
+class _Unread(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body a mock transport hands over unread, as a network body would be."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._data
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._data
+
+
+def test_deeply_nested_json_is_a_typed_error(mode: str) -> None:
+    from anthropic_bedrock._eventstream import encode_message
+
+    nested = b"[" * 100_000
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        kind = request.headers["x-case"]
+        if kind == "body":
+            return httpx.Response(200, content=nested)
+        if kind == "error":
+            return httpx.Response(500, content=nested, headers={"x-amzn-ErrorType": "InternalServerException"})
+        if kind == "chunk":
+            import base64
+
+            payload = b'{"bytes":"' + base64.b64encode(nested) + b'"}'
+            frame = encode_message({":message-type": "event", ":event-type": "chunk"}, payload)
+        else:
+            frame = encode_message({":message-type": "exception", ":exception-type": "throttlingException"}, nested)
+        return httpx.Response(
+            200, stream=_Unread(frame), headers={"content-type": "application/vnd.amazon.eventstream"}
+        )
+
+    transport = httpx.MockTransport(answer)
+    http: Any = httpx.Client(transport=transport) if mode == "sync" else httpx.AsyncClient(transport=transport)
+    d = Driver(mode, aws_access_key="a", aws_secret_key="b", http_client=http, max_retries=0)
+    try:
+        with pytest.raises(ab.APIResponseValidationError):
+            create(d, extra_headers={"x-case": "body"})
+        with pytest.raises(ab.InternalServerError) as info:
+            create(d, extra_headers={"x-case": "error"})
+        assert info.value.body == nested.decode()  # the raw body is kept
+        with pytest.raises(ab.StreamDecodeError):
+            d.collect(create(d, stream=True, extra_headers={"x-case": "chunk"}))
+        with pytest.raises(ab.RateLimitError) as frame_info:
+            d.collect(create(d, stream=True, extra_headers={"x-case": "exception"}))
+        assert frame_info.value.body == nested.decode()
+    finally:
+        if mode != "sync":
+            d.run(http.aclose())
+        else:
+            http.close()
+        d.close()
+
+
+def test_async_transport_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from anthropic_bedrock._transport import async_transport
+
+    context = httpx.create_ssl_context()
+    limits = httpx.Limits(max_connections=3)
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", "httpx")
+    assert async_transport(limits, context) is None
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", "curl")
+    with pytest.raises(ValueError, match="ANTHROPIC_BEDROCK_ASYNC_TRANSPORT"):
+        async_transport(limits, context)
+    monkeypatch.setitem(sys.modules, "anthropic_bedrock._aiohttp", None)  # as if aiohttp were missing
+    monkeypatch.delenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT")
+    assert async_transport(limits, context) is None  # the default path needs no extra
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", "aiohttp")
+    with pytest.raises(ImportError, match=r"anthropic-bedrock\[aiohttp\]"):
+        async_transport(limits, context)
+
+
+@pytest.mark.skipif(not __import__("drivers").HAVE_AIOHTTP, reason="the aiohttp extra is not installed")
+def test_aiohttp_is_the_default_async_transport_when_installed(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from anthropic_bedrock._aiohttp import AiohttpTransport
+
+    monkeypatch.delenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", raising=False)
+
+    async def main() -> Any:
+        async with ab.AsyncAnthropicBedrock(**client_kwargs(emulator)) as client:
+            await client.completions.create(model=ARN, prompt=PROMPT, max_tokens_to_sample=2)
+            return client._http._transport
+
+    assert isinstance(asyncio.run(main()), AiohttpTransport)
+    assert emulator.signature_failures == 0

@@ -51,3 +51,10 @@ def test_retry_after_seconds_and_ms_and_date() -> None:
 def test_unreasonable_retry_after_falls_back_to_backoff() -> None:
     assert retry_delay(0, 2, status_code=429, headers={"retry-after": "3600"}, jitter=0) == 0.5
     assert retry_delay(0, 2, status_code=429, headers={"retry-after": "soon"}, jitter=0) == 0.5
+
+
+def test_retry_after_zero_keeps_a_small_pause() -> None:
+    for headers in ({"retry-after": "0"}, {"retry-after-ms": "0"}, {"retry-after-ms": "5"}, {"retry-after": "0.01"}):
+        delay = retry_delay(0, 2, status_code=429, headers=headers)
+        assert delay is not None and 0.05 <= delay <= 0.5, (headers, delay)
+    assert retry_delay(0, 2, status_code=429, headers={"retry-after": "2"}) == 2.0

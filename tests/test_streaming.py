@@ -7,11 +7,12 @@ import itertools
 import time
 from typing import Any
 
+import httpx
 import pytest
 
 import anthropic_bedrock as ab
 
-from drivers import PROMPT, Driver, client_kwargs
+from drivers import MODES, PROMPT, TRANSPORT, Driver, busy_connections, client_kwargs
 
 MODEL = "anthropic.claude-v2"
 
@@ -155,14 +156,18 @@ def test_early_close_releases_connection(driver: Driver) -> None:
             with s:
                 for _ in s:
                     break
-    connections = driver.pool_connections()
-    assert len(connections) <= 2, connections
-    assert all(c.is_idle() or c.is_closed() for c in connections)
+    assert driver.busy_connections() == 0
     assert driver.run(driver.client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2)).completion
 
 
-def test_task_cancellation_releases_connection(emulator: Any) -> None:
-    async def main() -> list[Any]:
+ASYNC_TRANSPORTS = [TRANSPORT[m] for m in MODES if m in TRANSPORT]
+
+
+@pytest.mark.parametrize("transport", ASYNC_TRANSPORTS)
+def test_task_cancellation_releases_connection(emulator: Any, monkeypatch: pytest.MonkeyPatch, transport: str) -> None:
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", transport)
+
+    async def main() -> int:
         async with ab.AsyncAnthropicBedrock(**client_kwargs(emulator)) as client:
             for _ in range(100):
                 s = await client.completions.create(
@@ -183,11 +188,9 @@ def test_task_cancellation_releases_connection(emulator: Any) -> None:
                 task.cancel()
                 with pytest.raises(asyncio.CancelledError):
                     await task
-            return list(client._http._transport._pool.connections)
+            return busy_connections(client._http)
 
-    connections = asyncio.run(main())
-    assert all(c.is_idle() or c.is_closed() for c in connections)
-    assert sum(1 for c in connections if not c.is_closed()) <= 1
+    assert asyncio.run(main()) == 0
 
 
 def test_dropped_sync_stream_returns_its_connection(emulator: Any) -> None:
@@ -197,6 +200,156 @@ def test_dropped_sync_stream_returns_its_connection(emulator: Any) -> None:
         for _ in range(30):
             client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True)
             gc.collect()
+        # The last dropped stream's connection is parked until the next request releases it.
+        assert client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2).completion
         connections = client._http._transport._pool.connections
         assert all(c.is_idle() or c.is_closed() for c in connections)
+
+
+def _small_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clients built from here on get a pool of 4 connections and give up waiting for one after 5 s."""
+    from anthropic_bedrock import _client
+
+    monkeypatch.setattr(_client, "_LIMITS", httpx.Limits(max_connections=4, max_keepalive_connections=4))
+
+
+def _unreadable(s: Any) -> None:
+    """Drop the stream without reading it."""
+
+
+def _first_then_drop(s: Any) -> None:
+    for _ in s:
+        break
+
+
+# A deadlock cannot be interrupted by a signal raised inside a finalizer: the thread method ends the run instead.
+@pytest.mark.timeout(90, method="thread")
+@pytest.mark.parametrize("use", [_first_then_drop, _unreadable], ids=["break-after-first", "never-iterated"])
+def test_dropped_sync_streams_never_hang_nor_exhaust_the_pool(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch, use: Any
+) -> None:
+    # A stream's finalizer can run from the cyclic collector inside httpcore's pool lock; closing the
+    # response there deadlocked. A low collection threshold makes that moment come early and often.
+    import gc
+
+    _small_pool(monkeypatch)
+    threshold = gc.get_threshold()
+    gc.set_threshold(50, 5, 5)
+    try:
+        with ab.AnthropicBedrock(**client_kwargs(emulator), timeout=httpx.Timeout(10.0, pool=5.0)) as client:
+            for _ in range(200):
+                use(client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True))
+            assert client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2).completion
+            connections = client._http._transport._pool.connections
+            assert len(connections) <= 4
+            assert all(c.is_idle() or c.is_closed() for c in connections)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+async def _async_unreadable(s: Any) -> None:
+    """Drop the stream without reading it."""
+
+
+async def _async_first_then_drop(s: Any) -> None:
+    async for _ in s:
+        break
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("transport", ASYNC_TRANSPORTS)
+@pytest.mark.parametrize(
+    "use", [_async_first_then_drop, _async_unreadable], ids=["break-after-first", "never-iterated"]
+)
+def test_dropped_async_streams_give_their_connections_back(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch, use: Any, transport: str
+) -> None:
+    _small_pool(monkeypatch)
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", transport)
+
+    async def main() -> int:
+        async with ab.AsyncAnthropicBedrock(
+            **client_kwargs(emulator), timeout=httpx.Timeout(10.0, pool=5.0), max_retries=0
+        ) as client:
+            for _ in range(200):
+                await use(
+                    await client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True)
+                )
+            done = await client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2)
+            assert done.completion
+            return busy_connections(client._http)
+
+    assert asyncio.run(main()) == 0
+
+
+def test_stream_is_freed_without_the_cyclic_collector(emulator: Any) -> None:
+    # No reference cycle between a stream and its reader: dropping it frees it at once.
+    import gc
+    import weakref
+
+    with ab.AnthropicBedrock(**client_kwargs(emulator)) as client:
+        gc.disable()
+        try:
+            s = client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=5, stream=True)
+            next(iter(s))
+            ref = weakref.ref(s)
+            del s
+            assert ref() is None
+        finally:
+            gc.enable()
+        assert len(client._pool.orphans) == 1
         assert client.completions.create(model=MODEL, prompt=PROMPT, max_tokens_to_sample=2).completion
+        assert len(client._pool.orphans) == 0
+
+
+def test_chunks_before_an_exception_frame_in_the_same_read_are_delivered(mode: str) -> None:
+    # One network read may carry several frames (the aiohttp transport showed it): the chunks ahead
+    # of an exception frame must still reach the caller before the error.
+    import base64
+    import json
+
+    from anthropic_bedrock._eventstream import encode_message
+
+    def chunk(text: str) -> bytes:
+        payload = base64.b64encode(json.dumps({"completion": text, "stop_reason": None}).encode())
+        return encode_message({":message-type": "event", ":event-type": "chunk"}, b'{"bytes":"' + payload + b'"}')
+
+    body = (
+        chunk(" one")
+        + chunk(" two")
+        + encode_message(
+            {":message-type": "exception", ":exception-type": "throttlingException"}, b'{"message":"slow down"}'
+        )
+    )
+
+    class OneRead(httpx.SyncByteStream, httpx.AsyncByteStream):
+        def __iter__(self) -> Any:
+            yield body
+
+        async def __aiter__(self) -> Any:
+            yield body
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=OneRead()))
+    http: Any = httpx.Client(transport=transport) if mode == "sync" else httpx.AsyncClient(transport=transport)
+    d = Driver(mode, aws_access_key="a", aws_secret_key="b", http_client=http, max_retries=0)
+    try:
+        s = stream(d)
+        seen: list[str] = []
+
+        async def read() -> None:
+            async for c in s:
+                seen.append(c.completion)
+
+        with pytest.raises(ab.RateLimitError):
+            if d.is_async:
+                d.run(read())
+            else:
+                for c in s:
+                    seen.append(c.completion)
+        assert seen == [" one", " two"]
+    finally:
+        if d.is_async:
+            d.run(http.aclose())
+        else:
+            http.close()
+        d.close()

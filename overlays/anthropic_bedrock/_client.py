@@ -24,11 +24,16 @@ from ._auth import BearerAuth, SigV4Auth
 from ._constants import AI_PROMPT, DEFAULT_MAX_RETRIES, HUMAN_PROMPT, MAX_CONNECTIONS, MAX_KEEPALIVE_CONNECTIONS
 from ._core import NOT_GIVEN, NotGiven, Timeout
 from ._credentials import credential_source, resolve_region
+from ._deadline import bound_body
+from ._headers import checked_headers
 from ._logs import setup_logging
+from ._offloop import prepared
 from ._operations import Call, Operation, parse_result, prepare
+from ._orphans import Orphans
 from ._resources import AsyncCompletions, AsyncMessages, Completions, Messages
 from ._response import APIResponse, AsyncAPIResponse
 from ._streaming import AsyncStream, ChunkReader, Stream
+from ._transport import async_transport
 
 if TYPE_CHECKING:
     from .tokenizer import Tokenizer
@@ -56,6 +61,7 @@ class _Pool(Generic[HttpT]):
         self._client: HttpT | None = given
         self.owned = given is None
         self._lock = threading.Lock()
+        self.orphans = Orphans()
 
     def get(self) -> HttpT:
         client = self._client
@@ -73,7 +79,8 @@ class _Pool(Generic[HttpT]):
 
     def __del__(self) -> None:
         # Garbage collection of the last client (or copy) using this pool closes its connections.
-        # An async pool cannot be awaited here; its sockets close when collected.
+        # This takes the dead pool's own lock, which nobody can hold: a thread inside the pool keeps
+        # it reachable. An async pool cannot be awaited here; its sockets close when collected.
         client = self._client
         if self.owned and isinstance(client, httpx.Client) and not client.is_closed:
             with contextlib.suppress(Exception):  # at interpreter shutdown nothing sensible is left to do
@@ -128,9 +135,9 @@ class _ClientBase(Generic[HttpT]):
             ("api_key", api_key),
         ):
             _check_str(name, value)
-        for name, mapping in (("default_headers", default_headers), ("default_query", default_query)):
-            if mapping is not None and not isinstance(mapping, Mapping):
-                raise TypeError(f"{name} must be a mapping, not {type(mapping).__name__}")
+        headers = checked_headers("default_headers", default_headers)
+        if default_query is not None and not isinstance(default_query, Mapping):
+            raise TypeError(f"default_query must be a mapping, not {type(default_query).__name__}")
         if http_client is not None and not isinstance(http_client, self._http_type):
             raise TypeError(f"http_client must be an {self._http_type.__qualname__}, not {type(http_client).__name__}")
         setup_logging()
@@ -138,9 +145,10 @@ class _ClientBase(Generic[HttpT]):
         self._settings = core.Settings(
             base_url=core.base_url_for(base_url, region),
             region=region,
+            explicit_base_url=bool(base_url or os.environ.get("ANTHROPIC_BEDROCK_BASE_URL")),
             timeout=core.to_timeout(timeout, core.DEFAULT_TIMEOUT),
             max_retries=core.check_max_retries(max_retries),
-            default_headers={"User-Agent": _USER_AGENT, **(default_headers or {})},
+            default_headers={"User-Agent": _USER_AGENT, **headers},
             default_query=dict(default_query or {}),
         )
         explicit_keys = aws_access_key or aws_secret_key or aws_session_token
@@ -175,18 +183,22 @@ class _ClientBase(Generic[HttpT]):
         region = s.region if isinstance(aws_region, NotGiven) or aws_region is None else aws_region
         _check_str("aws_region", region)
         if isinstance(base_url, NotGiven):
-            url = s.base_url if region == s.region else core.base_url_for(None, region)
+            # A chosen endpoint (VPC endpoint, proxy, emulator) stays; only the derived one follows the region.
+            explicit = s.explicit_base_url
+            url = s.base_url if explicit or region == s.region else core.base_url_for(None, region)
         else:
+            explicit = bool(base_url or os.environ.get("ANTHROPIC_BEDROCK_BASE_URL"))
             url = core.base_url_for(base_url, region)
         clone = object.__new__(type(self))
         clone._settings = core.Settings(
             base_url=url,
             region=region,
+            explicit_base_url=explicit,
             timeout=core.to_timeout(timeout, s.timeout),
             max_retries=s.max_retries if isinstance(max_retries, NotGiven) else core.check_max_retries(max_retries),
             default_headers=s.default_headers
             if isinstance(default_headers, NotGiven)
-            else {**s.default_headers, **(default_headers or {})},
+            else {**s.default_headers, **checked_headers("default_headers", default_headers)},
             default_query=s.default_query
             if isinstance(default_query, NotGiven)
             else {**s.default_query, **(default_query or {})},
@@ -276,9 +288,13 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
         return count_tokens(text)
 
     def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
+        orphans = self._pool.orphans
+        if orphans:
+            orphans.close_all()  # connections of streams dropped unclosed go back to the pool first
         attempts = core.Attempts(max_retries)
         while True:
             attempts.log_send(request)
+            started = time.monotonic()
             try:
                 response = self._http.send(request, auth=self._auth, stream=True)
             except httpx.TransportError as exc:
@@ -290,6 +306,7 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
             response.close()
             time.sleep(delay)
         if response.status_code >= 400 or not stream:
+            bound_body(response, started)
             try:
                 response.read()
             except httpx.TransportError as exc:
@@ -298,10 +315,13 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
                 response.close()
             if response.status_code >= 400:
                 raise core.status_error(response)
+        else:
+            orphans.attach(response)
         return response
 
     def close(self) -> None:
         """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
+        self._pool.orphans.close_all()
         http = self._pool.created
         if self._pool.owned and http is not None:
             http.close()
@@ -326,6 +346,9 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
     messages: AsyncMessages
 
     def _new_http(self) -> httpx.AsyncClient:
+        transport = async_transport(_LIMITS, _shared_ssl_context())
+        if transport is not None:
+            return httpx.AsyncClient(transport=transport, timeout=self._settings.timeout)
         return httpx.AsyncClient(limits=_LIMITS, timeout=self._settings.timeout, verify=_shared_ssl_context())
 
     def _attach(self) -> None:
@@ -348,9 +371,15 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
         return await async_count_tokens(text)
 
     async def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
+        if self._pool.created is None:
+            await prepared(self._pool.get)  # the CA bundle and lazy imports load in a worker thread
+        orphans = self._pool.orphans
+        if orphans:
+            await orphans.aclose_all()  # connections of streams dropped unclosed go back to the pool first
         attempts = core.Attempts(max_retries)
         while True:
             attempts.log_send(request)
+            started = time.monotonic()
             try:
                 response = await self._http.send(request, auth=self._auth, stream=True)
             except httpx.TransportError as exc:
@@ -362,6 +391,7 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
             await response.aclose()
             await anyio.sleep(delay)
         if response.status_code >= 400 or not stream:
+            bound_body(response, started)
             try:
                 await response.aread()
             except httpx.TransportError as exc:
@@ -370,10 +400,13 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
                 await response.aclose()
             if response.status_code >= 400:
                 raise core.status_error(response)
+        else:
+            orphans.attach(response)
         return response
 
     async def close(self) -> None:
         """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
+        await self._pool.orphans.aclose_all()
         http = self._pool.created
         if self._pool.owned and http is not None:
             await http.aclose()

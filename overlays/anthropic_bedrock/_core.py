@@ -9,7 +9,7 @@ import os
 import time
 from collections.abc import Mapping
 from typing import Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import attrs
 import httpx
@@ -21,6 +21,7 @@ from ._constants import (
     DEFAULT_TIMEOUT_SECONDS,
 )
 from ._generated.types import RequestParts
+from ._headers import checked_headers
 from ._logs import logger
 from ._retry import retry_delay
 from ._sigv4 import redact_headers
@@ -44,16 +45,39 @@ NOT_GIVEN: Final = NotGiven()
 Timeout = float | httpx.Timeout | None
 
 
-def to_timeout(value: Timeout | NotGiven, default: httpx.Timeout, *, name: str = "timeout") -> httpx.Timeout:
-    if isinstance(value, NotGiven):
-        return default
-    if value is None or isinstance(value, httpx.Timeout):
-        return httpx.Timeout(value) if value is None else value
+# The longest timeout the socket layer accepts everywhere (about 31 years); None means no limit.
+MAX_TIMEOUT_SECONDS: Final = 1e9
+
+
+def _seconds(name: str, value: object) -> float | None:
+    """A timeout phase: None, or a positive, finite number of seconds within MAX_TIMEOUT_SECONDS."""
+    if value is None:
+        return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of seconds, an httpx.Timeout or None, not {type(value).__name__}")
-    if not value > 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_CONNECT_TIMEOUT_SECONDS))
+    # Compared before any float(): an int like 10**400 does not fit in one.
+    if not 0 < value <= MAX_TIMEOUT_SECONDS:
+        raise ValueError(
+            f"{name} must be a positive, finite number of seconds up to {MAX_TIMEOUT_SECONDS:g}"
+            f" (None for no limit), got {value!r}"
+        )
+    return float(value)
+
+
+def to_timeout(value: Timeout | NotGiven, default: httpx.Timeout, *, name: str = "timeout") -> httpx.Timeout:
+    """A number of seconds bounds every phase (connecting at most DEFAULT_CONNECT_TIMEOUT_SECONDS);
+    an httpx.Timeout is taken as given once each of its phases is checked; None means no limit."""
+    if isinstance(value, NotGiven):
+        return default
+    if value is None:
+        return httpx.Timeout(None)
+    if isinstance(value, httpx.Timeout):
+        for phase in ("connect", "read", "write", "pool"):
+            _seconds(f"{name}.{phase}", getattr(value, phase))
+        return value
+    seconds = _seconds(name, value)
+    assert seconds is not None
+    return httpx.Timeout(seconds, connect=min(seconds, DEFAULT_CONNECT_TIMEOUT_SECONDS))
 
 
 def check_max_retries(value: object, name: str = "max_retries") -> int:
@@ -66,6 +90,8 @@ def check_max_retries(value: object, name: str = "max_retries") -> int:
 
 def base_url_for(base_url: str | httpx.URL | None, region: str, env: Mapping[str, str] = os.environ) -> str:
     """Argument, then ANTHROPIC_BEDROCK_BASE_URL, then the regional Bedrock Runtime endpoint."""
+    if not isinstance(base_url, str | httpx.URL | None):
+        raise TypeError(f"base_url must be a string or an httpx.URL, not {type(base_url).__name__}")
     url = str(base_url) if base_url else env.get("ANTHROPIC_BEDROCK_BASE_URL") or ""
     if not url:
         url = f"https://bedrock-runtime.{region}.amazonaws.com"
@@ -81,6 +107,9 @@ class Settings:
 
     base_url: str
     region: str
+    explicit_base_url: bool = False
+    """Whether `base_url` was chosen (argument or ANTHROPIC_BEDROCK_BASE_URL) rather than derived
+    from the region: only a derived one follows a region change in `with_options`."""
     timeout: httpx.Timeout = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: Mapping[str, str] = attrs.field(factory=dict)
@@ -97,12 +126,13 @@ def build_request(
 ) -> httpx.Request:
     """The httpx request for `parts` with the client's and the call's headers, query and timeout."""
     headers = {**parts.headers, **settings.default_headers}
-    if extra_headers:
-        headers.update(extra_headers)
+    if extra_headers is not None:
+        headers.update(checked_headers("extra_headers", extra_headers))
     query = {**settings.default_query, **(extra_query or {})}
     url = settings.base_url + parts.path
     if query:
-        url += "?" + urlencode({k: v for k, v in query.items() if v is not None}, doseq=True)
+        # RFC 3986 percent-encoding (a space is %20, never "+"): the query goes out exactly as SigV4 signs it.
+        url += "?" + urlencode({k: v for k, v in query.items() if v is not None}, doseq=True, quote_via=quote)
     content = b"" if parts.json is None else encode_body(parts.json)
     return httpx.Request(
         parts.method,

@@ -6,8 +6,9 @@ type from `x-amzn-ErrorType` and the request id from `x-amzn-RequestId`.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
+
+from ._json import loads
 
 if TYPE_CHECKING:
     import httpx
@@ -226,7 +227,7 @@ def make_status_error(
     status = response.status_code if status_code is None else status_code
     body: Any
     try:
-        body = json.loads(content) if content else None
+        body = loads(content) if content else None
     except ValueError:
         body = content.decode("utf-8", "replace")
     message = body.get("message") or body.get("Message") if isinstance(body, dict) else None

@@ -8,7 +8,6 @@ them before anything is sent.
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Generic, Protocol, TypeVar
 
@@ -26,6 +25,8 @@ from ._generated.models.message_input import MessageInput
 from ._generated.models.message_request import MessageRequest
 from ._generated.models.message_stream_event import parse_message_stream_event
 from ._generated.types import RequestParts
+from ._headers import checked_headers
+from ._json import loads
 from ._message_stream import MessageAccumulator
 from ._streaming import Accumulator, CompletionAccumulator
 from ._validation import checker, encode_body, required_keys
@@ -233,8 +234,8 @@ def prepare(
     arguments = {key: value for key, value in arguments.items() if value is not None}
     checked = checker(operation.arguments)(arguments, None)
 
-    extra_headers = options.get("extra_headers")
-    headers = {**settings.default_headers, **(extra_headers or {})}
+    extra_headers = checked_headers("extra_headers", options.get("extra_headers"))
+    headers = {**settings.default_headers, **extra_headers}
     body = operation.body(checked, headers)
     extra_body = options.get("extra_body")
     if extra_body:
@@ -261,11 +262,11 @@ def parse_result(call: Call[R, E], response: httpx.Response) -> R:
     """The typed answer from a read 2xx response; a body that is not one raises
     APIResponseValidationError (with the first bytes of the body kept)."""
     try:
-        data = json.loads(response.content)
+        data = loads(response.content)
         if not isinstance(data, dict):
             raise TypeError(f"the body is a JSON {type(data).__name__}, not an object")
         return call.operation.result(data, response.headers)
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise errors.APIResponseValidationError(
             response,
             f"The response body is not a valid answer to {call.operation.name}(): {exc!r}",

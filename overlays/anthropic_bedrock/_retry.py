@@ -3,7 +3,7 @@
 Retried: connection errors and timeouts, 408, 409, 429 and every 5xx, unless the server says
 `x-should-retry: false`; `x-should-retry: true` forces a retry. The delay is exponential backoff
 with jitter, unless the server gives `retry-after-ms` or `Retry-After` (seconds or an HTTP date)
-within a sane cap.
+within a sane cap, and never less than a tenth of a second.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from email.utils import parsedate_to_datetime
 from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
+# The shortest wait between attempts, whatever `Retry-After` says.
+MIN_RETRY_DELAY = 0.1
 
 
 def should_retry_status(status_code: int, headers: Mapping[str, str]) -> bool:
@@ -76,5 +78,6 @@ def retry_delay(
         return None
     hinted = retry_after_seconds(headers, now) if headers else None
     if hinted is not None and 0 <= hinted <= MAX_RETRY_AFTER:
-        return hinted
+        # "Retry now" from a struggling server is no reason to hammer it: keep a small pause.
+        return max(hinted, MIN_RETRY_DELAY)
     return backoff_seconds(retries_done, random.random() if jitter is None else jitter)

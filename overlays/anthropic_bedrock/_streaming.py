@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import binascii
 import contextlib
-import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, cast
 
+import anyio
 import httpx
 
 from . import _exceptions as errors
-from ._eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage
+from ._eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage, TruncatedStreamError
+from ._json import loads
+from ._orphans import watch
 from .types import Completion, CompletionChunk, ResponseMetadata
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ def _chunk_bytes(payload: bytes) -> str | bytes:
         inner = payload[len(_PREFIX) : -len(_SUFFIX)]
         if b'"' not in inner and b"\\" not in inner:
             return inner
-    value = json.loads(payload)["bytes"]
+    value = loads(payload)["bytes"]
     if not isinstance(value, str):
         raise TypeError(f"the chunk's bytes field is a {type(value).__name__}, not a string")
     return value
@@ -122,6 +124,8 @@ class ChunkReader(Generic[T]):
             messages = self._decoder.feed(data)
         except EventStreamError as exc:
             raise errors.StreamDecodeError(f"Corrupt event stream: {exc}", self._response.request) from exc
+        # One read may hold several frames: each event is handed out (and the events before an
+        # exception frame reach the caller) before the next frame is looked at.
         for message in messages:
             event = self._event(message)
             if event is not None:
@@ -132,10 +136,12 @@ class ChunkReader(Generic[T]):
         """The body ended; raise if it stopped inside a frame or before the final event."""
         try:
             self._decoder.close()
-        except EventStreamError as exc:
+        except TruncatedStreamError as exc:
             raise errors.StreamInterruptedError(
                 f"The event stream ended in the middle of a message: {exc}", self._response.request
             ) from exc
+        except EventStreamError as exc:  # a corrupt frame that shared its read with good ones
+            raise errors.StreamDecodeError(f"Corrupt event stream: {exc}", self._response.request) from exc
         if not self.acc.complete:
             raise errors.StreamInterruptedError(
                 "The event stream ended before its final event: the answer is incomplete.", self._response.request
@@ -154,12 +160,12 @@ class ChunkReader(Generic[T]):
             if message.event_type != "chunk":
                 return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
             try:
-                # strict base64 without the wrapper's overhead; str, not bytes, for json.loads, which would
-                # otherwise sniff the encoding of every chunk
+                # strict base64 without the wrapper's overhead; str, not bytes, for the JSON decoder,
+                # which would otherwise sniff the encoding of every chunk
                 event = self._decode(
-                    json.loads(binascii.a2b_base64(_chunk_bytes(message.payload), strict_mode=True).decode())
+                    loads(binascii.a2b_base64(_chunk_bytes(message.payload), strict_mode=True).decode())
                 )
-            except (ValueError, KeyError, TypeError, AttributeError, RecursionError, binascii.Error) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
                 raise errors.StreamDecodeError(
                     f"A chunk event did not hold a valid event: {exc!r}", self._response.request
                 ) from exc
@@ -210,36 +216,55 @@ class _StreamBase(Generic[T]):
         return cast("MessageAccumulator", self._reader.acc).final(self.response.headers)
 
 
+def _read(reader: ChunkReader[T], response: httpx.Response) -> Generator[T]:
+    """The events of `response`. A module function, so that it holds no reference to its `Stream`
+    (no cycle: a dropped stream is freed at once by reference counting). No `finally` either:
+    releasing the connection is the stream's job, never something a finalizer may do."""
+    try:
+        for data in response.iter_raw():
+            yield from reader.feed(data)
+    except httpx.TransportError as exc:
+        raise reader.interrupted(exc) from exc
+    reader.end()
+
+
+async def _aread(reader: ChunkReader[T], response: httpx.Response) -> AsyncGenerator[T]:
+    """The async form of `_read`. The raw iterator is closed here on every exit, so no generator of
+    ours is left for the event loop to finalize."""
+    async with contextlib.aclosing(cast("AsyncGenerator[bytes]", response.aiter_raw())) as raw:
+        try:
+            async for data in raw:
+                for event in reader.feed(data):
+                    yield event
+        except httpx.TransportError as exc:
+            raise reader.interrupted(exc) from exc
+    reader.end()
+
+
 class Stream(_StreamBase[T]):
     """Events of a streamed answer (completion chunks, or Messages API events), read as they
-    arrive. Close it (or use `with`) when stopping early so the connection goes back to the pool."""
+    arrive. Close it (or use `with`) when stopping early so the connection goes back to the pool;
+    a stream dropped unclosed gives its connection back at the client's next request."""
 
     def __init__(self, response: httpx.Response, reader: ChunkReader[T]) -> None:
         self.response = response
         self._reader = reader
-        self._iterator = self._iterate()
-
-    def _iterate(self) -> Generator[T]:
-        reader = self._reader
-        try:
-            try:
-                for data in self.response.iter_raw():
-                    yield from reader.feed(data)
-            except httpx.TransportError as exc:
-                raise reader.interrupted(exc) from exc
-            reader.end()
-        finally:
-            self.response.close()
+        self._chunks = _read(reader, response)
+        self._finalizer = watch(self, response, self._chunks)
 
     def __iter__(self) -> Iterator[T]:
-        return self._iterator
+        return self
 
     def __next__(self) -> T:
-        return next(self._iterator)
+        try:
+            return next(self._chunks)
+        except BaseException:  # the end, an error or an interrupt: release the connection now
+            self.close()
+            raise
 
     def until_done(self) -> None:
         """Read the rest of the stream."""
-        for _ in self._iterator:
+        for _ in self:
             pass
 
     def get_final_text(self) -> str:
@@ -259,7 +284,9 @@ class Stream(_StreamBase[T]):
 
     def close(self) -> None:
         """Stop reading and release the connection."""
-        self._iterator.close()
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        self._chunks.close()
         self.response.close()
 
     def __enter__(self) -> Self:
@@ -270,13 +297,6 @@ class Stream(_StreamBase[T]):
     ) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        # A stream dropped unread must not keep its connection checked out of the pool.
-        response = getattr(self, "response", None)
-        if response is not None and not response.is_closed:
-            with contextlib.suppress(Exception):
-                response.close()
-
 
 class AsyncStream(_StreamBase[T]):
     """The async form of `Stream`: `async for`, `await close()`, `async with`."""
@@ -284,29 +304,22 @@ class AsyncStream(_StreamBase[T]):
     def __init__(self, response: httpx.Response, reader: ChunkReader[T]) -> None:
         self.response = response
         self._reader = reader
-        self._iterator = self._iterate()
-
-    async def _iterate(self) -> AsyncGenerator[T]:
-        reader = self._reader
-        try:
-            try:
-                async for data in self.response.aiter_raw():
-                    for chunk in reader.feed(data):
-                        yield chunk
-            except httpx.TransportError as exc:
-                raise reader.interrupted(exc) from exc
-            reader.end()
-        finally:
-            await self.response.aclose()
+        self._chunks = _aread(reader, response)
+        self._finalizer = watch(self, response, self._chunks)
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return self._iterator
+        return self
 
     async def __anext__(self) -> T:
-        return await self._iterator.__anext__()
+        try:
+            return await self._chunks.__anext__()
+        except BaseException:  # the end, an error or a cancellation: release the connection now
+            with anyio.CancelScope(shield=True):
+                await self.close()
+            raise
 
     async def until_done(self) -> None:
-        async for _ in self._iterator:
+        async for _ in self:
             pass
 
     async def get_final_text(self) -> str:
@@ -322,7 +335,10 @@ class AsyncStream(_StreamBase[T]):
         return self._final_message()
 
     async def close(self) -> None:
-        await self._iterator.aclose()
+        """Stop reading and release the connection."""
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        await self._chunks.aclose()
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:

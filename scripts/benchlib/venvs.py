@@ -23,7 +23,7 @@ SOURCE_PATHS = ("pyproject.toml", "LICENSE", "README.md", "overlays", "generated
 @dataclass(frozen=True)
 class Venv:
     name: str
-    pins: tuple[str, ...]  # pip requirement specifiers; "." stands for this checkout
+    pins: tuple[str, ...]  # pip requirement specifiers; "." stands for this checkout (".[extra]" with extras)
 
     @property
     def path(self) -> Path:
@@ -35,7 +35,8 @@ class Venv:
 
 
 VENVS = {
-    "ours": Venv("ours", (".",)),
+    # With the aiohttp extra, as `pip install anthropic-bedrock[aiohttp]` would give.
+    "ours": Venv("ours", (".[aiohttp]",)),
     "v080": Venv("v080", ("anthropic-bedrock==0.8.0", "httpx<0.28")),
     "anthropic": Venv("anthropic", ("anthropic[bedrock]",)),
     "boto3": Venv("boto3", ("boto3",)),
@@ -63,7 +64,7 @@ def source_hash() -> str:
 
 def _wanted_stamp(venv: Venv) -> dict[str, object]:
     stamp: dict[str, object] = {"pins": list(venv.pins), "python": sys.version.split()[0]}
-    if "." in venv.pins:
+    if any(pin.startswith(".") for pin in venv.pins):
         stamp["source"] = source_hash()
     return stamp
 
@@ -104,7 +105,7 @@ def ensure(venv: Venv, log: Path, quiet: bool = False) -> bool:
         subprocess.run([_base_python(), "-m", "venv", str(venv.path)], check=True, stdout=out, stderr=out)
         pip = [str(venv.python), "-m", "pip", "--disable-pip-version-check", "--no-input", "install", "--quiet"]
         with tempfile.TemporaryDirectory(prefix="bench-src-") as tmp:
-            args = [str(_copy_checkout(Path(tmp))) if pin == "." else pin for pin in venv.pins]
+            args = [str(_copy_checkout(Path(tmp))) + pin[1:] if pin.startswith(".") else pin for pin in venv.pins]
             subprocess.run(pip + args, check=True, stdout=out, stderr=out, timeout=900)
     (venv.path / STAMP).write_text(json.dumps(wanted))
     return True

@@ -398,7 +398,13 @@ class RawAdapter(Adapter):
     def async_client(self) -> Any:
         import httpx
 
-        return httpx.AsyncClient()
+        # The floor sends through the same connection pool the SDK's async client picks (aiohttp's
+        # when installed): httpx's own async pool would put the floor above the SDK.
+        from anthropic_bedrock._transport import async_transport
+
+        limits = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+        transport = async_transport(limits, httpx.create_ssl_context())
+        return httpx.AsyncClient(transport=transport) if transport is not None else httpx.AsyncClient()
 
     def prepare(self) -> None:
         self.body = self._body(self.max_tokens)

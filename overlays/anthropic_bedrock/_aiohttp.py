@@ -1,0 +1,126 @@
+"""An httpx transport over aiohttp: the async client's connection pool when `aiohttp` is installed.
+
+httpx 0.28's own async pool is slow under many concurrent requests (its bookkeeping grows with
+the number of requests waiting). Measured on this project's emulator, 500 concurrent requests:
+about 2.4-3.0 s through httpx's pool, 0.9-1.1 s through aiohttp, 1.4-1.7 s for boto3 in 32
+threads. Install `anthropic-bedrock[aiohttp]` to use it; `ANTHROPIC_BEDROCK_ASYNC_TRANSPORT=httpx`
+keeps httpx's pool even then. Requests, signing, retries and parsing are unchanged: only the bytes
+travel differently.
+
+The URL is handed over already encoded (SigV4 signed it byte for byte), aiohttp errors become
+the httpx errors the clients already handle, and httpx's timeout phases map onto aiohttp's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+from collections.abc import AsyncIterator, Iterator
+
+import aiohttp
+import httpx
+import yarl
+
+
+@contextlib.contextmanager
+def _as_httpx_errors(request: httpx.Request) -> Iterator[None]:
+    """aiohttp's exceptions as the httpx ones the clients retry and report."""
+    try:
+        yield
+    except aiohttp.ConnectionTimeoutError as exc:
+        raise httpx.ConnectTimeout(str(exc) or "Timed out connecting.", request=request) from exc
+    except (TimeoutError, aiohttp.SocketTimeoutError) as exc:
+        raise httpx.ReadTimeout(str(exc) or "Timed out reading.", request=request) from exc
+    except aiohttp.ClientConnectorError as exc:
+        raise httpx.ConnectError(str(exc), request=request) from exc
+    except aiohttp.ClientResponseError as exc:
+        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+    except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
+        raise httpx.ReadError(str(exc) or type(exc).__name__, request=request) from exc
+    except aiohttp.ClientError as exc:
+        raise httpx.TransportError(str(exc) or type(exc).__name__, request=request) from exc
+
+
+class _Body(httpx.AsyncByteStream):
+    """The response body as it arrives. An iterator object rather than an async generator, so
+    nothing is left for the event loop to finalize when reading stops early."""
+
+    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+        self._response = response
+        self._request = request
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self
+
+    async def __anext__(self) -> bytes:
+        with _as_httpx_errors(self._request):
+            chunk = await self._response.content.readany()
+        if not chunk:
+            raise StopAsyncIteration
+        return chunk
+
+    async def aclose(self) -> None:
+        # Back to the pool when the body was read to its end; otherwise the connection is closed.
+        self._response.release()
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """Sends httpx requests through an aiohttp connection pool, created in the loop on first use."""
+
+    def __init__(self, *, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
+        self._limits = limits
+        self._ssl = ssl_context
+        self._session: aiohttp.ClientSession | None = None
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            limit=self._limits.max_connections or 0,
+            keepalive_timeout=self._limits.keepalive_expiry,
+            ssl=self._ssl,
+        )
+        # No automatic headers or decompression: httpx already chose the headers that were signed.
+        return aiohttp.ClientSession(
+            connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent", "Accept-Encoding")
+        )
+
+    @property
+    def connections_in_use(self) -> int:
+        """Connections checked out of the pool (for tests and diagnostics)."""
+        session = self._session
+        if session is None or session.connector is None:
+            return 0
+        return len(getattr(session.connector, "_acquired", ()))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        session = self._session
+        if session is None or session.closed:
+            session = self._session = self._new_session()
+        phases = request.extensions.get("timeout", {})
+        connect, pool = phases.get("connect"), phases.get("pool")
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            # aiohttp's `connect` covers waiting for a pooled connection and opening one.
+            connect=None if connect is None or pool is None else connect + pool,
+            sock_connect=connect,
+            sock_read=phases.get("read"),
+        )
+        with _as_httpx_errors(request):
+            response = await session.request(
+                request.method,
+                yarl.URL(str(request.url), encoded=True),
+                headers=request.headers.multi_items(),
+                data=request.content or None,
+                allow_redirects=False,
+                timeout=timeout,
+            )
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.raw_headers,
+            stream=_Body(response, request),
+            request=request,
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()},
+        )
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
