@@ -4,6 +4,7 @@ retry bookkeeping (what differs per operation is in `_operations`). The sync and
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -116,6 +117,13 @@ class Settings:
     default_query: Mapping[str, object] = attrs.field(factory=dict)
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed_url(url: str) -> httpx.URL:
+    # Parsing a URL is a large share of httpx's cost per request, and calls repeat the same few
+    # (one per model and operation); URLs are immutable, so one parse serves them all.
+    return httpx.URL(url)
+
+
 def build_request(
     settings: Settings,
     parts: RequestParts,
@@ -136,7 +144,7 @@ def build_request(
     content = b"" if parts.json is None else encode_body(parts.json)
     return httpx.Request(
         parts.method,
-        url,
+        _parsed_url(url),
         headers=headers,
         content=content,
         extensions={"timeout": to_timeout(timeout, settings.timeout).as_dict()},

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote, unquote
@@ -39,6 +40,7 @@ def _signing_key(secret_key: str, date: str, region: str, service: str) -> bytes
     return key
 
 
+@lru_cache(maxsize=256)
 def canonical_path(raw_path: str) -> str:
     # For every service but S3, AWS encodes each segment of the already-encoded path once more:
     # `arn%3Aaws` is signed as `arn%253Aaws`.
@@ -78,7 +80,7 @@ def sign(
     `raw_path` and `raw_query` are exactly as they go on the wire; `headers` are the other
     headers the request will carry (only the signable ones are used).
     """
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.strftime("%Y%m%dT%H%M%SZ") if now is not None else time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     date = stamp[:8]
     added = {"X-Amz-Date": stamp}
     if credentials.token:
