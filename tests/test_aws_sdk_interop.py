@@ -124,6 +124,32 @@ def test_count_tokens(runtime: Any, emulator: Any) -> None:
     assert emulator.signature_failures == 0
 
 
+def test_count_tokens_agrees_with_this_sdk(runtime: Any, emulator: Any) -> None:
+    from anthropic_bedrock import AnthropicBedrock
+
+    boto = runtime.count_tokens(
+        modelId="anthropic.claude-3-haiku", input={"invokeModel": {"body": json.dumps(MESSAGES_BODY).encode()}}
+    )["inputTokens"]
+    with AnthropicBedrock(
+        aws_access_key=emulator.access_key,
+        aws_secret_key=emulator.secret_key,
+        aws_region=emulator.region,
+        base_url=emulator.url,
+    ) as client:
+        ours = client.messages.count_tokens(
+            model="anthropic.claude-3-haiku",
+            messages=MESSAGES_BODY["messages"],
+            system=MESSAGES_BODY["system"],
+            tools=MESSAGES_BODY["tools"],
+            tool_choice=MESSAGES_BODY["tool_choice"],
+        ).input_tokens
+    assert ours == boto == MESSAGES_INPUT_TOKENS
+    # Both sent the same inner body, but for max_tokens (ours the smallest valid one).
+    boto_entry, ours_entry = emulator.requests("count_tokens")
+    inner = [json.loads(base64.b64decode(e.json()["input"]["invokeModel"]["body"])) for e in (boto_entry, ours_entry)]
+    assert {**inner[0], "max_tokens": 1} == inner[1]
+
+
 def test_count_tokens_validation_error(runtime: Any) -> None:
     with pytest.raises(ClientError) as info:
         runtime.count_tokens(modelId="anthropic.claude-3-haiku", input={"invokeModel": {"body": b"{}"}})
