@@ -10,7 +10,7 @@ reading a stream costs a list append per event. `MessageStream` adds what `anthr
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Literal, Self
 
@@ -336,6 +336,34 @@ class _MessageStreamBase:
         return "".join(texts)
 
 
+# The generators below are module functions holding the raw stream and the accumulator, never the
+# `MessageStream`: no reference cycle, so a stream dropped unclosed is freed (and its connection
+# handed back) by reference counting, without waiting for the cyclic collector.
+
+
+def _events(raw: Iterator[MessageStreamEvent], acc: MessageAccumulator) -> Generator[StreamEvent]:
+    for event in raw:
+        yield from _expand(event, acc)
+
+
+def _texts(events: Iterator[StreamEvent]) -> Generator[str]:
+    for event in events:
+        if isinstance(event, TextEvent):
+            yield event.text
+
+
+async def _aevents(raw: AsyncIterator[MessageStreamEvent], acc: MessageAccumulator) -> AsyncGenerator[StreamEvent]:
+    async for event in raw:
+        for expanded in _expand(event, acc):
+            yield expanded
+
+
+async def _atexts(events: AsyncIterator[StreamEvent]) -> AsyncGenerator[str]:
+    async for event in events:
+        if isinstance(event, TextEvent):
+            yield event.text
+
+
 class MessageStream(_MessageStreamBase):
     """What `with client.messages.stream(...) as stream` gives: iterate it for the raw events and the
     helper events they imply, or read `text_stream`; `get_final_message()` reads to the end."""
@@ -343,18 +371,9 @@ class MessageStream(_MessageStreamBase):
     def __init__(self, raw: Stream[MessageStreamEvent]) -> None:
         self._raw = self._stream = raw
         self._acc = raw._reader.acc  # type: ignore[assignment]
-        self._iterator = self._events()
-        self.text_stream: Iterator[str] = self._texts()
+        self._iterator = _events(raw, self._acc)
+        self.text_stream: Generator[str] = _texts(self._iterator)
         """Just the text, piece by piece, as it arrives."""
-
-    def _events(self) -> Iterator[StreamEvent]:
-        for event in self._stream:
-            yield from _expand(event, self._acc)
-
-    def _texts(self) -> Iterator[str]:
-        for event in self:
-            if isinstance(event, TextEvent):
-                yield event.text
 
     def __iter__(self) -> Iterator[StreamEvent]:
         return self._iterator
@@ -378,6 +397,8 @@ class MessageStream(_MessageStreamBase):
 
     def close(self) -> None:
         """Stop reading and release the connection."""
+        self.text_stream.close()
+        self._iterator.close()
         self._stream.close()
 
     def __enter__(self) -> Self:
@@ -395,19 +416,9 @@ class AsyncMessageStream(_MessageStreamBase):
     def __init__(self, raw: AsyncStream[MessageStreamEvent]) -> None:
         self._raw = self._stream = raw
         self._acc = raw._reader.acc  # type: ignore[assignment]
-        self._iterator = self._events()
-        self.text_stream: AsyncIterator[str] = self._texts()
+        self._iterator = _aevents(raw, self._acc)
+        self.text_stream: AsyncGenerator[str] = _atexts(self._iterator)
         """Just the text, piece by piece, as it arrives."""
-
-    async def _events(self) -> AsyncIterator[StreamEvent]:
-        async for event in self._stream:
-            for expanded in _expand(event, self._acc):
-                yield expanded
-
-    async def _texts(self) -> AsyncIterator[str]:
-        async for event in self:
-            if isinstance(event, TextEvent):
-                yield event.text
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
         return self._iterator
@@ -427,6 +438,9 @@ class AsyncMessageStream(_MessageStreamBase):
         return self._final_text(await self.get_final_message())
 
     async def close(self) -> None:
+        """Stop reading and release the connection."""
+        await self.text_stream.aclose()
+        await self._iterator.aclose()
         await self._stream.close()
 
     async def __aenter__(self) -> Self:
