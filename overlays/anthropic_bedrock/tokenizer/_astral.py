@@ -10,7 +10,6 @@ found in it hold for the original text.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 
@@ -38,41 +37,42 @@ def astral(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(max(lo, 0x10000), hi) for lo, hi in ranges if hi > 0xFFFF]
 
 
-class _Table(dict[int, str]):
-    """code point -> stand-in, for `str.translate`; filled on first sight."""
+class _Translation(dict[int, str]):
+    """code point -> stand-in, for `str.translate`; filled on first sight
+    from a table of one byte per astral code point."""
 
-    __slots__ = ("_default", "_groups")
+    __slots__ = ("_stand_ins", "_table")
 
-    def __init__(self, groups: Sequence[tuple[list[int], list[int], str]], default: str) -> None:
+    def __init__(self, table: bytes, stand_ins: list[str]) -> None:
         super().__init__()
-        self._groups = groups
-        self._default = default
+        self._table = table
+        self._stand_ins = stand_ins
 
     def __missing__(self, cp: int) -> str:
-        stand_in = self._default
-        for starts, ends, tag in self._groups:
-            i = bisect.bisect_right(starts, cp) - 1
-            if i >= 0 and cp <= ends[i]:
-                stand_in = tag
-                break
-        self[cp] = stand_in
+        stand_in = self[cp] = self._stand_ins[self._table[cp - 0x10000]]
         return stand_in
 
 
 class StandIns:
     """Replaces each code point above U+FFFF by a BMP stand-in that depends
     only on which group of ranges holds it: the first group, in the given
-    order, that does; `default` when none does.  Lengths are kept."""
+    order, that does; `default` when none does.  Lengths are kept.
+
+    Runs of astral code points go through `str.translate` with a cache of the
+    code points met so far; a new one is looked up in a table of one byte per
+    astral code point (1 MB), not searched for in the ranges.
+    """
 
     def __init__(self, groups: Sequence[tuple[Sequence[tuple[int, int]], str]], default: str) -> None:
-        tables: list[tuple[list[int], list[int], str]] = []
-        for ranges, tag in groups:
-            ordered = sorted(astral(ranges))
-            tables.append(([lo for lo, _ in ordered], [hi for _, hi in ordered], tag))
-        self._table = _Table(tables, default)
+        table = bytearray(0x100000)  # index into stand_ins, 0 = default
+        # later groups first, so that earlier ones win where they overlap
+        for index, (ranges, _) in reversed(list(enumerate(groups, start=1))):
+            for lo, hi in astral(ranges):
+                table[lo - 0x10000 : hi + 1 - 0x10000] = bytes([index]) * (hi + 1 - lo)
+        self._translation = _Translation(bytes(table), [default, *(tag for _, tag in groups)])
 
     def _run(self, match: re.Match[str]) -> str:
-        return match.group().translate(self._table)
+        return match.group().translate(self._translation)
 
     def mask(self, text: str) -> str:
         """`text` with every astral code point replaced by its stand-in."""

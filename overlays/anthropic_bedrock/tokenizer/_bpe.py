@@ -102,46 +102,51 @@ def merge_short(word: str, ranks: Mapping[str, int]) -> list[str]:
 
 
 def merge_heap(word: str, ranks: Mapping[str, int]) -> list[str]:
-    """Heap-driven merging, (rank, position) first: right for any merge table."""
+    """Heap-driven merging, (rank, position) first: right for any merge table.
+
+    Heap entries are `rank << shift | position` (ints compare fast); an entry
+    is stale when the pair now at its position has another rank.
+    """
+    get = ranks.get
     symbols = list(word)
     n = len(symbols)
-    if n < 2:
-        return symbols
-    nxt = [*range(1, n), -1]
-    prv = [-1, *range(n - 1)]
-    alive = [True] * n
-    heap: list[tuple[int, int, str, str]] = []
-    for i in range(n - 1):
-        rank = ranks.get(symbols[i] + " " + symbols[i + 1])
-        if rank is not None:
-            heap.append((rank, i, symbols[i], symbols[i + 1]))
+    shift = n.bit_length()
+    mask = (1 << shift) - 1
+    # pair_ranks[i]: rank of the pair that starts at position i, if any
+    pair_ranks = list(map(get, map(" ".join, itertools.pairwise(symbols)), itertools.repeat(_NO_MERGE)))
+    heap = [rank << shift | i for i, rank in enumerate(pair_ranks) if rank != _NO_MERGE]
     heapq.heapify(heap)
+    pop = heapq.heappop
+    push = heapq.heappush
+    # A linked list over the positions, with a sentinel at n (see `_merge_by_buckets`).
+    symbols.append("")
+    pair_ranks += [_NO_MERGE, _NO_MERGE]
+    nxt = list(range(1, n + 2))
+    prv = list(range(-1, n))
+    prv[0] = n
     while heap:
-        _rank, i, left, right = heapq.heappop(heap)
+        entry = pop(heap)
+        i = entry & mask
+        if pair_ranks[i] != entry >> shift:
+            continue  # stale
         j = nxt[i]
-        if not alive[i] or j < 0 or symbols[i] != left or symbols[j] != right:
-            continue  # stale entry
-        merged = left + right
+        merged = symbols[i] + symbols[j]
         symbols[i] = merged
-        alive[j] = False
+        symbols[j] = ""
+        pair_ranks[j] = _NO_MERGE
         k = nxt[j]
         nxt[i] = k
-        if k >= 0:
-            prv[k] = i
-            rank = ranks.get(merged + " " + symbols[k])
-            if rank is not None:
-                heapq.heappush(heap, (rank, i, merged, symbols[k]))
+        prv[k] = i
+        rank = pair_ranks[i] = get(merged + " " + symbols[k], _NO_MERGE)
+        if rank != _NO_MERGE:
+            push(heap, rank << shift | i)
         p = prv[i]
-        if p >= 0:
-            rank = ranks.get(symbols[p] + " " + merged)
-            if rank is not None:
-                heapq.heappush(heap, (rank, p, symbols[p], merged))
-    out: list[str] = []
-    i = 0
-    while i >= 0:
-        out.append(symbols[i])
-        i = nxt[i]
-    return out
+        if p != n:
+            rank = pair_ranks[p] = get(symbols[p] + " " + merged, _NO_MERGE)
+            if rank != _NO_MERGE:
+                push(heap, rank << shift | p)
+    del symbols[n]
+    return list(filter(None, symbols))
 
 
 def merge_in_rank_order(

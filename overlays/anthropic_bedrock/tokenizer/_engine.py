@@ -191,6 +191,51 @@ class Tokenizer:
                 total += sum(map(counts, self._pieces(segment)))
         return total
 
+    def count_if_cheap(self, text: str, max_bytes: int, max_new_bytes: int) -> int | None:
+        """`count(text)` if that is certainly cheap, else None, having spent little.
+
+        Cheap means at most `max_bytes` bytes of UTF-8 (and as many characters
+        after NFKC, which can expand a character into 18), of which at most
+        `max_new_bytes` in pieces not counted before: merging new pieces is the
+        costly step, microseconds a byte at worst; the rest takes time linear
+        in `max_bytes`.  For callers that must not block long, such as an
+        event loop.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+            return None
+        known = self._counts.get
+        total = 0
+        size = 0
+        new_bytes = 0
+        new: list[str] = []
+        for segment, special in self._segments(text):
+            if special:
+                total += 1
+                continue
+            if segment.isascii():  # NFKC leaves ASCII unchanged
+                pieces = self._pieces_re.findall(segment)
+            else:
+                normal = self._normalize(segment, ASTRAL_RE.search(segment) is not None)
+                size += len(normal)
+                if size > max_bytes:
+                    return None
+                pieces = self._split(normal, ASTRAL_RE.search(normal) is not None)
+            counts = list(map(known, pieces))
+            if None not in counts:
+                total += sum(counts)  # type: ignore[arg-type]
+                continue
+            for piece, n in zip(pieces, counts, strict=True):
+                if n is not None:
+                    total += n
+                    continue
+                new_bytes += len(piece.encode())
+                if new_bytes > max_new_bytes:
+                    return None
+                new.append(piece)
+        return total + sum(map(self._counts.__getitem__, new))
+
     def encode(self, text: str) -> Encoding:
         """Token ids and byte-level token strings for `text`."""
         if not isinstance(text, str):
