@@ -11,12 +11,22 @@ found in it hold for the original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-__all__ = ["ASTRAL_RE", "StandIns", "astral", "bmp", "char_class"]
+__all__ = ["ASTRAL_RE", "StandIns", "astral", "bmp", "char_class", "translate"]
 
 # One run of astral code points; `finditer` and `sub` call back per run, not per character.
 ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]+")
+# Longer runs are translated in slices this long.
+_SLICE = 1 << 12
+
+
+def translate(text: str, table: Mapping[int, str]) -> str:
+    """`text.translate(table)`, long texts a slice at a time so that other
+    threads get the GIL in between."""
+    if len(text) <= _SLICE:
+        return text.translate(table)
+    return "".join([text[i : i + _SLICE].translate(table) for i in range(0, len(text), _SLICE)])
 
 
 def char_class(ranges: Sequence[tuple[int, int]]) -> str:
@@ -72,7 +82,7 @@ class StandIns:
         self._translation = _Translation(bytes(table), [default, *(tag for _, tag in groups)])
 
     def _run(self, match: re.Match[str]) -> str:
-        return match.group().translate(self._translation)
+        return translate(match.group(), self._translation)
 
     def mask(self, text: str) -> str:
         """`text` with every astral code point replaced by its stand-in."""

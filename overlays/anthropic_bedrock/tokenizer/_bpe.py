@@ -27,6 +27,7 @@ import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 __all__ = [
     "BYTE_CHARS",
@@ -37,12 +38,17 @@ __all__ = [
     "to_symbols",
 ]
 
+_T = TypeVar("_T")
+
 # Rank of a pair that is not a merge: above every real rank.
 _NO_MERGE = 1 << 62
 # Words at least this long are merged by `str.replace` passes first if a
 # sample of _SAMPLE symbols shows them repetitive.
 _REPLACE_WORD = 256
 _SAMPLE = 512
+# Steps over a whole long word (one C call each) are taken this many symbols
+# at a time, so that other threads get the GIL in between.
+_SLICE = 1 << 12
 # A `str.replace` pass that merges fewer than 1/_PRODUCTIVE of the symbols
 # costs more than merging its occurrences one by one: switch to buckets then.
 _PRODUCTIVE = 256
@@ -159,8 +165,9 @@ def merge_in_rank_order(
     lower rank than its own, i.e. the table is not ordered as this needs.
     """
     if len(word) >= _REPLACE_WORD and _repetitive(word):
-        return _merge_by_replacing(to_bytes(word).decode("latin-1"), ranks, merges, vocab)
-    return _merge_by_buckets(list(word), ranks, merges)
+        code = "".join([to_bytes(word[i : i + _SLICE]).decode("latin-1") for i in range(0, len(word), _SLICE)])
+        return _merge_by_replacing(code, ranks, merges, vocab)
+    return _merge_by_buckets(_sliced_list(word), ranks, merges)
 
 
 def _repetitive(word: str) -> bool:
@@ -187,8 +194,12 @@ def _merge_by_replacing(
     get = ranks.get
     size = len(code)
     names = dict(zip(map(chr, range(256)), BYTE_CHARS, strict=True))  # code -> token
+    pairs: set[str] = set()
+    for start in range(0, size, _SLICE):
+        part = code[start : start + _SLICE + 1]
+        pairs.update(map(operator.add, part, part[1:]))
     heap: list[int] = []
-    for pair in set(map(operator.add, code, code[1:])):
+    for pair in pairs:
         rank = get(names[pair[0]] + " " + names[pair[1]])
         if rank is not None:
             heap.append(rank)
@@ -205,16 +216,20 @@ def _merge_by_replacing(
         if not count:
             wasted += len(code)
             if wasted > 2 * size:
-                return _merge_by_buckets(list(map(names.__getitem__, code)), ranks, merges)
+                return _merge_by_buckets(_tokens_of(code, names), ranks, merges)
             continue
         code = replaced
         names[merged] = token
         if count * _PRODUCTIVE < len(code):
-            return _merge_by_buckets(list(map(names.__getitem__, code)), ranks, merges)
+            return _merge_by_buckets(_tokens_of(code, names), ranks, merges)
         # The new pairs hold the new symbol; its neighbours are the ends of the
         # pieces between its occurrences (a few extra candidates do no harm:
         # a pass over a pair that is not there changes nothing).
-        pieces = set(code.split(merged))
+        # (Split a slice at a time: the ends of the cut pieces are more extra
+        # candidates, and every true neighbour is still the end of a piece.)
+        pieces: set[str] = set()
+        for start in range(0, len(code), _SLICE):
+            pieces.update(code[start : start + _SLICE].split(merged))
         neighbours = set()
         for piece in pieces:
             if piece:
@@ -227,7 +242,24 @@ def _merge_by_replacing(
                 if new_rank < rank:
                     return None
                 heapq.heappush(heap, new_rank)
-    return list(map(names.__getitem__, code))
+    return _tokens_of(code, names)
+
+
+def _sliced_list(items: Sequence[_T]) -> list[_T]:
+    """`list(items)`, built a slice at a time so that other threads get the
+    GIL in between."""
+    out: list[_T] = []
+    for start in range(0, len(items), _SLICE):
+        out += items[start : start + _SLICE]
+    return out
+
+
+def _tokens_of(code: str, names: Mapping[str, str]) -> list[str]:
+    """The tokens that a string of token codes stands for."""
+    tokens: list[str] = []
+    for start in range(0, len(code), _SLICE):
+        tokens += map(names.__getitem__, code[start : start + _SLICE])
+    return tokens
 
 
 def _merge_by_buckets(symbols: list[str], ranks: Mapping[str, int], merges: Sequence[str]) -> list[str] | None:
@@ -247,8 +279,8 @@ def _merge_by_buckets(symbols: list[str], ranks: Mapping[str, int], merges: Sequ
     # A linked list over the positions, with a sentinel at n that is never
     # equal to a merge's left or right part: symbols[n] = "", prv[0] = n.
     symbols.append("")
-    nxt = list(range(1, n + 2))
-    prv = list(range(-1, n))
+    nxt = _sliced_list(range(1, n + 2))
+    prv = _sliced_list(range(-1, n))
     prv[0] = n
     while heap:
         rank = pop(heap)
@@ -291,4 +323,7 @@ def _merge_by_buckets(symbols: list[str], ranks: Mapping[str, int], merges: Sequ
                 else:
                     bucket.append(p)
     del symbols[n]
-    return list(filter(None, symbols))
+    out: list[str] = []
+    for start in range(0, n, _SLICE):
+        out += filter(None, symbols[start : start + _SLICE])
+    return out

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from . import _json
 from ._astral import ASTRAL_RE, StandIns, bmp, char_class
 from ._bpe import BYTE_CHARS, merge_heap, merge_in_rank_order, merge_short, to_bytes, to_symbols
 from ._normalizer import Normalizer
@@ -41,6 +41,14 @@ _CACHED_PIECE = 256
 # minified code) are merged rank by rank in linear time.
 _SHORT_WORD = 16
 _LONG_WORD = 256
+# Segments longer than twice this are cut into parts of about this many
+# characters, where that changes no token (see `_parts`): then no single C
+# step (NFKC, the pre-tokenizer regex) holds the GIL long, and other threads
+# (an event loop waiting for a count) keep running.
+_PART = 1 << 14
+# A cut that changes no token: after a printable ASCII character that is not
+# a space, before a space or a line feed.
+_CUT_RE = re.compile(r"(?<=[!-~])[\n ]")
 
 
 class Encoding:
@@ -97,7 +105,9 @@ class Tokenizer:
         self._vocab: dict[str, int] = dict(vocab)
         # "left right" -> rank: keyed by the merge line itself, so building the
         # table costs one dict construction and lookups one string concatenation.
-        self._ranks: dict[str, int] = dict(zip(merges, range(len(merges)), strict=True))
+        self._ranks: dict[str, int] = {}
+        for start in range(0, len(merges), _PART):  # in steps: other threads get the GIL in between
+            self._ranks.update(zip(merges[start : start + _PART], range(start, start + _PART), strict=False))
         self._merges: list[str] = list(merges)  # rank -> merge line
         # Cleared for good if a long word shows that the merge table is not
         # ordered as `merge_in_rank_order` needs (never so for a trained one).
@@ -140,7 +150,7 @@ class Tokenizer:
     def from_json(cls, data: bytes | str) -> Tokenizer:
         """Build from the text of a `tokenizer.json` with the layout this engine
         implements; raise `ValueError` for any other layout."""
-        config: dict[str, Any] = json.loads(data)
+        config: dict[str, Any] = _json.loads(data)
         normalizer = config.get("normalizer")
         if normalizer != {"type": "NFKC"}:
             raise ValueError(f"unsupported normalizer: {normalizer!r}")
@@ -187,8 +197,9 @@ class Tokenizer:
         for segment, special in self._segments(text):
             if special:
                 total += 1
-            elif segment:
-                total += sum(map(counts, self._pieces(segment)))
+            else:
+                for part in self._parts(segment):
+                    total += sum(map(counts, self._pieces(part)))
         return total
 
     def count_if_cheap(self, text: str, max_bytes: int, max_new_bytes: int) -> int | None:
@@ -244,9 +255,10 @@ class Tokenizer:
         for segment, special in self._segments(text):
             if special:
                 tokens.append(segment)
-            elif segment:
-                for piece in self._pieces(segment):
-                    tokens.extend(self._piece_tokens(piece))
+            else:
+                for part in self._parts(segment):
+                    for piece in self._pieces(part):
+                        tokens.extend(self._piece_tokens(piece))
         vocab = self._vocab
         return Encoding(ids=[vocab[t] for t in tokens], tokens=tokens)
 
@@ -282,6 +294,21 @@ class Tokenizer:
             yield match.group(), True
             start = match.end()
         yield text[start:], False
+
+    @staticmethod
+    def _parts(segment: str) -> Iterator[str]:
+        """`segment` cut into parts of about `_PART` characters where the cut
+        changes no token: after an ASCII character that NFKC keeps and that
+        ends a pre-token before a space or line feed, which starts the next."""
+        start = 0
+        while len(segment) - start > 2 * _PART:
+            match = _CUT_RE.search(segment, start + _PART)
+            if match is None:
+                break
+            yield segment[start : match.start()]
+            start = match.start()
+        if start < len(segment):
+            yield segment[start:]
 
     def _pieces(self, segment: str) -> list[str]:
         """Normalise a segment (no special tokens) and split it into pieces."""

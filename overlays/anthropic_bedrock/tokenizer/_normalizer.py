@@ -19,7 +19,7 @@ import re
 import unicodedata
 
 from . import _unicode
-from ._astral import ASTRAL_RE, StandIns, bmp, char_class
+from ._astral import ASTRAL_RE, StandIns, bmp, char_class, translate
 
 __all__ = ["Normalizer"]
 
@@ -83,7 +83,7 @@ class Normalizer:
         # stable sort: marks of one class keep their order).  Any stretch of
         # marks sorted so is canonically equivalent to the original, so NFKC
         # of the result is NFKC of the text.
-        decomposed = text.translate(self._decompositions)
+        decomposed = translate(text, self._decompositions)
         mask = self._stand_ins.mask(decomposed) if ASTRAL_RE.search(decomposed) else decomposed
         parts: list[str] = []
         start = 0
