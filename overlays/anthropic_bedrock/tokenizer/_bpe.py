@@ -8,7 +8,9 @@ Three ways to get that result:
 - `merge_short`: a list of pair ranks, rescanned after each merge; best for
   the short words that make up ordinary text.
 - `merge_heap`: a heap of (rank, position); O(n log n) for any merge table.
-- `merge_in_rank_order`: linear-time passes, one per merge rank.  When every
+- `merge_in_rank_order`: passes, one per merge rank, that together take time
+  about linear in the word (a pass by `str.replace` must merge at least
+  1/_PRODUCTIVE of what is left, or the passes go on by position).  When every
   pair that a merge creates ranks after that merge (true of a trained merge
   table, and checked as the merging goes), the reference's order is the same
   as applying the merges one rank at a time, each to all its occurrences from
@@ -158,7 +160,7 @@ def merge_heap(word: str, ranks: Mapping[str, int]) -> list[str]:
 def merge_in_rank_order(
     word: str, ranks: Mapping[str, int], merges: Sequence[str], vocab: Mapping[str, int]
 ) -> list[str] | None:
-    """Linear-time merging of a long word, rank by rank (see the module text).
+    """Merging of a long word, rank by rank (see the module text).
 
     `merges[r]` is the merge line ("left right") of rank r and `vocab` gives
     each token a distinct number.  Returns None when a merge creates a pair of

@@ -14,6 +14,12 @@ reference `tokenizers` library runs it:
 Python's `re` has no `\\p{L}`/`\\p{N}`, and the reference's notion of them (and
 of `\\s`, and the Unicode version of its NFKC) differs from `unicodedata`'s, so
 the character classes come from `_unicode.py`, measured from the reference.
+
+Every step takes time linear in the text, whatever the text: merging long
+pieces (`_bpe`), NFKC of long runs of combining marks (`_normalizer`), runs of
+code points above U+FFFF (`_astral`).  And no single C call works on more than
+a bounded slice of a long text, so a thread counting one does not hold the GIL
+for long: an event loop that hands it a text keeps running.
 """
 
 from __future__ import annotations
