@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from . import _json
-from ._astral import ASTRAL_RE, StandIns, bmp, char_class
+from ._astral import ASTRAL_CHAR_RE, ASTRAL_RE, StandIns, bmp, char_class
 from ._bpe import BYTE_CHARS, merge_heap, merge_in_rank_order, merge_short, to_bytes, to_symbols
 from ._normalizer import Normalizer
 
@@ -234,11 +234,11 @@ class Tokenizer:
             if segment.isascii():  # NFKC leaves ASCII unchanged
                 pieces = self._pieces_re.findall(segment)
             else:
-                normal = self._normalize(segment, ASTRAL_RE.search(segment) is not None)
+                normal = self._normalize(segment, ASTRAL_CHAR_RE.search(segment) is not None)
                 size += len(normal)
                 if size > max_bytes:
                     return None
-                pieces = self._split(normal, ASTRAL_RE.search(normal) is not None)
+                pieces = self._split(normal, ASTRAL_CHAR_RE.search(normal) is not None)
             counts = list(map(known, pieces))
             if None not in counts:
                 total += sum(counts)  # type: ignore[arg-type]
@@ -320,9 +320,9 @@ class Tokenizer:
         """Normalise a segment (no special tokens) and split it into pieces."""
         if segment.isascii():  # NFKC leaves ASCII unchanged
             return self._pieces_re.findall(segment)
-        text = self._normalize(segment, ASTRAL_RE.search(segment) is not None)
+        text = self._normalize(segment, ASTRAL_CHAR_RE.search(segment) is not None)
         # searched again: NFKC maps a few BMP code points (U+FA6C, ...) above U+FFFF
-        return self._split(text, ASTRAL_RE.search(text) is not None)
+        return self._split(text, ASTRAL_CHAR_RE.search(text) is not None)
 
     def _split(self, text: str, astral: bool = True) -> list[str]:
         """Pre-tokenize normalised text with the byte-level regex."""

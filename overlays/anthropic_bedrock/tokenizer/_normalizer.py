@@ -19,7 +19,7 @@ import re
 import unicodedata
 
 from . import _unicode
-from ._astral import ASTRAL_RE, StandIns, bmp, char_class, translate
+from ._astral import ASTRAL_CHAR_RE, StandIns, bmp, char_class, translate
 
 __all__ = ["Normalizer"]
 
@@ -77,6 +77,10 @@ class Normalizer:
     def _nfkc(self, text: str, probe: str) -> str:
         """`unicodedata` NFKC, with long runs of marks put in order first.
         `probe` is `text` masked by the stand-ins."""
+        # (`is_normalized` is a quick check for most text; where it has to
+        # normalise to answer, the text holds no marks out of order.)
+        if unicodedata.is_normalized("NFKC", text):
+            return text
         if len(text) < _LONG_RUN or self._long_run_re.search(probe) is None:
             return unicodedata.normalize("NFKC", text)
         # Decompose, then sort each long run of marks by combining class (a
@@ -84,7 +88,7 @@ class Normalizer:
         # marks sorted so is canonically equivalent to the original, so NFKC
         # of the result is NFKC of the text.
         decomposed = translate(text, self._decompositions)
-        mask = self._stand_ins.mask(decomposed) if ASTRAL_RE.search(decomposed) else decomposed
+        mask = self._stand_ins.mask(decomposed) if ASTRAL_CHAR_RE.search(decomposed) else decomposed
         parts: list[str] = []
         start = 0
         combining = unicodedata.combining
