@@ -227,6 +227,7 @@ class Tokenizer:
         size = 0
         new_bytes = 0
         new: list[str] = []
+        fresh: set[str] = set()
         for segment, special in self._segments(text):
             if special:
                 total += 1
@@ -247,9 +248,12 @@ class Tokenizer:
                 if n is not None:
                     total += n
                     continue
-                new_bytes += len(piece.encode())
-                if new_bytes > max_new_bytes:
-                    return None
+                # a new piece costs once if it will be cached, else each time
+                if piece not in fresh or len(piece) > _CACHED_PIECE:
+                    fresh.add(piece)
+                    new_bytes += len(piece.encode())
+                    if new_bytes > max_new_bytes:
+                        return None
                 new.append(piece)
         return total + sum(map(self._counts.__getitem__, new))
 
