@@ -2,16 +2,26 @@
 """Benchmark the pure-Python token counter against the `tokenizers` library.
 
     python scripts/bench_tokenizer.py [--size-mb 1.0] [--repeat 3]
+    python scripts/bench_tokenizer.py --worst-cases 100000 [--repeat 3]
+    python scripts/bench_tokenizer.py --inline [--repeat 3]
 
 Prints the first-load time (each measured in a fresh interpreter) and the
 counting throughput on about 1 MB of mixed synthetic text (prose, code, JSON,
 CJK, emoji, other scripts), cold (fresh caches) and warm, in MB of UTF-8 per
 second.  The `tokenizers` rows are skipped when it is not installed.
+
+`--worst-cases N` times the kinds of text that are slowest to count (one huge
+pre-token, runs of astral characters, runs of combining marks, ...), about N
+characters each, against `tokenizers`: best of `--repeat`, fresh caches.
+`--inline` times, on the same kinds of text, the part of `async_count_tokens`
+that runs on the event loop (`Tokenizer.count_if_cheap` with the package's
+bounds), worst of `--repeat`.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -20,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -114,6 +125,117 @@ def make_documents(size_mb: float, seed: int = 1234) -> list[str]:
     return docs
 
 
+def _random_text(rng: random.Random, n: int, pick: Callable[[random.Random], str]) -> str:
+    return "".join(pick(rng) for _ in range(n))
+
+
+def _random_code_point(rng: random.Random) -> str:
+    while True:
+        cp = rng.randint(0x20, 0x10FFFF)
+        if not 0xD800 <= cp < 0xE000:
+            return chr(cp)
+
+
+def _expanding() -> list[str]:
+    """BMP characters whose NFKC is at least 4 characters long (U+FDFA gives 18)."""
+    return [c for c in map(chr, range(0x10000)) if len(unicodedata.normalize("NFKC", c)) >= 4]
+
+
+def worst_cases(n: int, seed: int = 7) -> dict[str, str]:
+    """Kinds of text of about `n` characters that are slow to count."""
+    rng = random.Random(seed)
+    lower = "abcdefghijklmnopqrstuvwxyz"
+    printable = "".join(map(chr, range(0x20, 0x7F)))
+    expanding = _expanding()
+
+    def words(lo: int, hi: int) -> str:
+        out: list[str] = []
+        size = 0
+        while size < n:
+            out.append(_random_text(rng, rng.randint(lo, hi), lambda r: r.choice(lower)))
+            size += len(out[-1]) + 1
+        return " ".join(out)[:n]
+
+    return {
+        "'a' + emoji run": "a" + "\U0001f600" * (n - 1),
+        "spaces": " " * n,
+        "one word: 'a' * n": "a" * n,
+        "one word: random letters": _random_text(rng, n, lambda r: r.choice(lower)),
+        "random emoji": _random_text(rng, n, lambda r: chr(r.randint(0x1F300, 0x1F6FF))),
+        "random CJK ext. B (astral letters)": _random_text(rng, n, lambda r: chr(r.randint(0x20000, 0x2A6DF))),
+        "random CJK (BMP)": _random_text(rng, n, lambda r: chr(r.randint(0x4E00, 0x9FFF))),
+        "random whitespace": _random_text(rng, n, lambda r: r.choice(" \t\n\r\x0b\x0c\u00a0\u3000")),
+        "random digits": _random_text(rng, n, lambda r: r.choice("0123456789")),
+        "random printable ASCII": _random_text(rng, n, lambda r: r.choice(printable)),
+        "random code points": _random_text(rng, n, _random_code_point),
+        "alternating combining marks": "a" + "\u0301\u0316" * ((n - 1) // 2),
+        "NFKC expansions": _random_text(rng, n, lambda r: r.choice(expanding)),
+        "random words of 17-40 letters": words(17, 40),
+        "random words of 100-255 letters": words(100, 255),
+    }
+
+
+def _cut_to_bytes(text: str, size: int) -> str:
+    return text.encode("utf-8")[:size].decode("utf-8", errors="ignore")
+
+
+def _run_worst_cases(n: int, repeat: int, data: bytes, reference: Any) -> None:
+    from anthropic_bedrock.tokenizer import Tokenizer
+
+    print(f"worst cases, about {n} characters each; best of {repeat}, fresh caches")
+    print(f"{'text':36s} {'ours':>10s} {'tokenizers':>11s} {'ratio':>6s}")
+    for name, text in worst_cases(n).items():
+        ours: list[float] = []
+        ref: list[float] = []
+        for _ in range(repeat):
+            tokenizer = Tokenizer.from_json(data)
+            gc.collect()  # the tokenizers of earlier runs are garbage
+            t = time.perf_counter()
+            count = tokenizer.count(text)
+            ours.append(time.perf_counter() - t)
+            if reference is not None:
+                t = time.perf_counter()
+                expected = len(reference.encode(text).ids)
+                ref.append(time.perf_counter() - t)
+                if expected != count:
+                    raise SystemExit(f"{name}: {count} tokens, tokenizers {expected}")
+        row = f"{name:36s} {min(ours) * 1000:8.1f}ms"
+        if ref:
+            row += f" {min(ref) * 1000:9.1f}ms {min(ours) / min(ref):6.2f}"
+        print(row, flush=True)
+
+
+def _run_inline(repeat: int, data: bytes) -> None:
+    """The time of `count_if_cheap` with the bounds `async_count_tokens` uses,
+    on the slowest kinds of text: cut to the byte bound with fresh caches
+    (mostly refused), cut to the new-bytes bound with fresh caches (counted),
+    and cut to the byte bound with every piece known (counted)."""
+    from anthropic_bedrock import tokenizer as package
+
+    size, new_bytes = package._INLINE_BYTES, package._INLINE_NEW_BYTES
+    print(f"count_if_cheap(text, {size}, {new_bytes}); worst of {repeat}, ms")
+    print(f"{'text':36s} {'fresh':>8s} {'cut':>8s} {'known':>8s}")
+    worst = 0.0
+    for name, text in worst_cases(size).items():
+        full = _cut_to_bytes(text, size)
+        cut = _cut_to_bytes(text, new_bytes)
+        row = []
+        for sample, warm in ((full, False), (cut, False), (full, True)):
+            times = []
+            for _ in range(repeat):
+                tokenizer = package.Tokenizer.from_json(data)
+                if warm:
+                    tokenizer.count(sample)
+                gc.collect()  # the tokenizers of earlier runs are garbage
+                t = time.perf_counter()
+                tokenizer.count_if_cheap(sample, size, new_bytes)
+                times.append(time.perf_counter() - t)
+            row.append(max(times))
+        worst = max(worst, *row)
+        print(f"{name:36s} " + " ".join(f"{x * 1000:8.2f}" for x in row), flush=True)
+    print(f"slowest: {worst * 1000:.2f} ms")
+
+
 def _first_load(code: str, repeat: int, pycache: str) -> float:
     """Median time of `code` in fresh interpreters, with bytecode cached in
     `pycache` (as for an installed package) after one warm-up run."""
@@ -156,6 +278,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--worst-cases", type=int, metavar="N", help="time the slowest kinds of text, N characters")
+    parser.add_argument("--inline", action="store_true", help="time the inline counting of async_count_tokens")
     args = parser.parse_args()
 
     from anthropic_bedrock.tokenizer import Tokenizer, get_tokenizer
@@ -165,6 +289,14 @@ def main() -> None:
         import tokenizers
     except ImportError:
         tokenizers = None
+
+    if args.worst_cases:
+        reference = tokenizers.Tokenizer.from_file(str(JSON_PATH)) if tokenizers is not None else None
+        _run_worst_cases(args.worst_cases, args.repeat, JSON_PATH.read_bytes(), reference)
+        return
+    if args.inline:
+        _run_inline(args.repeat, JSON_PATH.read_bytes())
+        return
 
     docs = make_documents(args.size_mb)
     nbytes = sum(len(d.encode("utf-8")) for d in docs)

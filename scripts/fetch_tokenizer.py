@@ -233,6 +233,18 @@ def _normalizer_gaps(nfkd: Callable[[str], str], nfkc: Callable[[str], str]) -> 
     return gaps
 
 
+def _non_starters() -> set[int]:
+    """Code points whose compatibility decomposition (by this interpreter's
+    `unicodedata`) begins with a character of non-zero combining class: what a
+    run of marks that canonical reordering sorts is made of."""
+    out: set[int] = set()
+    for cp in _code_points():
+        decomposed = unicodedata.normalize("NFKD", chr(cp))
+        if decomposed and unicodedata.combining(decomposed[0]):
+            out.add(cp)
+    return out
+
+
 def tables() -> None:
     try:
         from tokenizers import normalizers, pre_tokenizers
@@ -253,6 +265,7 @@ def tables() -> None:
     letters, numbers, spaces = _pre_token_classes(pieces)
     print("measuring normaliser gaps ...")
     gaps = _normalizer_gaps(ref_nfkd.normalize_str, ref_nfkc.normalize_str)
+    non_starters = _non_starters()
 
     header = (
         'r"""Character tables for the byte-level pre-tokenizer and the NFKC step.\n'
@@ -265,7 +278,10 @@ def tables() -> None:
         "matches with `\\p{L}`, `\\p{N}` and `\\s`.  NORMALIZER_GAPS are code points\n"
         "that the reference NFKC leaves alone (as unassigned) while a Python\n"
         "`unicodedata` may know them; normalising the text between them with\n"
-        "`unicodedata` gives the reference result.\n"
+        "`unicodedata` gives the reference result.  NON_STARTER are the code\n"
+        "points whose NFKD begins with a combining mark (canonical combining\n"
+        "class above 0), by this `unicodedata`: what the runs of marks that NFKC\n"
+        "puts in canonical order are made of.\n"
         '"""\n'
     )
     body = "\n\n".join(
@@ -274,13 +290,14 @@ def tables() -> None:
             _format_ranges("NUMBER", _ranges(numbers)),
             _format_ranges("SPACE", _ranges(spaces)),
             _format_ranges("NORMALIZER_GAPS", _ranges(gaps)),
+            _format_ranges("NON_STARTER", _ranges(non_starters)),
         ]
     )
     target = DEST / "_unicode.py"
     target.write_text(header + "\n" + body + "\n", encoding="utf-8")
     print(
         f"wrote {target}: {len(letters)} letters, {len(numbers)} numbers, "
-        f"{len(spaces)} spaces, {len(gaps)} normaliser gaps"
+        f"{len(spaces)} spaces, {len(gaps)} normaliser gaps, {len(non_starters)} non-starters"
     )
 
 

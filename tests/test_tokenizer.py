@@ -23,6 +23,7 @@ import anthropic_bedrock.tokenizer as tokenizer_pkg
 from anthropic_bedrock.tokenizer import (
     Encoding,
     Tokenizer,
+    _bpe,
     _unicode,
     async_count_tokens,
     count_tokens,
@@ -178,11 +179,14 @@ def test_every_vocabulary_entry_is_its_own_bpe_result() -> None:
             assert tok._bpe(token) == [token], token
 
 
-def test_long_word_merging_matches_short_word_merging() -> None:
+def test_the_merge_loops_agree() -> None:
     tok = get_tokenizer()
-    for text in ["internationalization", "            ", "abcabcabcabcaaaaaaa", "ééé日本", "a" * 100, "ab" * 70]:
-        for word in (tok._symbols(text), tok._symbols(text * 5)):
-            assert tok._bpe_long(word) == tok._bpe_short(word), word
+    texts = ["internationalization", "            ", "abcabcabcabcaaaaaaa", "ééé日本", "a" * 100, "ab" * 70, "😀" * 9]
+    for text in texts:
+        for word in (tok._symbols(text), tok._symbols(text * 5), tok._symbols(text * 60)):
+            expected = _bpe.merge_short(word, tok._ranks)
+            assert _bpe.merge_heap(word, tok._ranks) == expected, word
+            assert _bpe.merge_in_rank_order(word, tok._ranks, tok._merges, tok._vocab) == expected, word
 
 
 def test_non_text_is_rejected() -> None:

@@ -14,28 +14,47 @@ reference `tokenizers` library runs it:
 Python's `re` has no `\\p{L}`/`\\p{N}`, and the reference's notion of them (and
 of `\\s`, and the Unicode version of its NFKC) differs from `unicodedata`'s, so
 the character classes come from `_unicode.py`, measured from the reference.
+
+Every step takes time linear in the text, whatever the text: merging long
+pieces (`_bpe`), NFKC of long runs of combining marks (`_normalizer`), runs of
+code points above U+FFFF (`_astral`).  And no single C call works on more than
+a bounded slice of a long text, so a thread counting one does not hold the GIL
+for long: an event loop that hands it a text keeps running.
 """
 
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
-import json
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
+
+from . import _json
+from ._astral import ASTRAL_CHAR_RE, ASTRAL_RE, StandIns, bmp, char_class
+from ._bpe import BYTE_CHARS, merge_heap, merge_in_rank_order, merge_short, to_bytes, to_symbols
+from ._normalizer import Normalizer
 
 __all__ = ["Encoding", "Tokenizer"]
 
 # Word -> count cache entries kept before the cache is emptied and refilled.
 _CACHE_LIMIT = 1 << 17
-# Words up to this many symbols use the list-based merge loop; longer
-# ones (long runs of spaces, base64, minified code) use a heap.
+# Longer pieces are not cached: they are rare, and would make the cache's
+# memory unbounded.
+_CACHED_PIECE = 256
+# Words up to this many symbols use the list-based merge loop, longer ones
+# a heap, and words from _LONG_WORD symbols on (long runs of spaces, base64,
+# minified code) are merged rank by rank in linear time.
 _SHORT_WORD = 16
-# Rank of a pair that is not a merge: above every real rank.
-_NO_MERGE = 1 << 62
+_LONG_WORD = 256
+# Segments longer than twice this are cut into parts of about this many
+# characters, where that changes no token (see `_parts`): then no single C
+# step (NFKC, the pre-tokenizer regex) holds the GIL long, and other threads
+# (an event loop waiting for a count) keep running.
+_PART = 1 << 14
+# A cut that changes no token: after a printable ASCII character that is not
+# a space, before a space or a line feed.
+_CUT_RE = re.compile(r"(?<=[!-~])[\n ]")
 
 
 class Encoding:
@@ -61,77 +80,6 @@ class Encoding:
         return f"Encoding(ids={self.ids!r}, tokens={self.tokens!r})"
 
 
-def _byte_to_unicode() -> list[str]:
-    """GPT-2's reversible mapping of the 256 byte values to printable characters."""
-    keep = [*range(0x21, 0x7F), *range(0xA1, 0xAD), *range(0xAE, 0x100)]
-    table = [""] * 256
-    for b in keep:
-        table[b] = chr(b)
-    shift = 0
-    for b in range(256):
-        if not table[b]:
-            table[b] = chr(256 + shift)
-            shift += 1
-    return table
-
-
-_BYTE_CHARS = _byte_to_unicode()
-# Applied to `piece.encode("utf-8").decode("latin-1")`: byte value -> its character.
-_BYTE_TRANSLATION = {b: c for b, c in enumerate(_BYTE_CHARS) if chr(b) != c}
-# The reverse, for decoding: byte character -> the byte value as a latin-1 character.
-_UNICODE_TO_BYTE = {ord(c): b for b, c in enumerate(_BYTE_CHARS) if chr(b) != c}
-
-
-def _char_class(ranges: Sequence[tuple[int, int]]) -> str:
-    """The inside of a regex `[...]` matching exactly the given code point ranges."""
-    out: list[str] = []
-    for lo, hi in ranges:
-        out.append(f"\\U{lo:08X}" if lo == hi else f"\\U{lo:08X}-\\U{hi:08X}")
-    return "".join(out)
-
-
-def _bmp(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    return [(lo, min(hi, 0xFFFF)) for lo, hi in ranges if lo <= 0xFFFF]
-
-
-def _astral(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    return [(max(lo, 0x10000), hi) for lo, hi in ranges if hi > 0xFFFF]
-
-
-_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
-
-
-class _StandIns:
-    """Replaces each code point above U+FFFF by a BMP stand-in that depends
-    only on which of the given ranges holds it (`default` when none does).
-
-    Lengths are kept, so positions found in the result hold for the input.
-    """
-
-    def __init__(self, tagged: Sequence[tuple[int, int, str]], default: str) -> None:
-        self._ranges = sorted(tagged)
-        self._starts = [lo for lo, _, _ in self._ranges]
-        self._default = default
-        self._cache: dict[str, str] = {}
-
-    def _stand_in(self, match: re.Match[str]) -> str:
-        char = match.group()
-        stand_in = self._cache.get(char)
-        if stand_in is None:
-            cp = ord(char)
-            i = bisect.bisect_right(self._starts, cp) - 1
-            stand_in = self._default
-            if i >= 0:
-                _, hi, tag = self._ranges[i]
-                if cp <= hi:
-                    stand_in = tag
-            self._cache[char] = stand_in
-        return stand_in
-
-    def mask(self, text: str) -> str:
-        return _ASTRAL_RE.sub(self._stand_in, text)
-
-
 class _Counts(dict[str, int]):
     """piece -> number of BPE tokens; filled on demand from C-level lookups."""
 
@@ -143,9 +91,10 @@ class _Counts(dict[str, int]):
 
     def __missing__(self, piece: str) -> int:
         n = self._tokenizer._count_piece(piece)
-        if len(self) >= _CACHE_LIMIT:
-            self.clear()
-        self[piece] = n
+        if len(piece) <= _CACHED_PIECE:
+            if len(self) >= _CACHE_LIMIT:
+                self.clear()
+            self[piece] = n
         return n
 
 
@@ -162,7 +111,13 @@ class Tokenizer:
         self._vocab: dict[str, int] = dict(vocab)
         # "left right" -> rank: keyed by the merge line itself, so building the
         # table costs one dict construction and lookups one string concatenation.
-        self._ranks: dict[str, int] = dict(zip(merges, range(len(merges)), strict=True))
+        self._ranks: dict[str, int] = {}
+        for start in range(0, len(merges), _PART):  # in steps: other threads get the GIL in between
+            self._ranks.update(zip(merges[start : start + _PART], range(start, start + _PART), strict=False))
+        self._merges: list[str] = list(merges)  # rank -> merge line
+        # Cleared for good if a long word shows that the merge table is not
+        # ordered as `merge_in_rank_order` needs (never so for a trained one).
+        self._rank_ordered = True
         self._special: dict[str, int] = {t: self._vocab[t] for t in special_tokens}
         if self._special:
             alternatives = sorted(self._special, key=len, reverse=True)
@@ -170,15 +125,11 @@ class Tokenizer:
         else:
             self._special_re = None
 
-        # Python's `re` tests a character class with code points above U+FFFF
-        # by walking a list of ranges, which is slow; within the BMP it uses a
-        # table.  So the pattern uses BMP-only classes, and text containing
-        # astral code points is matched through a copy in which each of them is
-        # replaced by a BMP stand-in of the same class (same length, so the
-        # match positions hold for the original text).
-        letter = _char_class(_bmp(_unicode.LETTER))
-        number = _char_class(_bmp(_unicode.NUMBER))
-        space = _char_class(_bmp(_unicode.SPACE))
+        # BMP-only classes; text holding astral code points is matched through
+        # a copy with BMP stand-ins of the same class (see `_astral`).
+        letter = char_class(bmp(_unicode.LETTER))
+        number = char_class(bmp(_unicode.NUMBER))
+        space = char_class(bmp(_unicode.SPACE))
         self._pieces_re = re.compile(
             "'(?:[stmd]|re|ve|ll)"
             f"| ?[{letter}]+"
@@ -190,16 +141,11 @@ class Tokenizer:
         # Stand-ins by class: letter -> "a", number -> "0", whitespace -> "\t",
         # other -> "!".  None of them is a character that the pattern names
         # literally (the space, the apostrophe and the contraction letters).
-        self._class_stand_ins = _StandIns(
-            [(lo, hi, "a") for lo, hi in _astral(_unicode.LETTER)]
-            + [(lo, hi, "0") for lo, hi in _astral(_unicode.NUMBER)]
-            + [(lo, hi, "\t") for lo, hi in _astral(_unicode.SPACE)],
+        self._class_stand_ins = StandIns(
+            [(_unicode.LETTER, "a"), (_unicode.NUMBER, "0"), (_unicode.SPACE, "\t")],
             "!",
         )
-        gaps = _bmp(_unicode.NORMALIZER_GAPS)
-        self._gaps_re = re.compile(f"[{_char_class(gaps)}]+")
-        gap_stand_in = next(chr(lo) for lo, _ in gaps if lo > 0x7F)
-        self._gap_stand_ins = _StandIns([(lo, hi, gap_stand_in) for lo, hi in _astral(_unicode.NORMALIZER_GAPS)], "a")
+        self._normalizer = Normalizer()
         self._counts = _Counts(self)
         self._tokens_cache: dict[str, tuple[str, ...]] = {}
         self._inverse: list[str] | None = None
@@ -210,7 +156,7 @@ class Tokenizer:
     def from_json(cls, data: bytes | str) -> Tokenizer:
         """Build from the text of a `tokenizer.json` with the layout this engine
         implements; raise `ValueError` for any other layout."""
-        config: dict[str, Any] = json.loads(data)
+        config: dict[str, Any] = _json.loads(data)
         normalizer = config.get("normalizer")
         if normalizer != {"type": "NFKC"}:
             raise ValueError(f"unsupported normalizer: {normalizer!r}")
@@ -229,7 +175,7 @@ class Tokenizer:
             raise ValueError("unsupported BPE option: byte_fallback/ignore_merges")
         vocab: dict[str, int] = model["vocab"]
         merges = [m if isinstance(m, str) else " ".join(m) for m in model["merges"]]
-        missing = [c for c in _BYTE_CHARS if c not in vocab]
+        missing = [c for c in BYTE_CHARS if c not in vocab]
         if missing:
             raise ValueError(f"vocabulary lacks byte symbols: {missing!r}")
 
@@ -257,9 +203,59 @@ class Tokenizer:
         for segment, special in self._segments(text):
             if special:
                 total += 1
-            elif segment:
-                total += sum(map(counts, self._pieces(segment)))
+            else:
+                for part in self._parts(segment):
+                    total += sum(map(counts, self._pieces(part)))
         return total
+
+    def count_if_cheap(self, text: str, max_bytes: int, max_new_bytes: int) -> int | None:
+        """`count(text)` if that is certainly cheap, else None, having spent little.
+
+        Cheap means at most `max_bytes` bytes of UTF-8 (and as many characters
+        after NFKC, which can expand a character into 18), of which at most
+        `max_new_bytes` in pieces not counted before: merging new pieces is the
+        costly step, microseconds a byte at worst; the rest takes time linear
+        in `max_bytes`.  For callers that must not block long, such as an
+        event loop.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+            return None
+        known = self._counts.get
+        total = 0
+        size = 0
+        new_bytes = 0
+        new: list[str] = []
+        fresh: set[str] = set()
+        for segment, special in self._segments(text):
+            if special:
+                total += 1
+                continue
+            if segment.isascii():  # NFKC leaves ASCII unchanged
+                pieces = self._pieces_re.findall(segment)
+            else:
+                normal = self._normalize(segment, ASTRAL_CHAR_RE.search(segment) is not None)
+                size += len(normal)
+                if size > max_bytes:
+                    return None
+                pieces = self._split(normal, ASTRAL_CHAR_RE.search(normal) is not None)
+            counts = list(map(known, pieces))
+            if None not in counts:
+                total += sum(counts)  # type: ignore[arg-type]
+                continue
+            for piece, n in zip(pieces, counts, strict=True):
+                if n is not None:
+                    total += n
+                    continue
+                # a new piece costs once if it will be cached, else each time
+                if piece not in fresh or len(piece) > _CACHED_PIECE:
+                    fresh.add(piece)
+                    new_bytes += len(piece.encode())
+                    if new_bytes > max_new_bytes:
+                        return None
+                new.append(piece)
+        return total + sum(map(self._counts.__getitem__, new))
 
     def encode(self, text: str) -> Encoding:
         """Token ids and byte-level token strings for `text`."""
@@ -269,9 +265,10 @@ class Tokenizer:
         for segment, special in self._segments(text):
             if special:
                 tokens.append(segment)
-            elif segment:
-                for piece in self._pieces(segment):
-                    tokens.extend(self._piece_tokens(piece))
+            else:
+                for part in self._parts(segment):
+                    for piece in self._pieces(part):
+                        tokens.extend(self._piece_tokens(piece))
         vocab = self._vocab
         return Encoding(ids=[vocab[t] for t in tokens], tokens=tokens)
 
@@ -290,7 +287,7 @@ class Tokenizer:
             if token in self._special:
                 out += token.encode("utf-8")
             else:
-                out += token.translate(_UNICODE_TO_BYTE).encode("latin-1")
+                out += to_bytes(token)
         return out.decode("utf-8", errors="replace")
 
     # ------------------------------------------------------------------ steps
@@ -308,13 +305,28 @@ class Tokenizer:
             start = match.end()
         yield text[start:], False
 
+    @staticmethod
+    def _parts(segment: str) -> Iterator[str]:
+        """`segment` cut into parts of about `_PART` characters where the cut
+        changes no token: after an ASCII character that NFKC keeps and that
+        ends a pre-token before a space or line feed, which starts the next."""
+        start = 0
+        while len(segment) - start > 2 * _PART:
+            match = _CUT_RE.search(segment, start + _PART)
+            if match is None:
+                break
+            yield segment[start : match.start()]
+            start = match.start()
+        if start < len(segment):
+            yield segment[start:]
+
     def _pieces(self, segment: str) -> list[str]:
         """Normalise a segment (no special tokens) and split it into pieces."""
         if segment.isascii():  # NFKC leaves ASCII unchanged
             return self._pieces_re.findall(segment)
-        text = self._normalize(segment, _ASTRAL_RE.search(segment) is not None)
+        text = self._normalize(segment, ASTRAL_CHAR_RE.search(segment) is not None)
         # searched again: NFKC maps a few BMP code points (U+FA6C, ...) above U+FFFF
-        return self._split(text, _ASTRAL_RE.search(text) is not None)
+        return self._split(text, ASTRAL_CHAR_RE.search(text) is not None)
 
     def _split(self, text: str, astral: bool = True) -> list[str]:
         """Pre-tokenize normalised text with the byte-level regex."""
@@ -322,34 +334,28 @@ class Tokenizer:
             return self._pieces_re.findall(text)
         # The matches cover the text end to end and the masked copy has the
         # same length, so only the pieces holding an astral code point need to
-        # be cut again from the original text.
+        # be cut again from the original text: each once, whatever the number
+        # of astral code points in it.
         pieces: list[str] = self._pieces_re.findall(self._class_stand_ins.mask(text))
         ends = list(itertools.accumulate(map(len, pieces)))
-        for match in _ASTRAL_RE.finditer(text):
-            k = bisect.bisect_right(ends, match.start())
-            pieces[k] = text[ends[k - 1] if k else 0 : ends[k]]
+        last = -1  # the last piece cut again
+        for match in ASTRAL_RE.finditer(text):
+            k = max(bisect.bisect_right(ends, match.start()), last)
+            while True:
+                if k != last:
+                    pieces[k] = text[ends[k - 1] if k else 0 : ends[k]]
+                    last = k
+                if ends[k] >= match.end():
+                    break
+                k += 1
         return pieces
 
     def _normalize(self, text: str, astral: bool = True) -> str:
-        if text.isascii():
-            return text
-        probe = self._gap_stand_ins.mask(text) if astral else text
-        if self._gaps_re.search(probe) is None:
-            return unicodedata.normalize("NFKC", text)
-        # Code points unknown to the reference normaliser are left as they are
-        # and cut the text; the parts between them are normalised on their own.
-        parts: list[str] = []
-        start = 0
-        for match in self._gaps_re.finditer(probe):
-            parts.append(unicodedata.normalize("NFKC", text[start : match.start()]))
-            parts.append(text[match.start() : match.end()])
-            start = match.end()
-        parts.append(unicodedata.normalize("NFKC", text[start:]))
-        return "".join(parts)
+        return self._normalizer.normalize(text, astral)
 
     @staticmethod
     def _symbols(piece: str) -> str:
-        return piece.encode("utf-8").decode("latin-1").translate(_BYTE_TRANSLATION)
+        return to_symbols(piece.encode())
 
     def _count_piece(self, piece: str) -> int:
         word = self._symbols(piece)
@@ -362,72 +368,20 @@ class Tokenizer:
         if tokens is None:
             word = self._symbols(piece)
             tokens = (word,) if word in self._vocab else tuple(self._bpe(word))
-            if len(self._tokens_cache) >= _CACHE_LIMIT:
-                self._tokens_cache.clear()
-            self._tokens_cache[piece] = tokens
+            if len(piece) <= _CACHED_PIECE:
+                if len(self._tokens_cache) >= _CACHE_LIMIT:
+                    self._tokens_cache.clear()
+                self._tokens_cache[piece] = tokens
         return tokens
 
     def _bpe(self, word: str) -> list[str]:
-        # Both give the order of the reference: lowest rank first, then leftmost.
-        return self._bpe_long(word) if len(word) > _SHORT_WORD else self._bpe_short(word)
-
-    def _bpe_short(self, word: str) -> list[str]:
-        """Merge the lowest-ranked adjacent pair (leftmost among equals) until
-        none is left, keeping the list of pair ranks up to date."""
-        get = self._ranks.get
-        parts = list(word)
-        ranks = list(map(get, map(" ".join, itertools.pairwise(parts)), itertools.repeat(_NO_MERGE)))
-        while ranks:
-            best = min(ranks)
-            if best == _NO_MERGE:
-                break
-            i = ranks.index(best)
-            merged = parts[i] + parts[i + 1]
-            parts[i : i + 2] = [merged]
-            del ranks[i]
-            if i < len(ranks):
-                ranks[i] = get(merged + " " + parts[i + 1], _NO_MERGE)
-            if i > 0:
-                ranks[i - 1] = get(parts[i - 1] + " " + merged, _NO_MERGE)
-        return parts
-
-    def _bpe_long(self, word: str) -> list[str]:
-        """Heap-driven merging for long words: O(n log n) instead of O(n^2)."""
-        ranks = self._ranks
-        symbols = list(word)
-        n = len(symbols)
-        nxt = [*range(1, n), -1]
-        prv = [-1, *range(n - 1)]
-        alive = [True] * n
-        heap: list[tuple[int, int, str, str]] = []
-        for i in range(n - 1):
-            rank = ranks.get(symbols[i] + " " + symbols[i + 1])
-            if rank is not None:
-                heap.append((rank, i, symbols[i], symbols[i + 1]))
-        heapq.heapify(heap)
-        while heap:
-            _rank, i, left, right = heapq.heappop(heap)
-            j = nxt[i]
-            if not alive[i] or j < 0 or symbols[i] != left or symbols[j] != right:
-                continue  # stale entry
-            merged = left + right
-            symbols[i] = merged
-            alive[j] = False
-            k = nxt[j]
-            nxt[i] = k
-            if k >= 0:
-                prv[k] = i
-                rank = ranks.get(merged + " " + symbols[k])
-                if rank is not None:
-                    heapq.heappush(heap, (rank, i, merged, symbols[k]))
-            p = prv[i]
-            if p >= 0:
-                rank = ranks.get(symbols[p] + " " + merged)
-                if rank is not None:
-                    heapq.heappush(heap, (rank, p, symbols[p], merged))
-        out: list[str] = []
-        i = 0
-        while i >= 0:
-            out.append(symbols[i])
-            i = nxt[i]
-        return out
+        """The BPE tokens of a word in byte-level characters, in the order of the
+        reference: lowest rank first, then leftmost."""
+        if len(word) <= _SHORT_WORD:
+            return merge_short(word, self._ranks)
+        if len(word) >= _LONG_WORD and self._rank_ordered:
+            tokens = merge_in_rank_order(word, self._ranks, self._merges, self._vocab)
+            if tokens is not None:
+                return tokens
+            self._rank_ordered = False
+        return merge_heap(word, self._ranks)
