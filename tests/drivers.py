@@ -10,8 +10,9 @@ transport, whenever aiohttp (the `aiohttp` extra) is installed, so both async pa
 from __future__ import annotations
 
 import asyncio
+import base64
 import importlib.util
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -88,6 +89,41 @@ async def _settle(rounds: int = 50) -> None:
         await asyncio.gather(*pending, return_exceptions=True)
 
 
+class UnreadBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body a mock transport hands over unread, as a network body would be."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._data
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._data
+
+
+NESTED_JSON = b"[" * 100_000
+"""JSON nested deeper than Python's decoder can follow."""
+
+
+def nested_json_answer(request: httpx.Request) -> httpx.Response:
+    """A mock server answering `NESTED_JSON` where the request's `x-case` header says: as the `body`
+    of a success, as an `error` body, inside a stream `chunk`, or as an in-stream `exception`."""
+    from anthropic_bedrock._eventstream import encode_message
+
+    kind = request.headers["x-case"]
+    if kind == "body":
+        return httpx.Response(200, content=NESTED_JSON)
+    if kind == "error":
+        return httpx.Response(500, content=NESTED_JSON, headers={"x-amzn-ErrorType": "InternalServerException"})
+    if kind == "chunk":
+        payload = b'{"bytes":"' + base64.b64encode(NESTED_JSON) + b'"}'
+        frame = encode_message({":message-type": "event", ":event-type": "chunk"}, payload)
+    else:
+        frame = encode_message({":message-type": "exception", ":exception-type": "throttlingException"}, NESTED_JSON)
+    return httpx.Response(200, stream=UnreadBody(frame), headers={"content-type": "application/vnd.amazon.eventstream"})
+
+
 def client_kwargs(emu: Any, **overrides: Any) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "aws_access_key": emu.access_key,
@@ -127,4 +163,16 @@ def driver(make_driver: Any, emulator: Any) -> Driver:
 
 
 PROMPT = "\n\nHuman: tell me about the sea\n\nAssistant:"
-__all__ = ["MODES", "PROMPT", "Driver", "busy_connections", "client_kwargs", "driver", "make_driver", "mode"]
+__all__ = [
+    "MODES",
+    "NESTED_JSON",
+    "PROMPT",
+    "Driver",
+    "UnreadBody",
+    "busy_connections",
+    "client_kwargs",
+    "driver",
+    "make_driver",
+    "mode",
+    "nested_json_answer",
+]

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 import anthropic_bedrock as ab
 from anthropic_bedrock.emulator import emulator as start_emulator
 
-from drivers import PROMPT, Driver, client_kwargs
+from drivers import NESTED_JSON, PROMPT, Driver, client_kwargs, nested_json_answer
 
 ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-v2"
 
@@ -626,42 +625,9 @@ def test_timeout_bounds_the_whole_body(mode: str, trickle_url: str) -> None:
         d.close()
 
 
-class _Unread(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body a mock transport hands over unread, as a network body would be."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield self._data
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield self._data
-
-
 def test_deeply_nested_json_is_a_typed_error(mode: str) -> None:
-    from anthropic_bedrock._eventstream import encode_message
-
-    nested = b"[" * 100_000
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        kind = request.headers["x-case"]
-        if kind == "body":
-            return httpx.Response(200, content=nested)
-        if kind == "error":
-            return httpx.Response(500, content=nested, headers={"x-amzn-ErrorType": "InternalServerException"})
-        if kind == "chunk":
-            import base64
-
-            payload = b'{"bytes":"' + base64.b64encode(nested) + b'"}'
-            frame = encode_message({":message-type": "event", ":event-type": "chunk"}, payload)
-        else:
-            frame = encode_message({":message-type": "exception", ":exception-type": "throttlingException"}, nested)
-        return httpx.Response(
-            200, stream=_Unread(frame), headers={"content-type": "application/vnd.amazon.eventstream"}
-        )
-
-    transport = httpx.MockTransport(answer)
+    nested = NESTED_JSON
+    transport = httpx.MockTransport(nested_json_answer)
     http: Any = httpx.Client(transport=transport) if mode == "sync" else httpx.AsyncClient(transport=transport)
     d = Driver(mode, aws_access_key="a", aws_secret_key="b", http_client=http, max_retries=0)
     try:

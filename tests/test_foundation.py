@@ -101,6 +101,12 @@ def test_import_is_light() -> None:
         "client = anthropic_bedrock.AnthropicBedrock(aws_access_key='a', aws_secret_key='b')\n"
         "assert 'botocore' not in sys.modules, 'botocore imported before it is needed'\n"
         "assert 'anthropic_bedrock.tokenizer' not in sys.modules\n"
+        # The Messages models load on the first Messages call, and a sync program never loads asyncio.
+        "assert 'anthropic_bedrock._generated.models.message' not in sys.modules\n"
+        "assert 'anthropic_bedrock._message_ops' not in sys.modules\n"
+        "assert 'asyncio' not in sys.modules\n"
+        "from anthropic_bedrock.types import MessageParam, TextBlock\n"
+        "assert 'anthropic_bedrock._generated.models.message' in sys.modules\n"
     )
     result = run([sys.executable, "-c", code])
     assert result.returncode == 0, result.stderr

@@ -12,7 +12,7 @@ import pytest
 
 import anthropic_bedrock as ab
 from anthropic_bedrock._eventstream import encode_message
-from anthropic_bedrock._operations import MESSAGES
+from anthropic_bedrock._message_ops import MESSAGES
 from anthropic_bedrock._streaming import ChunkReader, Stream
 from anthropic_bedrock.types import (
     ContentBlockDeltaEvent,

@@ -5,19 +5,16 @@ and these tests hold each Messages entry point to the same promises."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import gc
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
 import anthropic_bedrock as ab
-from anthropic_bedrock._eventstream import encode_message
 
-from drivers import MODES, TRANSPORT, Driver, busy_connections, client_kwargs
+from drivers import MODES, NESTED_JSON, TRANSPORT, Driver, busy_connections, client_kwargs, nested_json_answer
 
 MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0"
 HELLO = [{"role": "user", "content": "one two three"}]
@@ -87,36 +84,9 @@ def test_with_options_region_keeps_the_endpoint(driver: Driver, emulator: Any) -
     assert "/eu-west-1/bedrock/" in emulator.log[-1].header("authorization")
 
 
-class _Unread(httpx.AsyncByteStream, httpx.SyncByteStream):
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __iter__(self) -> Any:
-        yield self._data
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield self._data
-
-
 def test_deeply_nested_json_is_a_typed_error(mode: str) -> None:
-    nested = b"[" * 100_000
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        kind = request.headers["x-case"]
-        if kind == "body":
-            return httpx.Response(200, content=nested)
-        if kind == "error":
-            return httpx.Response(500, content=nested, headers={"x-amzn-ErrorType": "InternalServerException"})
-        if kind == "chunk":
-            payload = b'{"bytes":"' + base64.b64encode(nested) + b'"}'
-            frame = encode_message({":message-type": "event", ":event-type": "chunk"}, payload)
-        else:
-            frame = encode_message({":message-type": "exception", ":exception-type": "throttlingException"}, nested)
-        return httpx.Response(
-            200, stream=_Unread(frame), headers={"content-type": "application/vnd.amazon.eventstream"}
-        )
-
-    transport = httpx.MockTransport(answer)
+    nested = NESTED_JSON
+    transport = httpx.MockTransport(nested_json_answer)
     http: Any = httpx.Client(transport=transport) if mode == "sync" else httpx.AsyncClient(transport=transport)
     d = Driver(mode, aws_access_key="a", aws_secret_key="b", http_client=http, max_retries=0)
     try:

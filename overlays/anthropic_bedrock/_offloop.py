@@ -7,7 +7,6 @@ importing anyio's backend for the running loop. All of it is done once, in a wor
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 from collections.abc import Callable
 from typing import TypeVar
@@ -22,6 +21,8 @@ async def run_in_worker(function: Callable[[], T]) -> T:
     """`function()` in a worker thread. Under asyncio this goes through the loop's executor, which
     (unlike anyio's first use) imports nothing on the loop."""
     if sniffio.current_async_library() == "asyncio":
+        import asyncio  # already loaded by the running loop; not imported by a sync program
+
         return await asyncio.get_running_loop().run_in_executor(None, function)
     return await anyio.to_thread.run_sync(function)
 

@@ -1,5 +1,7 @@
 """The operations this SDK calls, each described by what differs between them: the arguments it
 takes (a generated TypedDict), the body it sends, and how its answer and stream events parse.
+Text completions are defined here; the Messages API operations in `_message_ops`, loaded on first
+use so that a program that never calls them does not import their models.
 Sending, signing, retries, streams and errors are one core for all of them (`_client`, `_core`,
 `_streaming`); `prepare` turns a call's keyword arguments into the request, checking every one of
 them before anything is sent.
@@ -7,7 +9,6 @@ them before anything is sent.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Generic, Protocol, TypeVar
 
@@ -18,29 +19,16 @@ from . import _core as core
 from . import _exceptions as errors
 from ._constants import ANTHROPIC_VERSION
 from ._core import NotGiven
-from ._generated.api.runtime import count_tokens, invoke_model, invoke_model_with_response_stream
+from ._generated.api.runtime import invoke_model, invoke_model_with_response_stream
 from ._generated.models.completion_request import CompletionRequest
-from ._generated.models.count_tokens_request import CountTokensRequest
-from ._generated.models.message_input import MessageInput
-from ._generated.models.message_request import MessageRequest
-from ._generated.models.message_stream_event import parse_message_stream_event
 from ._generated.types import RequestParts
 from ._headers import checked_headers
 from ._json import loads
-from ._message_stream import MessageAccumulator
 from ._streaming import Accumulator, CompletionAccumulator
-from ._validation import checker, encode_body, required_keys
-from .types import (
-    Completion,
-    CompletionChunk,
-    Message,
-    MessageStreamEvent,
-    MessageTokensCount,
-    PingEvent,
-    ResponseMetadata,
-)
+from ._validation import checker, required_keys
+from .types import Completion, CompletionChunk, ResponseMetadata
 
-__all__ = ["COMPLETIONS", "COUNT_TOKENS", "MESSAGES", "Call", "Operation", "prepare"]
+__all__ = ["COMPLETIONS", "Call", "Operation", "answer", "invoke", "parse_result", "prepare"]
 
 R = TypeVar("R")
 E = TypeVar("E")
@@ -86,7 +74,7 @@ class Call(Generic[R, E]):
 # ---------------------------------------------------------------- bodies
 
 
-def _invoke(model: str, body: dict[str, Any], stream: bool) -> RequestParts:
+def invoke(model: str, body: dict[str, Any], stream: bool) -> RequestParts:
     # `body` is a checked dict of one of the invoke body shapes.
     if stream:
         return invoke_model_with_response_stream.build_request(model, body=body)  # type: ignore[arg-type]
@@ -95,41 +83,6 @@ def _invoke(model: str, body: dict[str, Any], stream: bool) -> RequestParts:
 
 def _completion_body(arguments: dict[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
     return {**arguments, "anthropic_version": ANTHROPIC_VERSION}
-
-
-def _betas(headers: Mapping[str, str]) -> list[str]:
-    # The call's headers come after the client's: the last spelling of the name wins.
-    value = ""
-    for key, given in headers.items():
-        if key.lower() == "anthropic-beta":
-            value = given
-    return [name.strip() for name in value.split(",") if name.strip()]
-
-
-def _messages_body(arguments: dict[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
-    body = {"anthropic_version": ANTHROPIC_VERSION, **arguments}
-    betas = _betas(headers)
-    if betas:
-        # Bedrock reads beta names from the body; an `anthropic-beta` header travels there too.
-        body["anthropic_beta"] = betas
-    return body
-
-
-def _count_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
-    # The invoke body requires `max_tokens`, which counting has no use for: the smallest valid one
-    # (above the thinking budget, which Bedrock requires).
-    budget = (arguments.get("thinking") or {}).get("budget_tokens")
-    return {**arguments, "max_tokens": budget + 1 if isinstance(budget, int) else 1}
-
-
-def _count_body(arguments: dict[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
-    inner = encode_body(_messages_body(_count_arguments(arguments), headers))
-    request: CountTokensRequest = {"input": {"invokeModel": {"body": base64.b64encode(inner).decode()}}}
-    return dict(request)
-
-
-def _count_endpoint(model: str, body: dict[str, Any], stream: bool) -> RequestParts:
-    return count_tokens.build_request(model, body=body)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- answers
@@ -142,7 +95,7 @@ class _Answered(Protocol):
 A = TypeVar("A", bound=_Answered)
 
 
-def _answer(model: Callable[[Any], A]) -> Callable[[Any, httpx.Headers], A]:
+def answer(model: Callable[[Any], A]) -> Callable[[Any, httpx.Headers], A]:
     """The parser of a success body into `model`, with the response's metadata attached."""
 
     def parse(data: Any, headers: httpx.Headers) -> A:
@@ -153,38 +106,15 @@ def _answer(model: Callable[[Any], A]) -> Callable[[Any, httpx.Headers], A]:
     return parse
 
 
-def _message_event(data: Any) -> MessageStreamEvent | None:
-    event = parse_message_stream_event(data)
-    return None if isinstance(event, PingEvent) else event  # keep-alives are not the caller's concern
-
-
 COMPLETIONS: Final[Operation[Completion, CompletionChunk]] = Operation(
     name="completions.create",
     arguments=CompletionRequest,
     body=_completion_body,
-    endpoint=_invoke,
-    result=_answer(Completion.from_dict),
+    endpoint=invoke,
+    result=answer(Completion.from_dict),
     event=CompletionChunk.from_dict,
     accumulator=CompletionAccumulator,
 )
-MESSAGES: Final[Operation[Message, MessageStreamEvent]] = Operation(
-    name="messages.create",
-    arguments=MessageRequest,
-    body=_messages_body,
-    endpoint=_invoke,
-    result=_answer(Message.from_dict),
-    event=_message_event,
-    accumulator=MessageAccumulator,
-)
-COUNT_TOKENS: Final[Operation[MessageTokensCount, None]] = Operation(
-    name="messages.count_tokens",
-    arguments=MessageInput,
-    body=_count_body,
-    endpoint=_count_endpoint,
-    result=_answer(MessageTokensCount.from_dict),
-)
-
-
 # ---------------------------------------------------------------- preparing a call
 
 

@@ -8,28 +8,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Unpack, overload
 
-from ._message_stream import AsyncMessageStreamManager, MessageStreamManager
-from ._operations import COMPLETIONS, COUNT_TOKENS, MESSAGES
-from ._response import APIResponse, AsyncAPIResponse
-from ._streaming import AsyncStream, Stream
-from .types import (
-    Completion,
-    CompletionChunk,
-    CompletionCreateParams,
-    CompletionCreateParamsNonStreaming,
-    CompletionCreateParamsStreaming,
-    Message,
-    MessageCountTokensParams,
-    MessageCreateParams,
-    MessageCreateParamsNonStreaming,
-    MessageCreateParamsStreaming,
-    MessageStreamEvent,
-    MessageStreamParams,
-    MessageTokensCount,
-)
+from ._operations import COMPLETIONS
 
 if TYPE_CHECKING:
     from ._client import AnthropicBedrock, AsyncAnthropicBedrock
+    from ._message_stream import AsyncMessageStreamManager, MessageStreamManager
+    from ._response import APIResponse, AsyncAPIResponse
+    from ._streaming import AsyncStream, Stream
+    from .types import (
+        Completion,
+        CompletionChunk,
+        CompletionCreateParams,
+        CompletionCreateParamsNonStreaming,
+        CompletionCreateParamsStreaming,
+        Message,
+        MessageCountTokensParams,
+        MessageCreateParams,
+        MessageCreateParamsNonStreaming,
+        MessageCreateParamsStreaming,
+        MessageStreamEvent,
+        MessageStreamParams,
+        MessageTokensCount,
+    )
 
 __all__ = [
     "AsyncCompletions",
@@ -116,6 +116,9 @@ class Messages:
         `get_final_message()`, `get_final_text()`, `until_done()` and `close()`. The arguments
         are those of `create` (checked now, sent on `with`).
         """
+        from ._message_ops import MESSAGES  # the Messages models load on the first Messages call
+        from ._message_stream import MessageStreamManager
+
         call = self._client._prepare(MESSAGES, params, stream=True)
         return MessageStreamManager(lambda: self._client._call(call).parse())
 
@@ -136,10 +139,14 @@ class MessagesWithRawResponse:
 
     def create(self, **params: Unpack[MessageCreateParams]) -> APIResponse[Message | Stream[MessageStreamEvent]]:
         """Like `messages.create`, but returns the raw response; `.parse()` gives the result."""
+        from ._message_ops import MESSAGES  # the Messages models load on the first Messages call
+
         return self._client._call(self._client._prepare(MESSAGES, params))
 
     def count_tokens(self, **params: Unpack[MessageCountTokensParams]) -> APIResponse[MessageTokensCount]:
         """Like `messages.count_tokens`, but returns the raw response."""
+        from ._message_ops import COUNT_TOKENS
+
         return self._client._call(self._client._prepare(COUNT_TOKENS, params))
 
 
@@ -198,6 +205,9 @@ class AsyncMessages:
 
     def stream(self, **params: Unpack[MessageStreamParams]) -> AsyncMessageStreamManager:
         """A streamed answer with helpers: `async with client.messages.stream(...) as stream:`."""
+        from ._message_ops import MESSAGES  # the Messages models load on the first Messages call
+        from ._message_stream import AsyncMessageStreamManager
+
         call = self._client._prepare(MESSAGES, params, stream=True)
 
         async def open_stream() -> AsyncStream[MessageStreamEvent]:
@@ -222,7 +232,11 @@ class AsyncMessagesWithRawResponse:
     async def create(
         self, **params: Unpack[MessageCreateParams]
     ) -> AsyncAPIResponse[Message | AsyncStream[MessageStreamEvent]]:
+        from ._message_ops import MESSAGES  # the Messages models load on the first Messages call
+
         return await self._client._call(self._client._prepare(MESSAGES, params))
 
     async def count_tokens(self, **params: Unpack[MessageCountTokensParams]) -> AsyncAPIResponse[MessageTokensCount]:
+        from ._message_ops import COUNT_TOKENS
+
         return await self._client._call(self._client._prepare(COUNT_TOKENS, params))
