@@ -153,3 +153,28 @@ def test_dropped_async_message_streams_give_their_connections_back(
             return busy_connections(client._http)
 
     assert asyncio.run(main()) == 0
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("mode", MODES)
+def test_raw_stream_responses_dropped_unparsed_give_their_connections_back(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    _small_pool(monkeypatch)
+    if mode in TRANSPORT:
+        monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", TRANSPORT[mode])
+    d = Driver(mode, **client_kwargs(emulator), timeout=httpx.Timeout(10.0, pool=2.0), max_retries=0)
+    try:
+        raw = d.client.messages.with_raw_response
+        for _ in range(12):  # three times the pool: each dropped response must give its connection back
+            response = d.run(raw.create(model=MODEL, max_tokens=5, messages=HELLO, stream=True))
+            assert response.status_code == 200
+            del response  # never parsed: its open body is nobody's now
+        parsed = d.run(raw.create(model=MODEL, max_tokens=5, messages=HELLO, stream=True))
+        stream = d.run(parsed.parse())
+        del parsed  # the stream owns the body now: dropping the raw response must not close it
+        assert d.collect(stream)[-1].type == "message_stop"
+        assert create(d, max_tokens=2).usage.output_tokens == 2
+        assert busy_connections(d.client._http) == 0
+    finally:
+        d.close()

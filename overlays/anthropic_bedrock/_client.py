@@ -279,7 +279,7 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
         def parse() -> Any:
             return Stream(response, self._reader(call, response)) if call.stream else parse_result(call, response)
 
-        return APIResponse(response, parse)
+        return APIResponse(response, parse, open_body=call.stream)
 
     def count_tokens(self, text: str) -> int:
         """The number of tokens in `text` by the legacy Claude tokenizer (loaded on first use)."""
@@ -362,7 +362,7 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
         async def parse() -> Any:
             return AsyncStream(response, self._reader(call, response)) if call.stream else parse_result(call, response)
 
-        return AsyncAPIResponse(response, parse)
+        return AsyncAPIResponse(response, parse, open_body=call.stream)
 
     async def count_tokens(self, text: str) -> int:
         """The number of tokens in `text`; the first call loads the vocabulary in a worker thread."""

@@ -1,4 +1,5 @@
-"""Streams dropped without being closed: their connections are released by the next request.
+"""Streams (and raw responses of streamed calls never parsed) dropped without being closed: their
+connections are released by the next request.
 
 A stream's finalizer may run from the cyclic garbage collector, which fires wherever memory is
 allocated, even inside httpcore's connection pool while it holds its non-reentrant lock. Closing a
@@ -26,7 +27,8 @@ import httpx
 
 _EXTENSION = "anthropic_bedrock.orphans"
 
-Chunks = Generator[Any] | AsyncGenerator[Any]
+# The stream's suspended reader; None for a raw response whose body nobody has started to read.
+Chunks = Generator[Any] | AsyncGenerator[Any] | None
 
 
 class Orphans:
@@ -58,8 +60,9 @@ class Orphans:
                 return
             response, chunks = item
             # A stream nobody reads any more has no one to report a failure to.
-            with contextlib.suppress(Exception):
-                chunks.close()  # type: ignore[union-attr]
+            if chunks is not None:
+                with contextlib.suppress(Exception):
+                    chunks.close()  # type: ignore[union-attr]
             with contextlib.suppress(Exception):
                 response.close()
 
@@ -71,8 +74,9 @@ class Orphans:
                 return
             response, chunks = item
             with anyio.CancelScope(shield=True):
-                with contextlib.suppress(Exception):
-                    await chunks.aclose()  # type: ignore[union-attr]
+                if chunks is not None:
+                    with contextlib.suppress(Exception):
+                        await chunks.aclose()  # type: ignore[union-attr]
                 with contextlib.suppress(Exception):
                     await response.aclose()
 
