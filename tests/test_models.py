@@ -113,6 +113,10 @@ def test_response_parsers() -> None:
         b'{"bytes": "eyJ9"}',
         b'{"bytes":"ey\\/J9"}',
         b'{"bytes":"eyJ9","p":"abcdefgh"}',
+        b'{"bytes":"eyJ9","p":""}',
+        b'{"bytes":"eyJ9","p":"a\\"b"}',
+        b'{"bytes":"eyJ9","p":"ab","bytes":"e30="}',
+        b'{"bytes":"eyJ9","q":"ab"}',
         b'{"p":"ab","bytes":"eyJ9"}',
     ],
 )
@@ -121,3 +125,10 @@ def test_chunk_envelope_fast_path_agrees_with_json(payload: bytes) -> None:
 
     got = _chunk_bytes(payload)
     assert (got.decode() if isinstance(got, bytes) else got) == json.loads(payload)["bytes"]
+
+
+@pytest.mark.parametrize("payload", [b'{"bytes":"eyJ9"}', b'{"bytes":"eyJ9","p":"abcdefghijklmnopqrstuvwxyz012"}'])
+def test_chunk_envelope_plain_and_padded_forms_skip_the_json_parser(payload: bytes) -> None:
+    from anthropic_bedrock._streaming import _chunk_bytes
+
+    assert _chunk_bytes(payload) == b"eyJ9"  # bytes: sliced out, not parsed
