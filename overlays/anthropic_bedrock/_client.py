@@ -282,7 +282,12 @@ class AnthropicBedrock(_ClientBase[httpx.Client]):
         return APIResponse(response, parse, open_body=call.stream)
 
     def count_tokens(self, text: str) -> int:
-        """The number of tokens in `text` by the legacy Claude tokenizer (loaded on first use)."""
+        """The number of tokens in `text` by the legacy Claude tokenizer (loaded on first use), counted
+        locally with no request.
+
+        Exact only for the text-completion models (Claude 2 and Instant). Claude 3 and later use other
+        tokenizers: for them call `messages.count_tokens(...)`, which asks Bedrock for the count it
+        would bill."""
         from .tokenizer import count_tokens
 
         return count_tokens(text)
@@ -365,7 +370,12 @@ class AsyncAnthropicBedrock(_ClientBase[httpx.AsyncClient]):
         return AsyncAPIResponse(response, parse, open_body=call.stream)
 
     async def count_tokens(self, text: str) -> int:
-        """The number of tokens in `text`; the first call loads the vocabulary in a worker thread."""
+        """The number of tokens in `text` by the legacy Claude tokenizer, counted locally; the first
+        call loads the vocabulary in a worker thread, and long texts are counted there too.
+
+        Exact only for the text-completion models (Claude 2 and Instant). Claude 3 and later use other
+        tokenizers: for them call `await messages.count_tokens(...)`, which asks Bedrock for the count
+        it would bill."""
         from .tokenizer import async_count_tokens
 
         return await async_count_tokens(text)
