@@ -682,3 +682,31 @@ def test_aiohttp_is_the_default_async_transport_when_installed(emulator: Any, mo
 
     assert isinstance(asyncio.run(main()), AiohttpTransport)
     assert emulator.signature_failures == 0
+
+
+@pytest.mark.skipif(not __import__("drivers").HAVE_AIOHTTP, reason="the aiohttp extra is not installed")
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+def test_async_client_dropped_unclosed_warns_quietly_on_either_transport(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch, transport: str
+) -> None:
+    # Not closing a client is the caller's slip: a ResourceWarning (off by default) says so, as
+    # for any unclosed socket, never an error logged through the event loop.
+    import gc
+    import warnings
+
+    monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", transport)
+    reported: list[dict[str, Any]] = []
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: reported.append(context))
+        client = ab.AsyncAnthropicBedrock(**client_kwargs(emulator))
+        await client.completions.create(model=ARN, prompt=PROMPT, max_tokens_to_sample=2)
+        del client  # dropped with an idle connection in its pool
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            gc.collect()
+            await asyncio.sleep(0)
+        assert any(issubclass(w.category, ResourceWarning) for w in caught)
+
+    asyncio.run(main())
+    assert [c.get("message") for c in reported] == []

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import ssl
+import warnings
+import weakref
 from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
@@ -64,6 +66,22 @@ class _Body(httpx.AsyncByteStream):
         self._response.release()
 
 
+def _close_dropped(connector: aiohttp.BaseConnector) -> None:
+    """The transport was dropped without `aclose()`. Close its idle sockets now, as aiohttp itself
+    would when the pool is collected, but say so with a ResourceWarning (as for an unclosed httpx
+    pool or socket) instead of an error logged through the event loop. A stream may still be
+    reading on one of them (it outlives its client): then the pool is left to aiohttp."""
+    if connector.closed or getattr(connector, "_acquired", None):
+        return
+    warnings.warn(
+        "an AsyncAnthropicBedrock client was dropped without close(); its connections are closed now",
+        ResourceWarning,
+        stacklevel=2,
+    )
+    with contextlib.suppress(Exception):  # the same synchronous close aiohttp's finalizer runs
+        connector._close()
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests through an aiohttp connection pool, created in the loop on first use."""
 
@@ -78,6 +96,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             keepalive_timeout=self._limits.keepalive_expiry,
             ssl=self._ssl,
         )
+        weakref.finalize(self, _close_dropped, connector).atexit = False
         # No automatic headers or decompression: httpx already chose the headers that were signed.
         return aiohttp.ClientSession(
             connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent", "Accept-Encoding")
