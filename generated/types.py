@@ -4,7 +4,7 @@
 
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal, NoReturn
 
 from attrs import define, field
@@ -163,10 +163,45 @@ class RequestParts:
     """The JSON body, still a dict so that callers can merge extra fields before encoding."""
 
 
+@define(frozen=True, slots=True)
+class Endpoint:
+    """One operation of the API description, as data: what the overlays need to send it and read
+    its answer. Each endpoint module defines one (`ENDPOINT`); the overlays add only what is
+    hand-made (body hooks, stream accumulators, public method names)."""
+
+    name: str
+    """The operation id in the API description (`invokeModel`)."""
+    method: str
+    path_template: str
+    build_request: Callable[..., RequestParts]
+    """The pure request builder of the endpoint module."""
+    parse_response: Callable[..., Any]
+    """The pure parser of a success body (status, bytes) into the documented model."""
+    event_stream: bool = False
+    """True when a success answer is a binary event stream, decoded as it arrives."""
+    stream_exceptions: Mapping[str, int] = field(factory=dict)
+    """For an event stream: each in-stream `:exception-type` and the HTTP status it stands for."""
+
+
+def header_str(headers: Mapping[str, str], name: str) -> str | None:
+    """A response header's text (`headers` looked up by the lower-case name), or None."""
+    return headers.get(name)
+
+
+def header_int(headers: Mapping[str, str], name: str) -> int | None:
+    """A response header as an integer, or None when it is missing or not a number."""
+    value = headers.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 __all__ = [
     "UNSET",
     "Constraint",
     "DumpMode",
+    "Endpoint",
     "Model",
     "RequestParts",
     "Unset",
@@ -177,5 +212,7 @@ __all__ = [
     "expect_int",
     "expect_list",
     "expect_str",
+    "header_int",
+    "header_str",
     "to_json",
 ]

@@ -652,7 +652,7 @@ def test_deeply_nested_json_is_a_typed_error(mode: str) -> None:
 def test_async_transport_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from anthropic_bedrock._transport import async_transport
+    from anthropic_bedrock._http.transport import async_transport
 
     context = httpx.create_ssl_context()
     limits = httpx.Limits(max_connections=3)
@@ -661,7 +661,7 @@ def test_async_transport_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", "curl")
     with pytest.raises(ValueError, match="ANTHROPIC_BEDROCK_ASYNC_TRANSPORT"):
         async_transport(limits, context)
-    monkeypatch.setitem(sys.modules, "anthropic_bedrock._aiohttp", None)  # as if aiohttp were missing
+    monkeypatch.setitem(sys.modules, "anthropic_bedrock._http.aiohttp", None)  # as if aiohttp were missing
     monkeypatch.delenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT")
     assert async_transport(limits, context) is None  # the default path needs no extra
     monkeypatch.setenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", "aiohttp")
@@ -671,7 +671,7 @@ def test_async_transport_choice(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.skipif(not __import__("drivers").HAVE_AIOHTTP, reason="the aiohttp extra is not installed")
 def test_aiohttp_is_the_default_async_transport_when_installed(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from anthropic_bedrock._aiohttp import AiohttpTransport
+    from anthropic_bedrock._http.aiohttp import AiohttpTransport
 
     monkeypatch.delenv("ANTHROPIC_BEDROCK_ASYNC_TRANSPORT", raising=False)
 

@@ -25,7 +25,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.eventstream import ChecksumMismatch, EventStreamBuffer
 
-from anthropic_bedrock._eventstream import EventStreamDecoder, EventStreamMessage, MessageCRCError
+from anthropic_bedrock._aws.eventstream import EventStreamDecoder, EventStreamMessage, MessageCRCError
 from anthropic_bedrock.emulator import Emulator, async_emulator, emulator, parse_fault
 
 MODEL = "anthropic.claude-v2"

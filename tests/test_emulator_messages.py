@@ -13,7 +13,7 @@ import httpx
 import pytest
 from test_emulator import chunk_json, frames, post, signed
 
-from anthropic_bedrock._eventstream import EventStreamDecoder, EventStreamMessage, MessageCRCError
+from anthropic_bedrock._aws.eventstream import EventStreamDecoder, EventStreamMessage, MessageCRCError
 from anthropic_bedrock.emulator import Emulator
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n fake image").decode()

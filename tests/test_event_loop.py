@@ -121,7 +121,7 @@ def test_worker_helper_runs_off_the_loop(library: str) -> None:
     import asyncio
     import threading
 
-    from anthropic_bedrock._offloop import run_in_worker
+    from anthropic_bedrock._http.offloop import run_in_worker
 
     async def main() -> int | None:
         return await run_in_worker(threading.get_ident)

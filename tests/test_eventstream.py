@@ -14,7 +14,7 @@ from botocore.eventstream import ChecksumMismatch, EventStreamBuffer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anthropic_bedrock._eventstream import (
+from anthropic_bedrock._aws.eventstream import (
     Byte,
     EventStreamDecoder,
     EventStreamError,

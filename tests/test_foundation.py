@@ -103,10 +103,11 @@ def test_import_is_light() -> None:
         "assert 'anthropic_bedrock.tokenizer' not in sys.modules\n"
         # The Messages models load on the first Messages call, and a sync program never loads asyncio.
         "assert 'anthropic_bedrock._generated.models.message' not in sys.modules\n"
-        "assert 'anthropic_bedrock._message_ops' not in sys.modules\n"
+        "assert 'anthropic_bedrock._operations.messages' not in sys.modules\n"
         "assert 'asyncio' not in sys.modules\n"
         "from anthropic_bedrock.types import MessageParam, TextBlock\n"
-        "assert 'anthropic_bedrock._generated.models.message' in sys.modules\n"
+        "assert 'anthropic_bedrock._generated.models.text_block' in sys.modules\n"
+        "assert 'anthropic_bedrock._generated.models.message' not in sys.modules  # only what is asked for\n"
     )
     result = run([sys.executable, "-c", code])
     assert result.returncode == 0, result.stderr

@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 import anthropic_bedrock as ab
-from anthropic_bedrock._eventstream import encode_message
-from anthropic_bedrock._message_ops import MESSAGES
-from anthropic_bedrock._streaming import ChunkReader, Stream
+from anthropic_bedrock._aws.eventstream import encode_message
+from anthropic_bedrock._operations.messages import MESSAGES
+from anthropic_bedrock._streaming.messages import RawMessageStream
+from anthropic_bedrock._streaming.stream import ChunkReader
 from anthropic_bedrock.types import (
     ContentBlockDeltaEvent,
     Message,
@@ -75,14 +76,15 @@ def frame(event: dict[str, Any]) -> bytes:
     )
 
 
-def stream_of(events: list[dict[str, Any]]) -> Stream[Any]:
+def stream_of(events: list[dict[str, Any]]) -> RawMessageStream:
     body = b"".join(frame(e) for e in events)
     request = httpx.Request(
         "POST", "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/invoke-with-response-stream"
     )
     response = httpx.Response(200, stream=httpx.ByteStream(body), request=request, headers={"x-amzn-requestid": "r1"})
     assert MESSAGES.event is not None and MESSAGES.accumulator is not None
-    return Stream(response, ChunkReader(response, MESSAGES.event, MESSAGES.accumulator()))
+    exceptions = MESSAGES.stream_endpoint.stream_exceptions
+    return RawMessageStream(response, ChunkReader(response, MESSAGES.event, MESSAGES.accumulator(), exceptions))
 
 
 def delta(index: int, **fields: Any) -> dict[str, Any]:
@@ -149,7 +151,7 @@ def test_stream_accumulates_tools_thinking_usage_and_keeps_unknown_kinds() -> No
 
 
 def test_message_stream_helper_events_and_snapshots() -> None:
-    from anthropic_bedrock._message_stream import MessageStream
+    from anthropic_bedrock._streaming.message_stream import MessageStream
 
     stream = MessageStream(stream_of(EVENTS))
     seen = list(stream)
@@ -178,7 +180,7 @@ def test_a_stream_without_its_final_event_is_interrupted() -> None:
 
 
 def test_get_final_text_needs_a_text_block() -> None:
-    from anthropic_bedrock._message_stream import MessageStream
+    from anthropic_bedrock._streaming.message_stream import MessageStream
 
     only_tool = [EVENTS[0], *EVENTS[13:18], EVENTS[-2], EVENTS[-1]]
     with pytest.raises(RuntimeError, match="tool_use"):

@@ -107,7 +107,7 @@ def test_deeply_nested_json_is_a_typed_error(mode: str) -> None:
 
 def _small_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "anthropic_bedrock._client._LIMITS", httpx.Limits(max_connections=4, max_keepalive_connections=4)
+        "anthropic_bedrock._base_client.LIMITS", httpx.Limits(max_connections=4, max_keepalive_connections=4)
     )
 
 

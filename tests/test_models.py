@@ -8,7 +8,7 @@ import pytest
 
 from anthropic_bedrock._generated.api.runtime import invoke_model, invoke_model_with_response_stream
 from anthropic_bedrock._generated.models.completions_invoke_body import CompletionsInvokeBody
-from anthropic_bedrock.types import Completion, CompletionChunk, ErrorBody, InvocationMetrics, Message
+from anthropic_bedrock.types import Completion, CompletionChunk, InvocationMetrics, Message
 
 
 def test_null_versus_missing() -> None:
@@ -91,15 +91,19 @@ def test_request_builders_are_pure_and_encode_the_model_id() -> None:
     assert parts.json == {"prompt": "p", "max_tokens_to_sample": 3, "anthropic_version": "bedrock-2023-05-31"}
     assert parts.headers["Content-Type"] == "application/json"
     stream = invoke_model_with_response_stream.build_request("m", body=body)
-    assert stream.path == "/model/m/invoke-with-response-stream" and invoke_model_with_response_stream.EVENT_STREAM
-    assert not invoke_model.EVENT_STREAM
+    assert (
+        stream.path == "/model/m/invoke-with-response-stream"
+        and invoke_model_with_response_stream.ENDPOINT.event_stream
+    )
+    assert not invoke_model.ENDPOINT.event_stream
+    assert invoke_model_with_response_stream.ENDPOINT.stream_exceptions["throttlingException"] == 429
 
 
 def test_response_parsers() -> None:
     ok = invoke_model.parse_response(200, b'{"completion":"a","stop_reason":null,"stop":null}', kind=Completion)
     assert isinstance(ok, Completion)
-    error = invoke_model.parse_response(429, b'{"message":"slow down"}', kind=Message)
-    assert isinstance(error, ErrorBody) and error.message == "slow down"
+    # Error bodies are not parsed here: the overlays classify errors by status and error type.
+    assert invoke_model.parse_response(429, b'{"message":"slow down"}', kind=Message) is None
     assert invoke_model.parse_response(418, b"", kind=Completion) is None
     assert invoke_model_with_response_stream.parse_response(200, b"\x00") is None
     with pytest.raises(ValueError):
@@ -121,7 +125,7 @@ def test_response_parsers() -> None:
     ],
 )
 def test_chunk_envelope_fast_path_agrees_with_json(payload: bytes) -> None:
-    from anthropic_bedrock._streaming import _chunk_bytes
+    from anthropic_bedrock._streaming.stream import _chunk_bytes
 
     got = _chunk_bytes(payload)
     assert (got.decode() if isinstance(got, bytes) else got) == json.loads(payload)["bytes"]
@@ -129,6 +133,6 @@ def test_chunk_envelope_fast_path_agrees_with_json(payload: bytes) -> None:
 
 @pytest.mark.parametrize("payload", [b'{"bytes":"eyJ9"}', b'{"bytes":"eyJ9","p":"abcdefghijklmnopqrstuvwxyz012"}'])
 def test_chunk_envelope_plain_and_padded_forms_skip_the_json_parser(payload: bytes) -> None:
-    from anthropic_bedrock._streaming import _chunk_bytes
+    from anthropic_bedrock._streaming.stream import _chunk_bytes
 
     assert _chunk_bytes(payload) == b"eyJ9"  # bytes: sliced out, not parsed

@@ -6,7 +6,7 @@ from email.utils import formatdate
 
 import pytest
 
-from anthropic_bedrock._retry import backoff_seconds, retry_after_seconds, retry_delay, should_retry_status
+from anthropic_bedrock._http.retry import backoff_seconds, retry_after_seconds, retry_delay, should_retry_status
 
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])

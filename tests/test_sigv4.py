@@ -11,9 +11,9 @@ from botocore.auth import SigV4Auth as BotoSigV4
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from anthropic_bedrock._auth import SigV4Auth
-from anthropic_bedrock._credentials import StaticCredentials
-from anthropic_bedrock._sigv4 import FrozenCredentials, sign
+from anthropic_bedrock._aws.auth import SigV4Auth
+from anthropic_bedrock._aws.credentials import StaticCredentials
+from anthropic_bedrock._aws.sigv4 import FrozenCredentials, sign
 
 NOW = dt.datetime(2026, 11, 30, 12, 34, 56, tzinfo=dt.UTC)
 

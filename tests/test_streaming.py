@@ -208,9 +208,9 @@ def test_dropped_sync_stream_returns_its_connection(emulator: Any) -> None:
 
 def _small_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     """Clients built from here on get a pool of 4 connections and give up waiting for one after 5 s."""
-    from anthropic_bedrock import _client
+    from anthropic_bedrock import _base_client
 
-    monkeypatch.setattr(_client, "_LIMITS", httpx.Limits(max_connections=4, max_keepalive_connections=4))
+    monkeypatch.setattr(_base_client, "LIMITS", httpx.Limits(max_connections=4, max_keepalive_connections=4))
 
 
 def _unreadable(s: Any) -> None:
@@ -308,7 +308,7 @@ def test_chunks_before_an_exception_frame_in_the_same_read_are_delivered(mode: s
     import base64
     import json
 
-    from anthropic_bedrock._eventstream import encode_message
+    from anthropic_bedrock._aws.eventstream import encode_message
 
     def chunk(text: str) -> bytes:
         payload = base64.b64encode(json.dumps({"completion": text, "stop_reason": None}).encode())

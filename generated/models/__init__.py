@@ -3,7 +3,9 @@
 """The models and request shapes the API description defines, one module each.
 
 Each is imported on first use (`models.Message` imports only `models.message` and what it needs),
-so that a program using a few of them does not pay for all of them.
+so that a program using a few of them does not pay for all of them. A schema that is a union of
+kinds (a `discriminator` mapping) also has its `parse_<name>` function here, which picks the kind
+by its `type` (a kind not listed parses to the `Unknown...` class).
 """
 
 from importlib import import_module
@@ -23,8 +25,8 @@ if TYPE_CHECKING:
     from .completion_chunk import CompletionChunk
     from .completion_request import CompletionRequest
     from .completions_invoke_body import CompletionsInvokeBody
-    from .content_block import ContentBlock
-    from .content_block_delta import ContentBlockDelta
+    from .content_block import ContentBlock, UnknownContentBlock, parse_content_block
+    from .content_block_delta import ContentBlockDelta, UnknownContentBlockDelta, parse_content_block_delta
     from .content_block_delta_event import ContentBlockDeltaEvent
     from .content_block_param import ContentBlockParam
     from .content_block_start_event import ContentBlockStartEvent
@@ -49,13 +51,14 @@ if TYPE_CHECKING:
     from .message_request import MessageRequest
     from .message_start_event import MessageStartEvent
     from .message_stop_event import MessageStopEvent
-    from .message_stream_event import MessageStreamEvent
+    from .message_stream_event import MessageStreamEvent, UnknownMessageStreamEvent, parse_message_stream_event
     from .messages_invoke_body import MessagesInvokeBody
     from .metadata_param import MetadataParam
     from .ping_event import PingEvent
     from .plain_text_source_param import PlainTextSourceParam
     from .redacted_thinking_block import RedactedThinkingBlock
     from .redacted_thinking_block_param import RedactedThinkingBlockParam
+    from .response_metadata import ResponseMetadata
     from .signature_delta import SignatureDelta
     from .stop_reason import StopReason
     from .text_block import TextBlock
@@ -130,6 +133,7 @@ _MODULES = {
     "PlainTextSourceParam": ".plain_text_source_param",
     "RedactedThinkingBlock": ".redacted_thinking_block",
     "RedactedThinkingBlockParam": ".redacted_thinking_block_param",
+    "ResponseMetadata": ".response_metadata",
     "SignatureDelta": ".signature_delta",
     "StopReason": ".stop_reason",
     "TextBlock": ".text_block",
@@ -156,6 +160,12 @@ _MODULES = {
     "ToolUseBlockParam": ".tool_use_block_param",
     "ToolUseBlockParamInput": ".tool_use_block_param_input",
     "Usage": ".usage",
+    "UnknownContentBlock": ".content_block",
+    "parse_content_block": ".content_block",
+    "UnknownContentBlockDelta": ".content_block_delta",
+    "parse_content_block_delta": ".content_block_delta",
+    "UnknownMessageStreamEvent": ".message_stream_event",
+    "parse_message_stream_event": ".message_stream_event",
 }
 
 
@@ -211,10 +221,14 @@ __all__ = (
     "MessageStopEvent",
     "MessageStreamEvent",
     "MetadataParam",
+    "parse_content_block",
+    "parse_content_block_delta",
+    "parse_message_stream_event",
     "PingEvent",
     "PlainTextSourceParam",
     "RedactedThinkingBlock",
     "RedactedThinkingBlockParam",
+    "ResponseMetadata",
     "SignatureDelta",
     "StopReason",
     "TextBlock",
@@ -240,5 +254,8 @@ __all__ = (
     "ToolUseBlockInput",
     "ToolUseBlockParam",
     "ToolUseBlockParamInput",
+    "UnknownContentBlock",
+    "UnknownContentBlockDelta",
+    "UnknownMessageStreamEvent",
     "Usage",
 )

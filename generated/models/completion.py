@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.response_metadata import ResponseMetadata
 from ..types import (
     DumpMode,
     Model,
@@ -28,6 +29,9 @@ class Completion(Model):
 
     stop: str | None
     """ The stop sequence that ended the completion, if one did. """
+
+    response_metadata: ResponseMetadata | None = _attrs_field(default=None, kw_only=True, eq=False)
+    """ What Bedrock reported about the call outside the body (request id, token counts, latency); None when built by hand. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.content_block import ContentBlock, parse_content_block
+from ..models.response_metadata import ResponseMetadata
 from ..models.usage import Usage
 from ..types import (
     DumpMode,
@@ -46,6 +47,9 @@ class Message(Model):
 
     usage: Usage
     """ Tokens billed for the request. """
+
+    response_metadata: ResponseMetadata | None = _attrs_field(default=None, kw_only=True, eq=False)
+    """ What Bedrock reported about the call outside the body (request id, token counts, latency); None when built by hand. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """

@@ -44,9 +44,9 @@ from ._exceptions import (
 
 if TYPE_CHECKING:
     from ._client import AnthropicBedrock, AsyncAnthropicBedrock
-    from ._core import NOT_GIVEN, NotGiven
+    from ._config import NOT_GIVEN, NotGiven
     from ._response import APIResponse, AsyncAPIResponse
-    from ._streaming import AsyncStream, Stream
+    from ._streaming.stream import AsyncStream, Stream
     from .tokenizer import get_tokenizer
     from .types import Completion, CompletionChunk, ResponseMetadata
 
@@ -57,12 +57,12 @@ _LAZY = {
     "AsyncAnthropicBedrock": "._client",
     "Client": "._client",
     "AsyncClient": "._client",
-    "NOT_GIVEN": "._core",
-    "NotGiven": "._core",
+    "NOT_GIVEN": "._config",
+    "NotGiven": "._config",
     "APIResponse": "._response",
     "AsyncAPIResponse": "._response",
-    "Stream": "._streaming",
-    "AsyncStream": "._streaming",
+    "Stream": "._streaming.stream",
+    "AsyncStream": "._streaming.stream",
     "Completion": ".types",
     "CompletionChunk": ".types",
     "ResponseMetadata": ".types",
@@ -110,11 +110,15 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name == "types":  # `anthropic_bedrock.types.X` after a plain `import anthropic_bedrock`
+        value: Any = importlib.import_module(".types", __name__)
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value

@@ -187,20 +187,6 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     503: ServiceUnavailableError,
 }
 
-# In-stream `:exception-type` values and the HTTP status Bedrock documents for each.
-STREAM_EXCEPTION_STATUS: dict[str, int] = {
-    "throttlingException": 429,
-    "validationException": 400,
-    "modelTimeoutException": 408,
-    "modelStreamErrorException": 424,
-    "internalServerException": 500,
-    "serviceUnavailableException": 503,
-    "serviceQuotaExceededException": 400,
-    "accessDeniedException": 403,
-    "resourceNotFoundException": 404,
-    "modelNotReadyException": 429,
-}
-
 
 def _header_error_type(response: httpx.Response) -> str | None:
     # AWS sometimes appends `:http://internal.amazon.com/...` to the type.
@@ -235,3 +221,17 @@ def make_status_error(
         message = body if isinstance(body, str) and body else (error_type or f"HTTP {status}")
     cls = status_error_class(status)
     return cls(message, response=response, body=body, error_type=error_type, status_code=status_code)
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """The typed error for an error response whose body has been read."""
+    return make_status_error(response, response.content)
+
+
+def connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
+    """The SDK error for a transport failure (a timeout is `APITimeoutError`)."""
+    import httpx  # loaded by then: only a client that sent something gets here
+
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(f"Connection error: {exc}" if str(exc) else "Connection error.", request)

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from ._orphans import watch
+from ._http.orphans import watch
 from .types import ResponseMetadata
 
 T = TypeVar("T")

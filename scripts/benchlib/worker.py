@@ -400,7 +400,7 @@ class RawAdapter(Adapter):
 
         # The floor sends through the same connection pool the SDK's async client picks (aiohttp's
         # when installed): httpx's own async pool would put the floor above the SDK.
-        from anthropic_bedrock._transport import async_transport
+        from anthropic_bedrock._http.transport import async_transport
 
         limits = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
         transport = async_transport(limits, httpx.create_ssl_context())

@@ -6,18 +6,15 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import RequestParts
+from ...types import Endpoint, RequestParts
 
 if TYPE_CHECKING:
     from ...models.count_tokens_request import CountTokensRequest
     from ...models.count_tokens_response import CountTokensResponse
-    from ...models.error_body import ErrorBody
 
 
 METHOD = "POST"
 PATH_TEMPLATE = "/model/{model_id}/count-tokens"
-EVENT_STREAM = False
-"""True when a success response is a binary event stream that the caller decodes as it arrives."""
 
 
 def build_request(
@@ -37,26 +34,24 @@ def build_request(
     return RequestParts(method=METHOD, path=path, headers=headers, json=dict(body))
 
 
-def parse_response(status_code: int, content: bytes) -> CountTokensResponse | ErrorBody | None:
-    """Parse a response body documented for `status_code`; None for an undocumented status.
+def parse_response(status_code: int, content: bytes) -> CountTokensResponse | None:
+    """Parse a success body documented for `status_code`; None for another status.
 
     Raises ValueError on a body that is not JSON and KeyError or TypeError on one of the wrong shape.
     """
     from ...models.count_tokens_response import CountTokensResponse  # noqa: PLC0415
-    from ...models.error_body import ErrorBody  # noqa: PLC0415
 
     if status_code == 200:
         return CountTokensResponse.from_dict(json.loads(content))
-    if status_code == 400:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 403:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 404:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 429:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 500:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 503:
-        return ErrorBody.from_dict(json.loads(content))
     return None
+
+
+ENDPOINT = Endpoint(
+    name="count_tokens",
+    method=METHOD,
+    path_template=PATH_TEMPLATE,
+    build_request=build_request,
+    parse_response=parse_response,
+    event_stream=False,
+)
+"""This operation as data, for the overlays that send it."""

@@ -6,20 +6,17 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import RequestParts, Unset
+from ...types import Endpoint, RequestParts, Unset
 
 if TYPE_CHECKING:
     from ...models.completion import Completion
     from ...models.completions_invoke_body import CompletionsInvokeBody
-    from ...models.error_body import ErrorBody
     from ...models.message import Message
     from ...models.messages_invoke_body import MessagesInvokeBody
 
 
 METHOD = "POST"
 PATH_TEMPLATE = "/model/{model_id}/invoke"
-EVENT_STREAM = False
-"""True when a success response is a binary event stream that the caller decodes as it arrives."""
 
 
 def build_request(
@@ -44,31 +41,24 @@ def build_request(
 
 def parse_response(
     status_code: int, content: bytes, *, kind: type[Completion] | type[Message]
-) -> Completion | Message | ErrorBody | None:
-    """Parse a response body documented for `status_code`; None for an undocumented status.
+) -> Completion | Message | None:
+    """Parse a success body documented for `status_code`; None for another status.
 
-    The success body's model is `kind`, chosen by the kind of request sent, never guessed from the body.
+    The body's model is `kind`, chosen by the kind of request sent, never guessed from the body.
 
     Raises ValueError on a body that is not JSON and KeyError or TypeError on one of the wrong shape.
     """
-    from ...models.error_body import ErrorBody  # noqa: PLC0415
-
     if status_code == 200:
         return kind.from_dict(json.loads(content))
-    if status_code == 400:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 403:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 404:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 408:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 424:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 429:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 500:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 503:
-        return ErrorBody.from_dict(json.loads(content))
     return None
+
+
+ENDPOINT = Endpoint(
+    name="invoke_model",
+    method=METHOD,
+    path_template=PATH_TEMPLATE,
+    build_request=build_request,
+    parse_response=parse_response,
+    event_stream=False,
+)
+"""This operation as data, for the overlays that send it."""

@@ -2,22 +2,18 @@
 # Change the spec or a template, then run `make generate`.
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import RequestParts, Unset
+from ...types import Endpoint, RequestParts, Unset
 
 if TYPE_CHECKING:
     from ...models.completions_invoke_body import CompletionsInvokeBody
-    from ...models.error_body import ErrorBody
     from ...models.messages_invoke_body import MessagesInvokeBody
 
 
 METHOD = "POST"
 PATH_TEMPLATE = "/model/{model_id}/invoke-with-response-stream"
-EVENT_STREAM = True
-"""True when a success response is a binary event stream that the caller decodes as it arrives."""
 
 
 def build_request(
@@ -40,38 +36,32 @@ def build_request(
     return RequestParts(method=METHOD, path=path, headers=headers, json=dict(body))
 
 
-def parse_response(status_code: int, content: bytes) -> ErrorBody | None:
-    """Parse a response body documented for `status_code`; None for an undocumented status or the event stream.
+def parse_response(status_code: int, content: bytes) -> None:
+    """Parse a success body documented for `status_code`; None for another status or the event stream.
 
     Raises ValueError on a body that is not JSON and KeyError or TypeError on one of the wrong shape.
     """
-    from ...models.error_body import ErrorBody  # noqa: PLC0415
-
-    if status_code == 400:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 403:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 404:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 408:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 424:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 429:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 500:
-        return ErrorBody.from_dict(json.loads(content))
-    if status_code == 503:
-        return ErrorBody.from_dict(json.loads(content))
     return None
 
 
-STREAM_EXCEPTIONS: dict[str, int] = {
-    "throttlingException": 429,
-    "validationException": 400,
-    "modelTimeoutException": 408,
-    "modelStreamErrorException": 424,
-    "internalServerException": 500,
-    "serviceUnavailableException": 503,
-}
-"""The `:exception-type` of each in-stream exception message and the HTTP status it stands for."""
+ENDPOINT = Endpoint(
+    name="invoke_model_with_response_stream",
+    method=METHOD,
+    path_template=PATH_TEMPLATE,
+    build_request=build_request,
+    parse_response=parse_response,
+    event_stream=True,
+    stream_exceptions={
+        "throttlingException": 429,
+        "validationException": 400,
+        "modelTimeoutException": 408,
+        "modelStreamErrorException": 424,
+        "internalServerException": 500,
+        "serviceUnavailableException": 503,
+        "serviceQuotaExceededException": 400,
+        "accessDeniedException": 403,
+        "resourceNotFoundException": 404,
+        "modelNotReadyException": 429,
+    },
+)
+"""This operation as data, for the overlays that send it."""

@@ -11,9 +11,9 @@ from collections.abc import AsyncGenerator, Generator
 import anyio.to_thread
 import httpx
 
-from ._constants import SIGNING_NAME
-from ._credentials import CredentialSource
-from ._sigv4 import FrozenCredentials, sign
+from .._constants import SIGNING_NAME
+from .credentials import CredentialSource
+from .sigv4 import FrozenCredentials, sign
 
 
 class SigV4Auth(httpx.Auth):

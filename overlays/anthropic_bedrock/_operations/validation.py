@@ -21,7 +21,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal, NotRequired, Required, Union, get_args, get_origin
 
-from ._generated.types import Constraint, Model
+from .._generated.types import Constraint, Model
 
 __all__ = ["Path", "checker", "encode_body", "render", "required_keys"]
 

@@ -1,4 +1,5 @@
-"""The retry policy, as a pure function of the attempt and what came back.
+"""The retry policy, as a pure function of the attempt and what came back, and the bookkeeping of
+one call's attempts that both clients drive (`Attempts`: the policy plus its log lines).
 
 Retried: connection errors and timeouts, 408, 409, 429 and every 5xx, unless the server says
 `x-should-retry: false`; `x-should-retry: true` forces a retry. The delay is exponential backoff
@@ -8,12 +9,17 @@ within a sane cap, and never less than a tenth of a second.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 
-from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+import httpx
+
+from .._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from .._exceptions import connection_error
+from .._logs import logger, redact_headers
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 # The shortest wait between attempts, whatever `Retry-After` says.
@@ -81,3 +87,67 @@ def retry_delay(
         # "Retry now" from a struggling server is no reason to hammer it: keep a small pause.
         return max(hinted, MIN_RETRY_DELAY)
     return backoff_seconds(retries_done, random.random() if jitter is None else jitter)
+
+
+class Attempts:
+    """Retry bookkeeping for one call: what to do after each attempt, and the log lines."""
+
+    __slots__ = ("done", "max_retries", "started")
+
+    def __init__(self, max_retries: int) -> None:
+        self.max_retries = max_retries
+        self.done = 0
+        self.started = time.monotonic()
+
+    def log_send(self, request: httpx.Request) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "request %s %s attempt=%d headers=%s",
+                request.method,
+                request.url,
+                self.done + 1,
+                redact_headers(request.headers),
+            )
+
+    def after_error(self, exc: Exception, request: httpx.Request) -> float:
+        """The wait before retrying after a transport error; raises the SDK error when out of tries."""
+        delay = retry_delay(self.done, self.max_retries)
+        if delay is None:
+            logger.debug("%s %s failed (%s); not retrying", request.method, request.url, type(exc).__name__)
+            raise connection_error(exc, request) from exc
+        logger.info(
+            "%s %s failed (%s); retry %d/%d in %.2fs",
+            request.method,
+            request.url,
+            type(exc).__name__,
+            self.done + 1,
+            self.max_retries,
+            delay,
+        )
+        self.done += 1
+        return delay
+
+    def after_response(self, response: httpx.Response) -> float | None:
+        """None when the response is to be kept (success, or an error not worth retrying);
+        otherwise the wait before the next attempt."""
+        request = response.request
+        status = response.status_code
+        elapsed = time.monotonic() - self.started
+        if status < 400:
+            logger.info("%s %s -> %d in %.3fs", request.method, request.url, status, elapsed)
+            return None
+        delay = retry_delay(self.done, self.max_retries, status_code=status, headers=response.headers)
+        if delay is None:
+            logger.info("%s %s -> %d in %.3fs; not retrying", request.method, request.url, status, elapsed)
+            return None
+        logger.info(
+            "%s %s -> %d; retry %d/%d in %.2fs",
+            request.method,
+            request.url,
+            status,
+            self.done + 1,
+            self.max_retries,
+            delay,
+        )
+        self.done += 1
+        return delay

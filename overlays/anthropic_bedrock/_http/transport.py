@@ -22,7 +22,7 @@ def async_transport(limits: httpx.Limits, ssl_context: ssl.SSLContext) -> httpx.
     if choice == "httpx":
         return None
     try:
-        from ._aiohttp import AiohttpTransport
+        from .aiohttp import AiohttpTransport
     except ImportError as exc:
         if choice == "aiohttp":
             raise ImportError(f"{ENV}=aiohttp needs aiohttp: pip install 'anthropic-bedrock[aiohttp]'") from exc

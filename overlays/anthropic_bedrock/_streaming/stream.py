@@ -1,10 +1,11 @@
-"""Streamed answers: Bedrock's event stream turned into typed events as each frame arrives.
+"""The generic stream: Bedrock's binary event stream turned into typed events as each frame arrives.
 
-`ChunkReader` is the sans-IO part (bytes in, events or typed errors out); what an event is and what
-accumulates from it (`CompletionAccumulator` here, `MessageAccumulator` for the Messages API) is
-given by the operation. `Stream` and `AsyncStream` only move bytes from the connection into the
-reader. Nothing is buffered beyond the frame being read, so an event reaches the caller while the
-server is still producing the next one.
+`ChunkReader` is the sans-IO part (bytes in, events or typed errors out). What an event is and what
+accumulates from it comes from the operation (`Accumulator`); this module knows nothing of
+completions or messages, whose streams subclass `Stream` / `AsyncStream` with their own helpers
+(`get_final_completion`, `get_final_message`). `Stream` and `AsyncStream` only move bytes from the
+connection into the reader. Nothing is buffered beyond the frame being read, so an event reaches the
+caller while the server is still producing the next one.
 """
 
 from __future__ import annotations
@@ -13,23 +14,22 @@ import binascii
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, cast
+from typing import Any, Generic, Protocol, Self, TypeVar, cast
 
 import anyio
 import httpx
 
-from . import _exceptions as errors
-from ._eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage, TruncatedStreamError
-from ._json import loads
-from ._orphans import watch
-from .types import Completion, CompletionChunk, ResponseMetadata
+from .. import _exceptions as errors
+from .._aws.eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage, TruncatedStreamError
+from .._http.orphans import watch
+from .._json import loads
 
-if TYPE_CHECKING:
-    from ._message_stream import MessageAccumulator
-    from .types import Message, MessageStreamEvent
+__all__ = ["Accumulator", "AsyncStream", "ChunkReader", "Stream"]
 
 T = TypeVar("T")
+A = TypeVar("A", bound="Accumulator[Any, Any]")
 T_contra = TypeVar("T_contra", contravariant=True)
+F_co = TypeVar("F_co", covariant=True)
 
 _PREFIX = b'{"bytes":"'
 _SUFFIX = b'"}'
@@ -56,7 +56,7 @@ def _chunk_bytes(payload: bytes) -> str | bytes:
     return value
 
 
-class Accumulator(Protocol[T_contra]):
+class Accumulator(Protocol[T_contra, F_co]):
     """What a stream keeps of its events, to answer `text` and build the final result."""
 
     @property
@@ -69,57 +69,32 @@ class Accumulator(Protocol[T_contra]):
 
     def add(self, event: T_contra) -> None: ...
 
-
-class CompletionAccumulator:
-    """The text of a streamed completion and its last chunk."""
-
-    __slots__ = ("last", "parts")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.last: CompletionChunk | None = None
-
-    def add(self, chunk: CompletionChunk) -> None:
-        self.parts.append(chunk.completion)
-        self.last = chunk
-
-    @property
-    def complete(self) -> bool:
-        return self.last is not None and self.last.stop_reason is not None
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def final(self, headers: Mapping[str, str]) -> Completion:
-        last = self.last
-        completion = Completion(
-            completion=self.text,
-            stop_reason=last.stop_reason if last else None,
-            stop=last.stop if last else None,
-            response_metadata=ResponseMetadata.from_headers(headers),
-        )
-        if last is not None:
-            completion.additional_properties.update(last.additional_properties)
-            metrics = last.amazon_bedrock_invocation_metrics
-            if metrics is not None:
-                completion.additional_properties["amazon-bedrock-invocationMetrics"] = metrics.to_dict()
-        return completion
+    def final(self, headers: Mapping[str, str]) -> F_co:
+        """The whole answer, once the stream is complete (`headers`: the response's)."""
+        ...
 
 
-class ChunkReader(Generic[T]):
+class ChunkReader(Generic[T, A]):
     """Feed it the raw body; it returns the events in order and raises the typed error for an
     exception message, a corrupt frame, or a stream that ends mid-frame or before its final event.
 
     `decode` turns one chunk's JSON into an event (None for an event the caller never sees, such as
-    a keep-alive); `acc` keeps what the stream has said so far."""
+    a keep-alive); `acc` keeps what the stream has said so far; `exceptions` maps each in-stream
+    `:exception-type` to the HTTP status it stands for (from the API description)."""
 
-    __slots__ = ("_decode", "_decoder", "_response", "acc")
+    __slots__ = ("_decode", "_decoder", "_exceptions", "_response", "acc")
 
-    def __init__(self, response: httpx.Response, decode: Callable[[Any], T | None], acc: Accumulator[T]) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        decode: Callable[[Any], T | None],
+        acc: A,
+        exceptions: Mapping[str, int],
+    ) -> None:
         self._decoder = EventStreamDecoder()
         self._response = response
         self._decode = decode
+        self._exceptions = exceptions
         self.acc = acc
 
     def feed(self, data: bytes) -> Iterator[T]:
@@ -190,13 +165,14 @@ class ChunkReader(Generic[T]):
             self._response,
             payload,
             error_type=exception_type[:1].upper() + exception_type[1:],
-            status_code=errors.STREAM_EXCEPTION_STATUS.get(exception_type, 500),
+            status_code=self._exceptions.get(exception_type, 500),
         )
 
 
 class _StreamBase(Generic[T]):
     response: httpx.Response
-    _reader: ChunkReader[T]
+    _reader: ChunkReader[T, Any]
+    _owner: object
 
     @property
     def request_id(self) -> str | None:
@@ -206,22 +182,11 @@ class _StreamBase(Generic[T]):
     @property
     def text(self) -> str:
         """The text received so far."""
-        return self._reader.acc.text
-
-    @property
-    def last_chunk(self: _StreamBase[CompletionChunk]) -> CompletionChunk | None:
-        """The latest chunk of a completion; at the end it carries `stop_reason`, `stop` and the
-        invocation metrics."""
-        return cast(CompletionAccumulator, self._reader.acc).last
-
-    def _final_completion(self: _StreamBase[CompletionChunk]) -> Completion:
-        return cast(CompletionAccumulator, self._reader.acc).final(self.response.headers)
-
-    def _final_message(self: _StreamBase[MessageStreamEvent]) -> Message:
-        return cast("MessageAccumulator", self._reader.acc).final(self.response.headers)
+        text: str = self._reader.acc.text
+        return text
 
 
-def _read(reader: ChunkReader[T], response: httpx.Response) -> Generator[T]:
+def _read(reader: ChunkReader[T, Any], response: httpx.Response) -> Generator[T]:
     """The events of `response`. A module function, so that it holds no reference to its `Stream`
     (no cycle: a dropped stream is freed at once by reference counting). No `finally` either:
     releasing the connection is the stream's job, never something a finalizer may do."""
@@ -233,7 +198,7 @@ def _read(reader: ChunkReader[T], response: httpx.Response) -> Generator[T]:
     reader.end()
 
 
-async def _aread(reader: ChunkReader[T], response: httpx.Response) -> AsyncGenerator[T]:
+async def _aread(reader: ChunkReader[T, Any], response: httpx.Response) -> AsyncGenerator[T]:
     """The async form of `_read`. The raw iterator is closed here on every exit, so no generator of
     ours is left for the event loop to finalize."""
     async with contextlib.aclosing(cast("AsyncGenerator[bytes]", response.aiter_raw())) as raw:
@@ -247,13 +212,17 @@ async def _aread(reader: ChunkReader[T], response: httpx.Response) -> AsyncGener
 
 
 class Stream(_StreamBase[T]):
-    """Events of a streamed answer (completion chunks, or Messages API events), read as they
-    arrive. Close it (or use `with`) when stopping early so the connection goes back to the pool;
-    a stream dropped unclosed gives its connection back at the client's next request."""
+    """Events of a streamed answer, read as they arrive. Close it (or use `with`) when stopping
+    early so the connection goes back to the pool; a stream dropped unclosed gives its connection
+    back at the client's next request.
 
-    def __init__(self, response: httpx.Response, reader: ChunkReader[T]) -> None:
+    `owner` is whatever the connection comes from (the client's pool): the stream holds it, so a
+    client that goes out of scope while its stream is read does not take the connections with it."""
+
+    def __init__(self, response: httpx.Response, reader: ChunkReader[T, Any], owner: object = None) -> None:
         self.response = response
         self._reader = reader
+        self._owner = owner
         self._chunks = _read(reader, response)
         self._finalizer = watch(self, response, self._chunks)
 
@@ -277,16 +246,6 @@ class Stream(_StreamBase[T]):
         self.until_done()
         return self.text
 
-    def get_final_completion(self: Stream[CompletionChunk]) -> Completion:
-        """Read the rest of the stream and return it as one `Completion`."""
-        self.until_done()
-        return self._final_completion()
-
-    def get_final_message(self: Stream[MessageStreamEvent]) -> Message:
-        """Read the rest of the stream and return the whole `Message`."""
-        self.until_done()
-        return self._final_message()
-
     def close(self) -> None:
         """Stop reading and release the connection."""
         if self._finalizer is not None:
@@ -306,9 +265,10 @@ class Stream(_StreamBase[T]):
 class AsyncStream(_StreamBase[T]):
     """The async form of `Stream`: `async for`, `await close()`, `async with`."""
 
-    def __init__(self, response: httpx.Response, reader: ChunkReader[T]) -> None:
+    def __init__(self, response: httpx.Response, reader: ChunkReader[T, Any], owner: object = None) -> None:
         self.response = response
         self._reader = reader
+        self._owner = owner
         self._chunks = _aread(reader, response)
         self._finalizer = watch(self, response, self._chunks)
 
@@ -324,20 +284,14 @@ class AsyncStream(_StreamBase[T]):
             raise
 
     async def until_done(self) -> None:
+        """Read the rest of the stream."""
         async for _ in self:
             pass
 
     async def get_final_text(self) -> str:
+        """Read the rest of the stream and return the whole text."""
         await self.until_done()
         return self.text
-
-    async def get_final_completion(self: AsyncStream[CompletionChunk]) -> Completion:
-        await self.until_done()
-        return self._final_completion()
-
-    async def get_final_message(self: AsyncStream[MessageStreamEvent]) -> Message:
-        await self.until_done()
-        return self._final_message()
 
     async def close(self) -> None:
         """Stop reading and release the connection."""

@@ -1,177 +1,48 @@
-"""Streamed Messages: the message built up event by event, and `messages.stream()`'s helpers.
-
-`MessageAccumulator` is sans-IO: it keeps, per content block, the pieces the deltas bring (text,
-tool-input JSON, thinking, signature, citations) and builds a `Message` only when asked, so
-reading a stream costs a list append per event. `MessageStream` adds what `anthropic`'s
-`messages.stream()` offers on top of the raw events: `text_stream`, the derived `text`,
-`input_json`, `thinking`, `signature` and `citation` events, snapshots and the final message.
+"""`messages.stream()`'s helpers on top of the raw events, as in `anthropic`: `text_stream`, the
+derived `text`, `input_json`, `thinking`, `signature` and `citation` events, snapshots and the final
+message. Everything comes from the raw stream's `MessageAccumulator`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Literal, Self
 
 import attrs
 import httpx
 
-from ._generated.models.content_block import parse_content_block
-from ._generated.models.content_block_stop_event import ContentBlockStopEvent
-from ._generated.models.message_stop_event import MessageStopEvent
-from ._streaming import AsyncStream, Stream, _StreamBase
-from .types import (
+from ..types import (
     Citation,
     CitationsDelta,
     ContentBlock,
     ContentBlockDeltaEvent,
-    ContentBlockStartEvent,
+    ContentBlockStopEvent,
     InputJSONDelta,
     Message,
-    MessageDeltaEvent,
-    MessageStartEvent,
+    MessageStopEvent,
     MessageStreamEvent,
-    ResponseMetadata,
     SignatureDelta,
+    TextBlock,
     TextDelta,
     ThinkingDelta,
 )
+from .messages import AsyncRawMessageStream, MessageAccumulator, RawMessageStream
 
 __all__ = [
     "AsyncMessageStream",
     "AsyncMessageStreamManager",
     "CitationEvent",
     "InputJsonEvent",
-    "MessageAccumulator",
     "MessageStream",
     "MessageStreamManager",
     "ParsedContentBlockStopEvent",
     "ParsedMessageStopEvent",
     "SignatureEvent",
+    "StreamEvent",
     "TextEvent",
     "ThinkingEvent",
 ]
-
-
-class _Block:
-    """One content block in the making: its start and the pieces its deltas brought."""
-
-    __slots__ = ("citations", "json", "signature", "start", "text")
-
-    def __init__(self, start: ContentBlock) -> None:
-        self.start = start
-        self.text: list[str] = []  # text_delta or thinking_delta pieces
-        self.json: list[str] = []  # input_json_delta pieces
-        self.signature: list[str] = []
-        self.citations: list[Citation] = []
-
-    def partial_input(self) -> object:
-        """The tool input so far: the JSON pieces parsed, or `{}` while they do not parse yet."""
-        if not self.json:
-            return dict(getattr(self.start, "input", None) or {})
-        try:
-            return json.loads("".join(self.json))
-        except ValueError:
-            return {}
-
-    def build(self) -> ContentBlock:
-        data = self.start.to_dict()
-        kind = data.get("type")
-        if kind == "text":
-            data["text"] = data.get("text", "") + "".join(self.text)
-            if self.citations:
-                data["citations"] = [*(data.get("citations") or []), *(c.to_dict() for c in self.citations)]
-        elif kind == "thinking":
-            data["thinking"] = data.get("thinking", "") + "".join(self.text)
-            data["signature"] = data.get("signature", "") + "".join(self.signature)
-        elif self.json:
-            data["input"] = json.loads("".join(self.json))
-        return parse_content_block(data)
-
-
-class MessageAccumulator:
-    """Keeps what a Messages API stream has said, to build the message at any point."""
-
-    __slots__ = ("blocks", "complete", "metrics", "start", "stop_reason", "stop_sequence", "usage")
-
-    def __init__(self) -> None:
-        self.start: MessageStartEvent | None = None
-        self.blocks: dict[int, _Block] = {}
-        self.stop_reason: str | None = None
-        self.stop_sequence: str | None = None
-        self.usage: dict[str, Any] = {}
-        self.metrics: dict[str, Any] | None = None
-        self.complete = False
-
-    def add(self, event: MessageStreamEvent) -> None:
-        kind = event.type
-        if kind == "content_block_delta":
-            assert isinstance(event, ContentBlockDeltaEvent)
-            block = self.blocks.get(event.index)
-            if block is None:
-                return  # a delta for a block that never started: nothing to add it to
-            delta = event.delta
-            if isinstance(delta, TextDelta):
-                block.text.append(delta.text)
-            elif isinstance(delta, InputJSONDelta):
-                block.json.append(delta.partial_json)
-            elif isinstance(delta, ThinkingDelta):
-                block.text.append(delta.thinking)
-            elif isinstance(delta, SignatureDelta):
-                block.signature.append(delta.signature)
-            elif isinstance(delta, CitationsDelta):
-                block.citations.append(delta.citation)
-        elif kind == "content_block_start":
-            assert isinstance(event, ContentBlockStartEvent)
-            self.blocks[event.index] = _Block(event.content_block)
-        elif kind == "message_start":
-            assert isinstance(event, MessageStartEvent)
-            self.start = event
-            self.usage = event.message.usage.to_dict()
-        elif kind == "message_delta":
-            assert isinstance(event, MessageDeltaEvent)
-            self.stop_reason = event.delta.stop_reason
-            self.stop_sequence = event.delta.stop_sequence
-            # Usage on a message_delta is cumulative: a count given overwrites the start's.
-            for key, value in event.usage.to_dict().items():
-                if value is not None:
-                    self.usage[key] = value
-        elif kind == "message_stop":
-            assert isinstance(event, MessageStopEvent)
-            self.complete = True
-            if event.amazon_bedrock_invocation_metrics is not None:
-                self.metrics = event.amazon_bedrock_invocation_metrics.to_dict()
-
-    @property
-    def text(self) -> str:
-        """The text of the text blocks so far, joined."""
-        return "".join(
-            "".join(block.text) if block.start.type == "text" else "" for _, block in sorted(self.blocks.items())
-        )
-
-    def snapshot(self) -> Message:
-        """The message as it stands (the final one once the stream is complete)."""
-        if self.start is None:
-            raise RuntimeError("The stream has not started a message yet.")
-        data = self.start.message.to_dict()
-        data["content"] = [block.build().to_dict() for _, block in sorted(self.blocks.items())]
-        if self.stop_reason is not None or self.complete:
-            data["stop_reason"] = self.stop_reason
-            data["stop_sequence"] = self.stop_sequence
-        data["usage"] = dict(self.usage)
-        return Message.from_dict(data)
-
-    def final(self, headers: Mapping[str, str]) -> Message:
-        message = self.snapshot()
-        metrics = self.metrics or {}
-        message.response_metadata = ResponseMetadata(
-            request_id=headers.get("x-amzn-requestid"),
-            input_tokens=metrics.get("inputTokenCount"),
-            output_tokens=metrics.get("outputTokenCount"),
-            invocation_latency_ms=metrics.get("invocationLatency"),
-        )
-        return message
 
 
 # ---------------------------------------------------------------- derived events
@@ -312,7 +183,7 @@ def _expand(event: MessageStreamEvent, acc: MessageAccumulator) -> list[StreamEv
 
 
 class _MessageStreamBase:
-    _raw: _StreamBase[MessageStreamEvent]
+    _raw: RawMessageStream | AsyncRawMessageStream
     _acc: MessageAccumulator
 
     @property
@@ -329,7 +200,7 @@ class _MessageStreamBase:
         return self._acc.snapshot()
 
     def _final_text(self, message: Message) -> str:
-        texts = [block.text for block in message.content if block.type == "text"]  # type: ignore[union-attr]
+        texts = [block.text for block in message.content if isinstance(block, TextBlock)]
         if not texts:
             kinds = ",".join(block.type for block in message.content) or "no"
             raise RuntimeError(f"get_final_text() needs a text block; the message holds {kinds} content block(s)")
@@ -368,9 +239,9 @@ class MessageStream(_MessageStreamBase):
     """What `with client.messages.stream(...) as stream` gives: iterate it for the raw events and the
     helper events they imply, or read `text_stream`; `get_final_message()` reads to the end."""
 
-    def __init__(self, raw: Stream[MessageStreamEvent]) -> None:
+    def __init__(self, raw: RawMessageStream) -> None:
         self._raw = self._stream = raw
-        self._acc = raw._reader.acc  # type: ignore[assignment]
+        self._acc = raw.accumulator
         self._iterator = _events(raw, self._acc)
         self.text_stream: Generator[str] = _texts(self._iterator)
         """Just the text, piece by piece, as it arrives."""
@@ -413,9 +284,9 @@ class MessageStream(_MessageStreamBase):
 class AsyncMessageStream(_MessageStreamBase):
     """The async form of `MessageStream`."""
 
-    def __init__(self, raw: AsyncStream[MessageStreamEvent]) -> None:
+    def __init__(self, raw: AsyncRawMessageStream) -> None:
         self._raw = self._stream = raw
-        self._acc = raw._reader.acc  # type: ignore[assignment]
+        self._acc = raw.accumulator
         self._iterator = _aevents(raw, self._acc)
         self.text_stream: AsyncGenerator[str] = _atexts(self._iterator)
         """Just the text, piece by piece, as it arrives."""
@@ -456,7 +327,7 @@ class MessageStreamManager:
     """What `client.messages.stream(...)` returns: the request is sent on `with`, and the stream
     closed when the block ends."""
 
-    def __init__(self, open_stream: Callable[[], Stream[MessageStreamEvent]]) -> None:
+    def __init__(self, open_stream: Callable[[], RawMessageStream]) -> None:
         self._open = open_stream
         self._stream: MessageStream | None = None
 
@@ -474,7 +345,7 @@ class MessageStreamManager:
 class AsyncMessageStreamManager:
     """The async form of `MessageStreamManager`: `async with client.messages.stream(...) as stream`."""
 
-    def __init__(self, open_stream: Callable[[], Awaitable[AsyncStream[MessageStreamEvent]]]) -> None:
+    def __init__(self, open_stream: Callable[[], Awaitable[AsyncRawMessageStream]]) -> None:
         self._open = open_stream
         self._stream: AsyncMessageStream | None = None
 

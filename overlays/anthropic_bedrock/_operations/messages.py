@@ -1,6 +1,6 @@
 """The Messages API operations, `messages.create` and `messages.count_tokens`: their arguments,
-bodies and parsers (everything else is the one core in `_operations`). Loaded on the first
-Messages call, with the Messages models.
+body hooks and parsers (everything else is the one core). Loaded on the first Messages call, with
+the Messages models.
 """
 
 from __future__ import annotations
@@ -9,17 +9,21 @@ import base64
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._constants import ANTHROPIC_VERSION
-from ._generated.api.runtime import count_tokens
-from ._generated.models.count_tokens_request import CountTokensRequest
-from ._generated.models.message_input import MessageInput
-from ._generated.models.message_request import MessageRequest
-from ._generated.models.message_stream_event import parse_message_stream_event
-from ._generated.types import RequestParts
-from ._message_stream import MessageAccumulator
-from ._operations import Operation, answer, invoke
-from ._validation import encode_body
-from .types import Message, MessageStreamEvent, MessageTokensCount, PingEvent
+from .._constants import ANTHROPIC_VERSION
+from .._generated.api.runtime import count_tokens, invoke_model, invoke_model_with_response_stream
+from .._streaming.messages import AsyncRawMessageStream, MessageAccumulator, RawMessageStream
+from ..types import (
+    CountTokensRequest,
+    Message,
+    MessageInput,
+    MessageRequest,
+    MessageStreamEvent,
+    MessageTokensCount,
+    PingEvent,
+    parse_message_stream_event,
+)
+from .base import Operation
+from .validation import encode_body
 
 __all__ = ["COUNT_TOKENS", "MESSAGES"]
 
@@ -55,10 +59,6 @@ def _count_body(arguments: dict[str, Any], headers: Mapping[str, str]) -> dict[s
     return dict(request)
 
 
-def _count_endpoint(model: str, body: dict[str, Any], stream: bool) -> RequestParts:
-    return count_tokens.build_request(model, body=body)  # type: ignore[arg-type]
-
-
 def _message_event(data: Any) -> MessageStreamEvent | None:
     event = parse_message_stream_event(data)
     return None if isinstance(event, PingEvent) else event  # keep-alives are not the caller's concern
@@ -68,15 +68,17 @@ MESSAGES: Final[Operation[Message, MessageStreamEvent]] = Operation(
     name="messages.create",
     arguments=MessageRequest,
     body=_messages_body,
-    endpoint=invoke,
-    result=answer(Message.from_dict),
+    endpoint=invoke_model.ENDPOINT,
+    result=Message,
+    stream_endpoint=invoke_model_with_response_stream.ENDPOINT,
     event=_message_event,
     accumulator=MessageAccumulator,
+    stream_class=RawMessageStream,
+    async_stream_class=AsyncRawMessageStream,
 )
 COUNT_TOKENS: Final[Operation[MessageTokensCount, None]] = Operation(
     name="messages.count_tokens",
     arguments=MessageInput,
     body=_count_body,
-    endpoint=_count_endpoint,
-    result=answer(MessageTokensCount.from_dict),
+    endpoint=count_tokens.ENDPOINT,
 )

@@ -13,9 +13,9 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from ._constants import DEFAULT_REGION
-from ._exceptions import MissingCredentialsError
-from ._sigv4 import FrozenCredentials
+from .._constants import DEFAULT_REGION
+from .._exceptions import MissingCredentialsError
+from .sigv4 import FrozenCredentials
 
 if TYPE_CHECKING:
     from botocore.session import Session

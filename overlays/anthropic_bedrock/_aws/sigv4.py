@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -112,9 +112,3 @@ def sign(
         f"{ALGORITHM} Credential={credentials.access_key}/{scope}, SignedHeaders={signed_headers}, Signature={signature}"
     )
     return added
-
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """A copy safe to log: credentials, signatures and tokens are masked."""
-    secret = {"authorization", "x-amz-security-token", "proxy-authorization"}
-    return {k: ("***" if k.lower() in secret else v) for k, v in headers.items()}

@@ -1,0 +1,252 @@
+"""The engine both public clients are built on: the connection pool, and a checked call's way
+through send -> retry -> parse, sync and async.
+
+Everything that decides (checking and building a call, the retry policy, classifying errors,
+decoding streams) is sans-IO in the layers below; `SyncAPIClient` and `AsyncAPIClient` only move
+bytes, sleep between attempts and read bodies, each in its own way. Resources are typed against
+these classes, never against the public clients, and call only `_prepare` and `_call`.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+import threading
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+import anyio
+import httpx
+
+from ._config import Settings
+from ._constants import MAX_CONNECTIONS, MAX_KEEPALIVE_CONNECTIONS
+from ._exceptions import connection_error, status_error
+from ._http.deadline import bound_body
+from ._http.offloop import prepared
+from ._http.orphans import Orphans
+from ._http.retry import Attempts
+from ._http.transport import async_transport
+from ._operations.base import Call, Operation, parse_result, prepare
+from ._response import APIResponse, AsyncAPIResponse
+from ._streaming.stream import ChunkReader
+
+__all__ = ["AsyncAPIClient", "BaseClient", "Pool", "SyncAPIClient"]
+
+LIMITS = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE_CONNECTIONS)
+
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    # Building a context (loading the CA bundle) costs tens of milliseconds: do it once per process.
+    return httpx.create_ssl_context()
+
+
+def new_sync_http(timeout: httpx.Timeout) -> httpx.Client:
+    return httpx.Client(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+
+
+def new_async_http(timeout: httpx.Timeout) -> httpx.AsyncClient:
+    transport = async_transport(LIMITS, shared_ssl_context())
+    if transport is not None:
+        return httpx.AsyncClient(transport=transport, timeout=timeout)
+    return httpx.AsyncClient(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+
+
+class Pool(Generic[HttpT]):
+    """The httpx client behind a client and its `with_options` copies, created on first request
+    (so constructing a client costs no TLS set-up), or the one the caller gave.
+
+    It holds no reference to any client (its factory is a plain function), and it has no finalizer:
+    connections are released by `close()`, or by the garbage collector freeing their sockets; never
+    from inside the collector, where closing could wait on a lock its own thread holds."""
+
+    def __init__(self, factory: Callable[[], HttpT], given: HttpT | None) -> None:
+        self._factory: Callable[[], HttpT] = factory
+        self._client: HttpT | None = given
+        self.owned = given is None
+        self._lock = threading.Lock()
+        self.orphans = Orphans()
+
+    def get(self) -> HttpT:
+        client = self._client
+        if client is None:
+            with self._lock:
+                client = self._client
+                if client is None:
+                    client = self._client = self._factory()
+        return client
+
+    @property
+    def created(self) -> HttpT | None:
+        client: HttpT | None = self._client
+        return client
+
+
+class BaseClient(Generic[HttpT]):
+    """Settings, credentials and the connection pool; no I/O."""
+
+    _settings: Settings
+    _auth: httpx.Auth
+    _pool: Pool[HttpT]
+
+    def _init_engine(self, settings: Settings, auth: httpx.Auth, pool: Pool[HttpT]) -> None:
+        self._settings = settings
+        self._auth = auth
+        self._pool = pool
+
+    @property
+    def _http(self) -> HttpT:
+        return self._pool.get()
+
+    def _prepare(
+        self, operation: Operation[Any, Any], params: Mapping[str, Any], *, stream: bool | None = None
+    ) -> Call[Any, Any]:
+        """The checked call; raises TypeError or ValueError naming a bad argument, nothing sent."""
+        return prepare(self._settings, operation, params, stream=stream)
+
+    @staticmethod
+    def _reader(call: Call[Any, Any], response: httpx.Response) -> ChunkReader[Any, Any]:
+        operation = call.operation
+        endpoint = operation.stream_endpoint
+        assert endpoint is not None and operation.event is not None and operation.accumulator is not None
+        return ChunkReader(response, operation.event, operation.accumulator(), endpoint.stream_exceptions)
+
+
+class SyncAPIClient(BaseClient[httpx.Client]):
+    """The synchronous engine."""
+
+    @staticmethod
+    def _new_http(timeout: httpx.Timeout) -> httpx.Client:
+        return new_sync_http(timeout)
+
+    def _call(self, call: Call[Any, Any]) -> APIResponse[Any]:
+        """Send a prepared call; the raw response's `parse()` gives the answer or the stream."""
+        response = self._send(call.request, max_retries=call.max_retries, stream=call.stream)
+        pool = self._pool
+
+        def parse() -> Any:
+            if call.stream:
+                return call.operation.stream_class(response, self._reader(call, response), pool)
+            return parse_result(call, response)
+
+        return APIResponse(response, parse, open_body=call.stream)
+
+    def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
+        orphans = self._pool.orphans
+        if orphans:
+            orphans.close_all()  # connections of streams dropped unclosed go back to the pool first
+        attempts = Attempts(max_retries)
+        while True:
+            attempts.log_send(request)
+            started = time.monotonic()
+            try:
+                response = self._http.send(request, auth=self._auth, stream=True)
+            except httpx.TransportError as exc:
+                time.sleep(attempts.after_error(exc, request))
+                continue
+            delay = attempts.after_response(response)
+            if delay is None:
+                break
+            response.close()
+            time.sleep(delay)
+        if response.status_code >= 400 or not stream:
+            bound_body(response, started)
+            try:
+                response.read()
+            except httpx.TransportError as exc:
+                raise connection_error(exc, request) from exc
+            finally:
+                response.close()
+            if response.status_code >= 400:
+                raise status_error(response)
+        else:
+            orphans.attach(response)
+        return response
+
+    def close(self) -> None:
+        """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
+        self._pool.orphans.close_all()
+        http = self._pool.created
+        if self._pool.owned and http is not None:
+            http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+    """The asynchronous engine: the same steps with `await`."""
+
+    @staticmethod
+    def _new_http(timeout: httpx.Timeout) -> httpx.AsyncClient:
+        return new_async_http(timeout)
+
+    async def _call(self, call: Call[Any, Any]) -> AsyncAPIResponse[Any]:
+        """Send a prepared call; the raw response's `await parse()` gives the answer or the stream."""
+        response = await self._send(call.request, max_retries=call.max_retries, stream=call.stream)
+        pool = self._pool
+
+        async def parse() -> Any:
+            if call.stream:
+                return call.operation.async_stream_class(response, self._reader(call, response), pool)
+            return parse_result(call, response)
+
+        return AsyncAPIResponse(response, parse, open_body=call.stream)
+
+    async def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
+        if self._pool.created is None:
+            await prepared(self._pool.get)  # the CA bundle and lazy imports load in a worker thread
+        orphans = self._pool.orphans
+        if orphans:
+            await orphans.aclose_all()  # connections of streams dropped unclosed go back to the pool first
+        attempts = Attempts(max_retries)
+        while True:
+            attempts.log_send(request)
+            started = time.monotonic()
+            try:
+                response = await self._http.send(request, auth=self._auth, stream=True)
+            except httpx.TransportError as exc:
+                await anyio.sleep(attempts.after_error(exc, request))
+                continue
+            delay = attempts.after_response(response)
+            if delay is None:
+                break
+            await response.aclose()
+            await anyio.sleep(delay)
+        if response.status_code >= 400 or not stream:
+            bound_body(response, started)
+            try:
+                await response.aread()
+            except httpx.TransportError as exc:
+                raise connection_error(exc, request) from exc
+            finally:
+                await response.aclose()
+            if response.status_code >= 400:
+                raise status_error(response)
+        else:
+            orphans.attach(response)
+        return response
+
+    async def close(self) -> None:
+        """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
+        await self._pool.orphans.aclose_all()
+        http = self._pool.created
+        if self._pool.owned and http is not None:
+            await http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
