@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from botocore.eventstream import EventStreamBuffer
 
-from anthropic_bedrock._aws.eventstream import EventStreamDecoder, encode_message
+from anthropic_bedrock._aws.eventstream import EventStreamDecoder
+from anthropic_bedrock._aws.eventstream_encoder import encode_message
 
 CHUNK_HEADERS = {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "Claude", "answers", "politely"]

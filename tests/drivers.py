@@ -109,7 +109,7 @@ NESTED_JSON = b"[" * 100_000
 def nested_json_answer(request: httpx.Request) -> httpx.Response:
     """A mock server answering `NESTED_JSON` where the request's `x-case` header says: as the `body`
     of a success, as an `error` body, inside a stream `chunk`, or as an in-stream `exception`."""
-    from anthropic_bedrock._aws.eventstream import encode_message
+    from anthropic_bedrock._aws.eventstream_encoder import encode_message
 
     kind = request.headers["x-case"]
     if kind == "body":

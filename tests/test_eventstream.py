@@ -15,24 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anthropic_bedrock._aws.eventstream import (
-    Byte,
     EventStreamDecoder,
     EventStreamError,
     EventStreamMessage,
-    HeaderValue,
-    Integer,
     InvalidHeaderError,
     InvalidLengthError,
-    Long,
     MessageCRCError,
     PreludeCRCError,
-    Short,
-    Timestamp,
     TruncatedStreamError,
-    encode_frame,
-    encode_headers,
-    encode_message,
 )
+from anthropic_bedrock._aws.eventstream_encoder import encode_frame, encode_headers, encode_message
+from anthropic_bedrock._aws.eventstream_wire import Byte, HeaderValue, Integer, Long, Short, Timestamp
 
 header_values: st.SearchStrategy[HeaderValue] = st.one_of(
     st.booleans(),

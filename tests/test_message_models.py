@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 import anthropic_bedrock as ab
-from anthropic_bedrock._aws.eventstream import encode_message
+from anthropic_bedrock._aws.eventstream_encoder import encode_message
 from anthropic_bedrock._operations.messages import MESSAGES
 from anthropic_bedrock._streaming.messages import RawMessageStream
 from anthropic_bedrock._streaming.stream import ChunkReader

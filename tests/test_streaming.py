@@ -308,7 +308,7 @@ def test_chunks_before_an_exception_frame_in_the_same_read_are_delivered(mode: s
     import base64
     import json
 
-    from anthropic_bedrock._aws.eventstream import encode_message
+    from anthropic_bedrock._aws.eventstream_encoder import encode_message
 
     def chunk(text: str) -> bytes:
         payload = base64.b64encode(json.dumps({"completion": text, "stop_reason": None}).encode())

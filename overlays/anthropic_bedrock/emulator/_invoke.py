@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
-from .._aws.eventstream import encode_frame, encode_headers
+from .._aws.eventstream_encoder import encode_frame, encode_headers
 from . import _bedrock
 from ._connection import HttpExchange
 from ._errors import DEFAULT_MESSAGES
