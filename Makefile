@@ -38,9 +38,11 @@ $(STAMP313): pyproject.toml
 test-3.13: $(STAMP313) ## run the test suite on Python 3.13 (in .venv-3.13)
 	$(VENV313)/bin/python -m pytest
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, and the import contracts (layers, no circles, the generated seam)
 	$(BIN)/ruff check overlays scripts tests
 	$(BIN)/ruff format --check overlays scripts tests
+	$(BIN)/python scripts/vendor.py build/imports --link >/dev/null
+	cd build/imports && ../../$(BIN)/lint-imports ../../pyproject.toml
 
 typecheck: $(STAMP) ## strict mypy over the whole package, generated part included
 	$(BIN)/python scripts/vendor.py build/typecheck --link >/dev/null
