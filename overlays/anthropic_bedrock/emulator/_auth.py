@@ -21,7 +21,7 @@ from botocore.awsrequest import AWSRequest, HTTPHeaders
 from botocore.credentials import Credentials
 from botocore.utils import normalize_url_path
 
-__all__ = ["AuthFailure", "Authenticator"]
+__all__ = ["AuthFailure", "Authenticator", "Screening"]
 
 SIGNING_NAME: Final = "bedrock"
 _ALGORITHM: Final = "AWS4-HMAC-SHA256"
@@ -40,6 +40,26 @@ class AuthFailure:
 
     error_type: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What a request's head alone tells: refused already, or the body still to check."""
+
+    failure: AuthFailure | None
+    needs_body: bool  # a SigV4 signature covers the body: it is checked once the body has arrived
+
+
+@dataclass(frozen=True, slots=True)
+class _SigV4:
+    """A SigV4 Authorization that passed every check the head allows; the signature is still to verify."""
+
+    region: str
+    amz_date: str
+    names: list[str]
+    signed: str
+    signature: str
+    claimed_hash: str | None
 
 
 class Authenticator:
@@ -61,6 +81,13 @@ class Authenticator:
         self.max_skew = max_skew
         self._credentials = Credentials(access_key, secret_key, session_token)
 
+    def screen(self, method: str, target: str, headers: Sequence[tuple[str, str]]) -> Screening:
+        """Everything that can be checked before the body arrives (a failure here stands whatever the body)."""
+        head = self._head(_values(headers), dt.datetime.now(dt.UTC))
+        if isinstance(head, AuthFailure):
+            return Screening(head, needs_body=False)
+        return Screening(None, needs_body=head is not None)
+
     def check(
         self,
         method: str,
@@ -70,9 +97,14 @@ class Authenticator:
         now: dt.datetime | None = None,
     ) -> AuthFailure | None:
         """``headers`` are (lower-case name, value) pairs as received; ``target`` is the raw request target."""
-        values: dict[str, list[str]] = {}
-        for name, value in headers:
-            values.setdefault(name, []).append(value)
+        values = _values(headers)
+        head = self._head(values, now or dt.datetime.now(dt.UTC))
+        if head is None or isinstance(head, AuthFailure):
+            return head
+        return self._verify(method, target, values, head, body)
+
+    def _head(self, values: dict[str, list[str]], now: dt.datetime) -> AuthFailure | _SigV4 | None:
+        """A failure, a SigV4 signature left to verify, or None: accepted (a valid API key)."""
         authorization = values.get("authorization")
         if not authorization:
             return AuthFailure("MissingAuthenticationTokenException", "Missing Authentication Token")
@@ -84,22 +116,14 @@ class Authenticator:
                 "IncompleteSignatureException",
                 f"Unsupported Authorization scheme {scheme!r}; expected {_ALGORITHM} or Bearer.",
             )
-        return self._check_sigv4(method, target, values, rest, body, now or dt.datetime.now(dt.UTC))
+        return self._check_sigv4_head(values, rest, now)
 
     def _check_api_key(self, key: str) -> AuthFailure | None:
         if self.api_key is not None and key and hmac.compare_digest(key.encode(), self.api_key.encode()):
             return None
         return AuthFailure("UnrecognizedClientException", "The API key included in the request is invalid.")
 
-    def _check_sigv4(
-        self,
-        method: str,
-        target: str,
-        values: dict[str, list[str]],
-        params: str,
-        body: bytes,
-        now: dt.datetime,
-    ) -> AuthFailure | None:
+    def _check_sigv4_head(self, values: dict[str, list[str]], params: str, now: dt.datetime) -> AuthFailure | _SigV4:
         parts: dict[str, str] = {}
         for item in params.split(","):
             key, _, value = item.strip().partition("=")
@@ -166,46 +190,62 @@ class Authenticator:
             return AuthFailure(
                 "InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
             )
-        to_sign = HTTPHeaders()
-        for name in names:
-            received = values.get(name)
-            if received is None:
-                return AuthFailure("InvalidSignatureException", _MISMATCH)
-            for value in received:
-                to_sign[name] = value
-
+        if any(name not in values for name in names) or not _SIGNATURE.fullmatch(signature):
+            # A signature that is not 64 hex digits can match nothing; nor can one over absent headers.
+            return AuthFailure("InvalidSignatureException", _MISMATCH)
         content_hashes = values.get("x-amz-content-sha256")
+        claimed = content_hashes[0].strip() if content_hashes else None
+        return _SigV4(region, amz_date, names, signed, signature, claimed)
+
+    def _verify(
+        self, method: str, target: str, values: dict[str, list[str]], head: _SigV4, body: bytes
+    ) -> AuthFailure | None:
+        to_sign = HTTPHeaders()
+        for name in head.names:
+            for value in values[name]:
+                to_sign[name] = value
         body_hash = hashlib.sha256(body).hexdigest()
-        if content_hashes:
-            claimed = content_hashes[0].strip()
-            if claimed != UNSIGNED_PAYLOAD and claimed != body_hash:
+        if head.claimed_hash is not None:
+            if head.claimed_hash != UNSIGNED_PAYLOAD and head.claimed_hash != body_hash:
                 return AuthFailure(
                     "InvalidSignatureException",
                     "The provided 'x-amz-content-sha256' header does not match what was computed.",
                 )
-            body_hash = claimed
+            body_hash = head.claimed_hash
 
-        canonical_names = ";".join(sorted(set(names)))
-        signer = SigV4Auth(self._credentials, SIGNING_NAME, region)
-        request = AWSRequest(method=method, url=f"http://{values['host'][0]}{target}", data=body)
-        request.context["timestamp"] = amz_date
-        canonical = "\n".join(
-            (
-                method.upper(),
-                # Non-S3 services sign the URI-encoded path (so %3A is signed as %253A).
-                quote(normalize_url_path(target.partition("?")[0]), safe="/~"),
-                signer.canonical_query_string(request),
-                signer.canonical_headers(to_sign) + "\n",
-                canonical_names,
-                body_hash,
+        canonical_names = ";".join(sorted(set(head.names)))
+        signer = SigV4Auth(self._credentials, SIGNING_NAME, head.region)
+        try:
+            request = AWSRequest(method=method, url=f"http://{values['host'][0]}{target}", data=body)
+            request.context["timestamp"] = head.amz_date
+            canonical = "\n".join(
+                (
+                    method.upper(),
+                    # Non-S3 services sign the URI-encoded path (so %3A is signed as %253A).
+                    quote(normalize_url_path(target.partition("?")[0]), safe="/~"),
+                    signer.canonical_query_string(request),
+                    signer.canonical_headers(to_sign) + "\n",
+                    canonical_names,
+                    body_hash,
+                )
             )
-        )
-        expected = signer.signature(signer.string_to_sign(request, canonical), request)
-        if signed != canonical_names or not hmac.compare_digest(expected, signature):
+            expected = signer.signature(signer.string_to_sign(request, canonical), request)
+        except ValueError:
+            # A Host or path no URL parser accepts: nothing could have been signed over it.
+            return AuthFailure("InvalidSignatureException", _MISMATCH)
+        if head.signed != canonical_names or not hmac.compare_digest(expected.encode(), head.signature.encode()):
             return AuthFailure("InvalidSignatureException", _MISMATCH)
         return None
 
 
+def _values(headers: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for name, value in headers:
+        values.setdefault(name, []).append(value)
+    return values
+
+
+_SIGNATURE = re.compile(r"[0-9a-f]{64}")
 _AMZ_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
 
 

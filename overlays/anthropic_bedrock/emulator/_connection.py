@@ -9,6 +9,12 @@ request line and headers must arrive within ``header_timeout`` of their first by
 pause at most ``idle_timeout`` between reads (h11 itself caps the head at 16 KiB). A body over the
 route's limit is not kept: it is read and dropped (up to twice the limit, then the connection is
 closed after the answer), and the handler sees only its first KiB and its size.
+
+What the head already tells is decided before the body is read (an :class:`Admission`): a request
+refused whatever its body (unknown path, failed authentication) keeps only its first KiB, and the
+bodies held before their signature can be checked share one :class:`BodyBudget`. Past it, a body
+is dropped as it arrives and the request is answered 503, so clients that trickle large bodies
+they cannot sign hold a bounded amount of memory between them.
 """
 
 from __future__ import annotations
@@ -28,7 +34,17 @@ import h11
 
 from ._log import KEPT_PREFIX
 
-__all__ = ["Abort", "Handler", "HttpExchange", "Received", "Timeouts", "http_date", "serve_connection"]
+__all__ = [
+    "Abort",
+    "Admission",
+    "BodyBudget",
+    "Handler",
+    "HttpExchange",
+    "Received",
+    "Timeouts",
+    "http_date",
+    "serve_connection",
+]
 
 _logger = logging.getLogger("anthropic_bedrock.emulator")
 _date_cache: tuple[str, int] = ("", 0)
@@ -47,13 +63,52 @@ class Timeouts:
 
 
 @dataclass(frozen=True, slots=True)
+class Admission:
+    """What the server decided from a request's head, before reading its body.
+
+    ``limit``: the largest body the request may have. ``keep`` False: the answer does not depend
+    on the body, so only its first KiB is kept. ``unverified``: the body is held before it can be
+    authenticated, so it counts against the :class:`BodyBudget`. ``note``: whatever the deciding
+    side wants back with the request.
+    """
+
+    limit: int
+    keep: bool = True
+    unverified: bool = False
+    note: object = None
+
+
+class BodyBudget:
+    """Bytes of not yet authenticated bodies the server holds, across every connection (one loop)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def take(self, size: int) -> bool:
+        if self.used + size > self.limit:
+            return False
+        self.used += size
+        return True
+
+    def give(self, size: int) -> None:
+        self.used -= size
+
+
+@dataclass(frozen=True, slots=True)
 class Received:
-    """One request off the wire; ``body`` is only the first KiB when ``oversize``."""
+    """One request off the wire.
+
+    ``body`` is only the first KiB when ``oversize``, when the admission did not keep it, or when
+    ``shed`` (the body budget was spent); ``size`` is the full length.
+    """
 
     request: h11.Request
     body: bytes
     size: int
     oversize: bool
+    admission: Admission
+    shed: bool = False
 
 
 def http_date() -> str:
@@ -123,15 +178,16 @@ class HttpExchange:
 
 
 Handler = Callable[[HttpExchange, Received], Awaitable[None]]
-BodyLimit = Callable[[h11.Request], int]
+Admit = Callable[[h11.Request], Admission]
 
 
 async def serve_connection(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
     handler: Handler,
-    body_limit: BodyLimit,
+    admit: Admit,
     timeouts: Timeouts,
+    budget: BodyBudget,
 ) -> None:
     """Serve requests on one connection until the peer closes it, it idles, or a response cannot be reused."""
     sock = writer.get_extra_info("socket")
@@ -142,7 +198,7 @@ async def serve_connection(
     exchange = HttpExchange(conn, writer)
     try:
         while True:
-            received = await _receive(conn, reader, writer, body_limit, timeouts)
+            received = await _receive(conn, reader, writer, admit, timeouts, budget)
             if received is None:
                 break
             await handler(exchange, received)
@@ -165,15 +221,68 @@ async def _receive(
     conn: h11.Connection,
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
-    body_limit: BodyLimit,
+    admit: Admit,
     timeouts: Timeouts,
+    budget: BodyBudget,
 ) -> Received | None:
     """The next request, or None when the connection should close (closed, idle, slow or malformed)."""
+    body = _Body(budget)
+    try:
+        return await _next_request(conn, reader, writer, admit, timeouts, body)
+    finally:
+        body.release()
+
+
+class _Body:
+    """The body being read: all of it, or only its first KiB once it is not to be kept."""
+
+    __slots__ = ("budget", "data", "keep", "shed", "size", "taken", "unverified")
+
+    def __init__(self, budget: BodyBudget) -> None:
+        self.budget = budget
+        self.data = bytearray()
+        self.size = 0
+        self.keep = True
+        self.unverified = False
+        self.shed = False
+        self.taken = 0
+
+    def add(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.keep and self.unverified and not self.budget.take(len(data)):
+            self.keep = False
+            self.shed = True
+        elif self.keep and self.unverified:
+            self.taken += len(data)
+        if self.keep:
+            self.data += data
+        else:
+            self.drop()
+            if len(self.data) < KEPT_PREFIX:
+                self.data += data[: KEPT_PREFIX - len(self.data)]
+
+    def drop(self) -> None:
+        """Keep only the first KiB from now on."""
+        self.keep = False
+        del self.data[KEPT_PREFIX:]
+        self.release()
+
+    def release(self) -> None:
+        self.budget.give(self.taken)
+        self.taken = 0
+
+
+async def _next_request(
+    conn: h11.Connection,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    admit: Admit,
+    timeouts: Timeouts,
+    body: _Body,
+) -> Received | None:
     loop = asyncio.get_running_loop()
     request: h11.Request | None = None
-    body = bytearray()
-    size = 0
-    limit = 0
+    admission = Admission(0)
     oversize = False
     # Bytes of the next request may already be buffered (pipelining): its head is then under way.
     head_deadline = loop.time() + timeouts.header if conn.trailing_data[0] else None
@@ -198,31 +307,28 @@ async def _receive(
             continue
         if isinstance(event, h11.Request):
             request = event
-            limit = body_limit(request)
+            admission = admit(request)
+            body.keep, body.unverified = admission.keep, admission.unverified
             declared = _content_length(request)
-            if declared is not None and declared > limit:
+            if declared is not None and declared > admission.limit:
                 oversize = True
-                if conn.they_are_waiting_for_100_continue:
-                    # Answer at once: the client holds the body back until told to send it.
-                    return Received(request, b"", declared, True)
+                body.drop()
             if conn.they_are_waiting_for_100_continue:
+                if oversize or not admission.keep:
+                    # Answer at once: the client holds the body back until told to send it.
+                    return Received(request, b"", declared or 0, oversize, admission)
                 writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])) or b"")
         elif isinstance(event, h11.Data):
-            size += len(event.data)
-            if not oversize and size > limit:
+            assert request is not None
+            body.add(event.data)
+            if not oversize and body.size > admission.limit:
                 oversize = True
-            if oversize:
-                if len(body) < KEPT_PREFIX:
-                    body += event.data[: KEPT_PREFIX - len(body)]
-                del body[KEPT_PREFIX:]
-                if size > 2 * limit:
-                    assert request is not None
-                    return Received(request, bytes(body), size, True)
-            else:
-                body += event.data
+                body.drop()
+            if oversize and body.size > 2 * admission.limit:
+                return Received(request, bytes(body.data), body.size, True, admission, body.shed)
         elif isinstance(event, h11.EndOfMessage):
             assert request is not None
-            return Received(request, bytes(body), size, oversize)
+            return Received(request, bytes(body.data), body.size, oversize, admission, body.shed)
         elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
             return None
 

@@ -4,53 +4,74 @@ cannot call the Python test API: queue or clear faults, read the counters, reset
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import Final
 
-from ._connection import HttpExchange
-from ._log import LogEntry
+from ._handler import Call, ServerState
+from ._reply import Reply
 
-if TYPE_CHECKING:
-    from ._routes import Router
-
-__all__ = ["handle"]
+__all__ = ["control"]
 
 
-async def handle(router: Router, http: HttpExchange, entry: LogEntry, method: str, path: str, body: bytes) -> None:
+async def _push_faults(call: Call, reply: Reply) -> None:
+    faults = call.state.faults
+    try:
+        document = json.loads(call.body or b"{}")
+        items = document if isinstance(document, list) else [document]
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("spec"), str):
+                raise ValueError('each fault needs {"spec": "<spec>", "count": <n>, "match": ...}')
+            count = item.get("count", 1)
+            if not isinstance(count, int):
+                raise ValueError("count must be an integer")
+            faults.push(item["spec"], count, match=item.get("match"))
+    except ValueError as exc:
+        await reply.send_error(400, "ValidationException", str(exc))
+        return
+    await reply.send_json(json.dumps({"pending": faults.pending()}).encode())
+
+
+async def _clear_faults(call: Call, reply: Reply) -> None:
+    call.state.faults.clear()
+    await reply.send_json(b'{"pending": 0}')
+
+
+def _stats_document(state: ServerState) -> dict[str, object]:
+    stats = state.log.stats()
+    return {
+        "requests": stats.requests,
+        "by_path": stats.by_path,
+        "by_operation": stats.by_operation,
+        "by_status": {str(k): v for k, v in stats.by_status.items()},
+        "signature_failures": stats.signature_failures,
+        "faults_served": stats.faults_served,
+        "connections_opened": stats.connections_opened,
+        "pending_faults": state.faults.pending(),
+    }
+
+
+async def _stats(call: Call, reply: Reply) -> None:
+    await reply.send_json(json.dumps(_stats_document(call.state)).encode())
+
+
+async def _reset(call: Call, reply: Reply) -> None:
+    call.state.log.reset()
+    call.state.faults.clear()
+    await reply.send_json(b"{}")
+
+
+_ENDPOINTS: Final[dict[tuple[str, str], Callable[[Call, Reply], Awaitable[None]]]] = {
+    ("POST", "/_emulator/faults"): _push_faults,
+    ("DELETE", "/_emulator/faults"): _clear_faults,
+    ("GET", "/_emulator/stats"): _stats,
+    ("POST", "/_emulator/reset"): _reset,
+}
+
+
+async def control(call: Call, reply: Reply) -> None:
     """Answer one control request."""
-    if path == "/_emulator/faults" and method == "POST":
-        try:
-            document = json.loads(body or b"{}")
-            items = document if isinstance(document, list) else [document]
-            for item in items:
-                if not isinstance(item, dict) or not isinstance(item.get("spec"), str):
-                    raise ValueError('each fault needs {"spec": "<spec>", "count": <n>, "match": ...}')
-                count = item.get("count", 1)
-                if not isinstance(count, int):
-                    raise ValueError("count must be an integer")
-                router.faults.push(item["spec"], count, match=item.get("match"))
-        except ValueError as exc:
-            await router.send_error(http, entry, 400, "ValidationException", str(exc))
-            return
-        await router.send_json(http, entry, json.dumps({"pending": router.faults.pending()}).encode())
-    elif path == "/_emulator/faults" and method == "DELETE":
-        router.faults.clear()
-        await router.send_json(http, entry, b'{"pending": 0}')
-    elif path == "/_emulator/stats" and method == "GET":
-        stats = router.log.stats()
-        document = {
-            "requests": stats.requests,
-            "by_path": stats.by_path,
-            "by_operation": stats.by_operation,
-            "by_status": {str(k): v for k, v in stats.by_status.items()},
-            "signature_failures": stats.signature_failures,
-            "faults_served": stats.faults_served,
-            "connections_opened": stats.connections_opened,
-            "pending_faults": router.faults.pending(),
-        }
-        await router.send_json(http, entry, json.dumps(document).encode())
-    elif path == "/_emulator/reset" and method == "POST":
-        router.log.reset()
-        router.faults.clear()
-        await router.send_json(http, entry, b"{}")
-    else:
-        await router.send_error(http, entry, 404, "UnknownOperationException", "Unknown operation")
+    endpoint = _ENDPOINTS.get((call.method, call.path))
+    if endpoint is None:
+        await reply.send_error(404, "UnknownOperationException", "Unknown operation")
+        return
+    await endpoint(call, reply)

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import binascii
 import json
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from . import _bedrock
-from ._connection import HttpExchange
-from ._log import LogEntry
+from ._aio import OFFLOAD_BYTES
+from ._handler import Call
+from ._reply import Reply
 
-if TYPE_CHECKING:
-    from ._routes import Router
-
-__all__ = ["BODY_LIMIT", "INNER_BODY_LIMIT", "respond"]
+__all__ = ["BODY_LIMIT", "INNER_BODY_LIMIT", "count_tokens"]
 
 INNER_BODY_LIMIT: Final = 25_000_000  # the `body` blob, as for InvokeModel
 # The HTTP body carries that blob in base64 inside a small JSON envelope.
@@ -66,20 +64,17 @@ def _inner_body(raw: bytes) -> bytes:
     return body
 
 
-async def respond(router: Router, http: HttpExchange, entry: LogEntry, raw: bytes, cut: bool) -> None:
+async def count_tokens(call: Call, reply: Reply) -> None:
     """Validate the request and its inner body; answer ``{"inputTokens": N}``."""
     try:
-        invocation = _bedrock.parse_body(_inner_body(raw))
+        invocation = await call.state.worker.run(
+            len(call.body) > OFFLOAD_BYTES, lambda: _bedrock.parse_body(_inner_body(call.body))
+        )
     except _Invalid as exc:
-        await router.send_error(http, entry, 400, "ValidationException", str(exc))
+        await reply.send_error(400, "ValidationException", str(exc))
         return
     except _bedrock.BodyError as exc:
-        await router.send_error(http, entry, 400, "ValidationException", f"input.invokeModel.body: {exc}")
+        await reply.send_error(400, "ValidationException", f"input.invokeModel.body: {exc}")
         return
-    router.log.finish(entry, 200)
-    await http.send(
-        200,
-        [("x-amzn-requestid", entry.request_id), ("content-type", "application/json")],
-        json.dumps({"inputTokens": invocation.input_tokens}).encode(),
-        cut=cut,
-    )
+    cut = call.fault is not None and call.fault.cut is not None
+    await reply.send_json(json.dumps({"inputTokens": invocation.input_tokens}).encode(), cut=cut)

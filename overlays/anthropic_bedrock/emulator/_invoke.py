@@ -1,30 +1,28 @@
-"""The model operations' answers: InvokeModel's JSON and InvokeModelWithResponseStream's frames.
+"""InvokeModel and InvokeModelWithResponseStream: the JSON answer, and the event-stream frames.
 
-The body was authenticated and the fault directive chosen by :mod:`._routes`; here it is
+The router has authenticated the request and picked its fault directive; here the body is
 validated (:mod:`._bedrock`), answered, and for streams written frame by frame, each flushed as
-produced, with the stream faults (pace, chunks, cut, crc, in-stream exception) applied.
+produced, with the stream faults (pace, chunks, cut, crc, in-stream exception) applied. A large
+body is checked and answered in a worker thread, so other clients are served meanwhile.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from .._aws.eventstream_encoder import encode_frame, encode_headers
 from . import _bedrock
-from ._connection import HttpExchange
+from ._aio import OFFLOAD_BYTES, sleep_ms
 from ._errors import DEFAULT_MESSAGES
 from ._faults import FaultSpec
-from ._log import LogEntry
+from ._handler import Call
 from ._novel import NOVEL_FRAME_PAYLOAD, NOVEL_FRAME_TYPE
+from ._reply import Reply
 
-if TYPE_CHECKING:
-    from ._routes import Router
-
-__all__ = ["respond", "sleep_ms"]
+__all__ = ["invoke", "stream"]
 
 _CHUNK_HEADERS: Final = encode_headers(
     {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
@@ -32,59 +30,62 @@ _CHUNK_HEADERS: Final = encode_headers(
 _NOVEL_HEADERS: Final = encode_headers(
     {":event-type": NOVEL_FRAME_TYPE, ":content-type": "application/json", ":message-type": "event"}
 )
+# An answer of more tokens than this is written out in a worker thread (up to 8 MB of JSON).
+_OFFLOAD_TOKENS: Final = 8192
+
+_Answered = tuple[_bedrock.Invocation, _bedrock.Answer, bytes | None]
 
 
-async def sleep_ms(milliseconds: float) -> None:
-    await asyncio.sleep(milliseconds / 1000)
-
-
-async def respond(
-    router: Router,
-    http: HttpExchange,
-    entry: LogEntry,
-    operation: str,
-    model_id: str,
-    body: bytes,
-    spec: FaultSpec | None,
-    started: float,
-) -> None:
-    """Validate ``body`` and answer it as ``operation`` (``invoke`` or ``stream``)."""
-    try:
-        invocation = _bedrock.parse_body(body)
-    except _bedrock.BodyError as exc:
-        await router.send_error(http, entry, 400, "ValidationException", str(exc))
-        return
+def _answer(invocation: _bedrock.Invocation, spec: FaultSpec | None, model_id: str | None) -> _Answered:
+    """The answer, and with ``model_id`` the InvokeModel response body too."""
     result = _bedrock.answer(invocation, spec.length if spec else None, spec.novel if spec else frozenset())
-    if operation == "invoke":
-        latency = max(1, round((time.perf_counter() - started) * 1000))
-        response = _bedrock.invoke_body(invocation, result, model_id)
-        router.log.finish(entry, 200)
-        await http.send(
-            200,
-            [
-                ("x-amzn-requestid", entry.request_id),
-                ("content-type", "application/json"),
-                ("x-amzn-bedrock-invocation-latency", str(latency)),
-                ("x-amzn-bedrock-input-token-count", str(invocation.input_tokens)),
-                ("x-amzn-bedrock-output-token-count", str(result.output_tokens)),
-            ],
-            response,
-            cut=spec is not None and spec.cut is not None,
-        )
+    body = _bedrock.invoke_body(invocation, result, model_id) if model_id is not None else None
+    return invocation, result, body
+
+
+async def _answered(call: Call, reply: Reply, model_id: str | None) -> _Answered | None:
+    """Validate and answer the body (None once a 400 has been sent)."""
+    worker, spec = call.state.worker, call.fault
+    try:
+        if len(call.body) > OFFLOAD_BYTES:
+            return await worker.run(True, lambda: _answer(_bedrock.parse_body(call.body), spec, model_id))
+        invocation = _bedrock.parse_body(call.body)
+        heavy = model_id is not None and invocation.max_tokens > _OFFLOAD_TOKENS
+        return await worker.run(heavy, lambda: _answer(invocation, spec, model_id))
+    except _bedrock.BodyError as exc:
+        await reply.send_error(400, "ValidationException", str(exc))
+        return None
+
+
+async def invoke(call: Call, reply: Reply) -> None:
+    """InvokeModel: the whole answer as one JSON body."""
+    model_id = call.params["model_id"]
+    answered = await _answered(call, reply, model_id)
+    if answered is None:
         return
-    await _stream(router, http, entry, invocation, result, model_id, spec, started)
+    invocation, result, response = answered
+    assert response is not None
+    latency = max(1, round((time.perf_counter() - call.started) * 1000))
+    await reply.send(
+        200,
+        [
+            ("content-type", "application/json"),
+            ("x-amzn-bedrock-invocation-latency", str(latency)),
+            ("x-amzn-bedrock-input-token-count", str(invocation.input_tokens)),
+            ("x-amzn-bedrock-output-token-count", str(result.output_tokens)),
+        ],
+        response,
+        cut=call.fault is not None and call.fault.cut is not None,
+    )
 
 
-async def _stream(
-    router: Router,
-    http: HttpExchange,
-    entry: LogEntry,
-    invocation: _bedrock.Invocation,
-    result: _bedrock.Answer,
-    model_id: str,
-    spec: FaultSpec | None,
-    started: float,
-) -> None:
+async def stream(call: Call, reply: Reply) -> None:
+    """InvokeModelWithResponseStream: one ``chunk`` frame per event, written as produced."""
+    answered = await _answered(call, reply, None)
+    if answered is None:
+        return
+    invocation, result, _ = answered
+    model_id, spec, started = call.params["model_id"], call.fault, call.started
     first_byte: list[float] = []
 
     def metrics() -> dict[str, int]:
@@ -96,29 +97,24 @@ async def _stream(
             "firstByteLatency": max(1, round(((first_byte[0] if first_byte else now) - started) * 1000)),
         }
 
-    router.log.finish(entry, 200)
-    http.start(
+    reply.start(
         200,
-        [
-            ("x-amzn-requestid", entry.request_id),
-            ("content-type", "application/vnd.amazon.eventstream"),
-            ("x-amzn-bedrock-content-type", "application/json"),
-        ],
+        [("content-type", "application/vnd.amazon.eventstream"), ("x-amzn-bedrock-content-type", "application/json")],
     )
     chunks = spec.chunks if spec else None
     pace = spec.pace_ms if spec else 0.0
     for index, frame in enumerate(_frames(invocation, result, model_id, chunks, metrics, spec)):
         if spec is not None and spec.cut is not None and index >= spec.cut:
-            await http.cut()
+            await reply.cut()
         if index and pace:
             await sleep_ms(pace)
         if not first_byte:
             first_byte.append(time.perf_counter())
-        await http.write(frame)
+        await reply.write(frame)
     if spec is not None and spec.cut is not None:
         # A cut past the last frame still drops the connection before the end of the body.
-        await http.cut()
-    await http.end()
+        await reply.cut()
+    await reply.end()
 
 
 def _frames(

@@ -1,210 +1,198 @@
-"""From request to answer: which operation a request is, the log entry, authentication, faults.
+"""From request to operation: the dispatch table looked up, the log entry, authentication, faults.
 
-Every request is logged and counted first; control requests go to :mod:`._control`; model requests
-are authenticated, pick up their fault directive (header or queue), and go to :mod:`._invoke`.
+Every request is logged and counted first. The :class:`~._handler.Operation` whose route matches
+says what comes before its handler: the body limit, authentication, the fault directive (header
+or queue) and the model id check. The handler then gets the request and a fresh
+:class:`~._reply.Reply`; it never sees the router.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote
 
 import h11
 
-from . import _control, _count_tokens, _invoke
-from ._auth import Authenticator
-from ._connection import Abort, HttpExchange, Received
-from ._errors import DEFAULT_MESSAGES, error_response
-from ._faults import ERROR_TYPES, FaultQueue, FaultSpec, parse_fault
-from ._log import KEPT_PREFIX, LogEntry, RequestLog
+from ._aio import OFFLOAD_BYTES, sleep_ms
+from ._auth import Authenticator, AuthFailure
+from ._connection import Abort, Admission, HttpExchange, Received
+from ._errors import DEFAULT_MESSAGES
+from ._faults import ERROR_TYPES, FaultSpec, parse_fault
+from ._handler import DEFAULT_BODY_LIMIT, Call, Operation, ServerState
+from ._log import KEPT_PREFIX, LogEntry
+from ._reply import Reply, Settings
 
-__all__ = ["INVOKE_BODY_LIMIT", "Router", "Settings"]
-
-# InvokeModel's `body` member: at most 25,000,000 bytes. Bedrock answers a longer one with 400.
-INVOKE_BODY_LIMIT: Final = 25_000_000
-_OTHER_BODY_LIMIT: Final = 1 << 20  # control and unknown requests
+__all__ = ["Router"]
 
 _logger = logging.getLogger("anthropic_bedrock.emulator")
-_ROUTE = re.compile(r"^/model/([^/]+)/(invoke|invoke-with-response-stream|count-tokens)$")
-_OPERATIONS: Final = {"invoke": "invoke", "invoke-with-response-stream": "stream", "count-tokens": "count_tokens"}
+_INTERNAL: Final = "The emulator failed on this request."
 
 
-@dataclass(slots=True)
-class Settings:
-    """Server options that may change while it runs."""
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """A request's head, decoded once, and what the router decided from it."""
 
-    error_type_suffix: bool = False
+    method: str
+    target: str
+    path: str
+    headers: list[tuple[str, str]]
+    operation: Operation | None
+    params: dict[str, str]
+    refused: AuthFailure | None  # authentication already failed on the head alone
 
 
 class Router:
-    """Answers one request: the emulator's behaviour, minus the sockets."""
+    """Answers one request through the dispatch table: the emulator's behaviour, minus the sockets."""
 
-    def __init__(self, auth: Authenticator, log: RequestLog, faults: FaultQueue, settings: Settings) -> None:
+    def __init__(
+        self, operations: Sequence[Operation], auth: Authenticator, state: ServerState, settings: Settings
+    ) -> None:
+        self.operations = tuple(operations)
         self.auth = auth
-        self.log = log
-        self.faults = faults
+        self.state = state
         self.settings = settings
 
-    def body_limit(self, request: h11.Request) -> int:
-        """The largest body the request's route accepts."""
-        route = _ROUTE.match(request.target.partition(b"?")[0].decode("latin-1"))
-        if route is None:
-            return _OTHER_BODY_LIMIT
-        return _count_tokens.BODY_LIMIT if route.group(2) == "count-tokens" else INVOKE_BODY_LIMIT
+    # -- before the body -----------------------------------------------------------------------
 
-    async def handle(self, http: HttpExchange, received: Received) -> None:
-        """Answer a request; an unexpected failure answers 500 and closes the connection."""
-        try:
-            await self._dispatch(http, received)
-        except Abort:
-            raise
-        except Exception:
-            _logger.exception("emulator: unexpected error while serving a request")
-            if http.answering:
-                headers, payload = error_response(
-                    "InternalServerException",
-                    "The emulator failed on this request.",
-                    suffix=self.settings.error_type_suffix,
-                )
-                await http.send(500, headers, payload)
-            raise Abort from None
-
-    # -- answers -------------------------------------------------------------------------------
-
-    def error(self, error_type: str, message: str) -> tuple[list[tuple[str, str]], bytes]:
-        return error_response(error_type, message, suffix=self.settings.error_type_suffix)
-
-    async def send_error(
-        self,
-        http: HttpExchange,
-        entry: LogEntry,
-        status: int,
-        error_type: str,
-        message: str,
-        extra: list[tuple[str, str]] | None = None,
-        cut: bool = False,
-    ) -> None:
-        headers, body = self.error(error_type, message)
-        self.log.finish(entry, status)
-        await http.send(status, [("x-amzn-requestid", entry.request_id), *headers, *(extra or [])], body, cut=cut)
-
-    async def send_json(self, http: HttpExchange, entry: LogEntry, body: bytes, status: int = 200) -> None:
-        self.log.finish(entry, status)
-        await http.send(status, [("x-amzn-requestid", entry.request_id), ("content-type", "application/json")], body)
-
-    # -- routing -------------------------------------------------------------------------------
-
-    async def _dispatch(self, http: HttpExchange, received: Received) -> None:
-        request, body = received.request, received.body
-        arrived = time.time()
-        started = time.perf_counter()
+    def admit(self, request: h11.Request) -> Admission:
+        """What the head alone decides: the body limit, and whether the body is worth keeping."""
         target = request.target.decode("latin-1")
         method = request.method.decode("latin-1")
         headers = [(name.decode("latin-1"), _header_text(value)) for name, value in request.headers]
         path = target.partition("?")[0]
-        route = _ROUTE.match(path)
-        if route is not None:
-            operation = _OPERATIONS[route.group(2)]
-        elif path.startswith("/_emulator/"):
-            operation = "control"
-        else:
-            operation = "unknown"
+        operation, params = self._match(path)
+        refused: AuthFailure | None = None
+        keep, unverified = True, False
+        if operation is None or (operation.methods is not None and method not in operation.methods):
+            keep = False  # answered 404 whatever the body
+        elif operation.authenticated:
+            screening = self.auth.screen(method, target, headers)
+            refused, unverified = screening.failure, screening.needs_body
+            keep = refused is None
+        head = _Head(method, target, path, headers, operation, params, refused)
+        limit = operation.body_limit if operation is not None else DEFAULT_BODY_LIMIT
+        return Admission(limit, keep=keep, unverified=unverified, note=head)
+
+    def _match(self, path: str) -> tuple[Operation | None, dict[str, str]]:
+        for operation in self.operations:
+            found = operation.route.fullmatch(path)
+            if found is not None:
+                return operation, {key: unquote(value) for key, value in found.groupdict().items()}
+        return None, {}
+
+    # -- the request ---------------------------------------------------------------------------
+
+    async def handle(self, http: HttpExchange, received: Received) -> None:
+        """Answer a request; a client that leaves is normal, anything else unexpected answers 500."""
+        head = received.admission.note
+        assert isinstance(head, _Head)
         entry = LogEntry(
-            method=method,
-            path=target,
-            headers=headers,
-            body=body if operation != "unknown" else body[:KEPT_PREFIX],
-            received_at=arrived,
+            method=head.method,
+            path=head.target,
+            headers=head.headers,
+            body=received.body if head.operation is not None else received.body[:KEPT_PREFIX],
+            received_at=time.time(),
             request_id=str(uuid.uuid4()),
-            operation=operation,
+            operation=head.operation.name if head.operation is not None else "unknown",
             body_size=received.size,
         )
-        self.log.record(entry)
+        self.state.log.record(entry)
+        reply = Reply(http, entry, self.state.log, self.settings)
+        try:
+            await self._dispatch(head, received, entry, reply)
+        except Abort:
+            raise
+        except ConnectionError as exc:
+            _logger.debug("emulator: client left during %s %s (%s)", head.method, head.path, exc)
+            raise Abort from None
+        except Exception:
+            _logger.exception("emulator: unexpected error while serving a request")
+            if reply.answering:
+                await reply.send_error(500, "InternalServerException", _INTERNAL)
+            raise Abort from None
 
-        if received.oversize and operation != "unknown":
+    async def _dispatch(self, head: _Head, received: Received, entry: LogEntry, reply: Reply) -> None:
+        started = time.perf_counter()
+        operation, body = head.operation, received.body
+        if received.oversize and operation is not None:
             # Checked before authentication: the body is gone, and with it what its signature covers.
-            limit = self.body_limit(request)
-            if operation == "control":
-                message = f"Control request bodies are limited to {limit} bytes."
-            elif operation == "count_tokens":
-                message = (
-                    "1 validation error detected: Value at 'input.invokeModel.body' failed to satisfy constraint: "
-                    f"Member must have length less than or equal to {_count_tokens.INNER_BODY_LIMIT}"
-                )
-            else:
-                message = (
-                    "1 validation error detected: Value at 'body' failed to satisfy constraint: "
-                    f"Member must have length less than or equal to {limit}"
-                )
-            await self.send_error(http, entry, 400, "ValidationException", message)
+            await reply.send_error(400, "ValidationException", operation.too_large)
             return
-        if operation == "control":
-            await _control.handle(self, http, entry, method, path, body)
+        if operation is None or (operation.methods is not None and head.method not in operation.methods):
+            self.state.log.truncate(entry)
+            await reply.send_error(404, "UnknownOperationException", "Unknown operation")
             return
-        if route is None or method != "POST":
-            self.log.truncate(entry)
-            await self.send_error(http, entry, 404, "UnknownOperationException", "Unknown operation")
+        if operation.authenticated and not await self._authenticate(head, received, entry, reply):
             return
-
-        failure = self.auth.check(method, target, headers, body)
-        if failure is not None:
-            self.log.truncate(entry)
-            self.log.count_signature_failure()
-            await self.send_error(http, entry, 403, failure.error_type, failure.message)
-            return
-
-        model_id = unquote(route.group(1))
+        model_id = head.params.get("model_id")
         entry.model_id = model_id
-        spec: FaultSpec | None
-        header_spec = entry.header("x-emulator-fault")
-        if header_spec is not None:
-            try:
-                spec = parse_fault(header_spec)
-            except ValueError as exc:
-                await self.send_error(
-                    http, entry, 400, "ValidationException", f"Invalid x-emulator-fault header: {exc}"
-                )
-                return
-        else:
-            spec = self.faults.take(operation)
+        spec: FaultSpec | None = None
+        if operation.faults:
+            header_spec = entry.header("x-emulator-fault")
+            if header_spec is not None:
+                try:
+                    spec = parse_fault(header_spec)
+                except ValueError as exc:
+                    await reply.send_error(400, "ValidationException", f"Invalid x-emulator-fault header: {exc}")
+                    return
+            else:
+                spec = self.state.faults.take(operation.name)
         if spec is not None:
             entry.fault = spec.text
-            self.log.count_fault()
+            self.state.log.count_fault()
             if spec.delay_ms:
-                await _invoke.sleep_ms(spec.delay_ms)
+                await sleep_ms(spec.delay_ms)
             if spec.reset:
-                http.reset()
+                reply.reset()
             if spec.status is not None:
-                await self._send_fault_status(http, entry, spec)
+                await _send_fault_status(reply, spec)
                 return
+        if model_id is not None and not _known_model(model_id):
+            await reply.send_error(404, "ResourceNotFoundException", DEFAULT_MESSAGES["ResourceNotFoundException"])
+            return
+        call = Call(head.method, head.path, head.target, head.headers, body, head.params, spec, started, self.state)
+        await operation.handler(call, reply)
 
-        if not _known_model(model_id):
-            await self.send_error(
-                http, entry, 404, "ResourceNotFoundException", DEFAULT_MESSAGES["ResourceNotFoundException"]
+    async def _authenticate(self, head: _Head, received: Received, entry: LogEntry, reply: Reply) -> bool:
+        """True when the request may go on; else the 403 (or 503) has been sent."""
+        failure = head.refused
+        if failure is None and received.shed:
+            # The body was dropped as it came (too many unauthenticated bytes at once): nothing to check.
+            self.state.log.truncate(entry)
+            await reply.send_error(
+                503, "ServiceUnavailableException", "Too many unauthenticated request bodies at once; try again."
             )
-            return
-        if operation == "count_tokens":
-            await _count_tokens.respond(self, http, entry, body, cut=spec is not None and spec.cut is not None)
-            return
-        await _invoke.respond(self, http, entry, operation, model_id, body, spec, started)
+            return False
+        if failure is None:
+            body = received.body
+            failure = await self.state.worker.run(
+                len(body) > OFFLOAD_BYTES, lambda: self.auth.check(head.method, head.target, head.headers, body)
+            )
+        if failure is None:
+            return True
+        self.state.log.truncate(entry)
+        self.state.log.count_signature_failure()
+        await reply.send_error(403, failure.error_type, failure.message)
+        return False
 
-    async def _send_fault_status(self, http: HttpExchange, entry: LogEntry, spec: FaultSpec) -> None:
-        assert spec.status is not None
-        error_type = spec.error_type or ERROR_TYPES.get(spec.status, "InternalServerException")
-        message = spec.message or DEFAULT_MESSAGES.get(error_type, f"Injected {error_type}.")
-        extra: list[tuple[str, str]] = []
-        if spec.retry_after is not None:
-            extra.append(("retry-after", spec.retry_after))
-        if spec.retry_after_ms is not None:
-            extra.append(("retry-after-ms", str(spec.retry_after_ms)))
-        if spec.should_retry is not None:
-            extra.append(("x-should-retry", "true" if spec.should_retry else "false"))
-        await self.send_error(http, entry, spec.status, error_type, message, extra, cut=spec.cut is not None)
+
+async def _send_fault_status(reply: Reply, spec: FaultSpec) -> None:
+    assert spec.status is not None
+    error_type = spec.error_type or ERROR_TYPES.get(spec.status, "InternalServerException")
+    message = spec.message or DEFAULT_MESSAGES.get(error_type, f"Injected {error_type}.")
+    extra: list[tuple[str, str]] = []
+    if spec.retry_after is not None:
+        extra.append(("retry-after", spec.retry_after))
+    if spec.retry_after_ms is not None:
+        extra.append(("retry-after-ms", str(spec.retry_after_ms)))
+    if spec.should_retry is not None:
+        extra.append(("x-should-retry", "true" if spec.should_retry else "false"))
+    await reply.send_error(spec.status, error_type, message, extra, cut=spec.cut is not None)
 
 
 def _header_text(value: bytes) -> str:

@@ -2,8 +2,8 @@
 
 :class:`Emulator` listens on loopback and owns the state tests look at (request log, counters,
 fault queue). What happens on a connection lives elsewhere: ``_connection`` (HTTP/1.1 with h11),
-``_routes`` (logging, authentication, faults), ``_invoke`` (answers and event-stream frames),
-``_control`` (the ``/_emulator/`` API), ``_bedrock`` (bodies) and ``_auth`` (SigV4).
+``_routes`` (logging, authentication, faults) dispatching through ``_table`` to the operations
+(``_invoke``, ``_count_tokens``, ``_control``), ``_bedrock`` (bodies) and ``_auth`` (SigV4).
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Final, TypedDict, Unpack
 
+from ._aio import Worker
 from ._auth import Authenticator
-from ._connection import Timeouts, serve_connection
+from ._connection import BodyBudget, Timeouts, serve_connection
 from ._faults import FaultQueue, FaultSpec
+from ._handler import ServerState
 from ._listener import Listener
 from ._log import LogEntry, RequestLog, Stats
-from ._routes import Router, Settings
+from ._reply import Settings
+from ._routes import Router
+from ._table import OPERATIONS
 
 __all__ = [
     "DEFAULT_ACCESS_KEY",
@@ -56,6 +60,7 @@ class EmulatorConfig(TypedDict, total=False):
     error_type_suffix: bool
     idle_timeout: float
     header_timeout: float
+    unauthenticated_bytes: int
 
 
 class Emulator:
@@ -66,7 +71,8 @@ class Emulator:
 
     Bounds: the log keeps at most ``log_limit`` entries and about ``log_bytes`` bytes; a connection
     idle for ``idle_timeout`` seconds is closed, as is one whose request head takes longer than
-    ``header_timeout`` seconds to arrive.
+    ``header_timeout`` seconds to arrive; request bodies held before they can be authenticated take
+    at most ``unauthenticated_bytes`` between them (past that, such requests are answered 503).
     """
 
     def __init__(
@@ -85,6 +91,7 @@ class Emulator:
         error_type_suffix: bool = False,
         idle_timeout: float = 60.0,
         header_timeout: float = 10.0,
+        unauthenticated_bytes: int = 64 << 20,
     ) -> None:
         self.host = host
         self.port = port
@@ -99,8 +106,12 @@ class Emulator:
         self._log = RequestLog(log_limit, log_bytes)
         self._faults = FaultQueue()
         self._settings = Settings(error_type_suffix=error_type_suffix)
-        self._router = Router(self._auth, self._log, self._faults, self._settings)
+        self._worker = Worker()
+        self._router = Router(
+            OPERATIONS, self._auth, ServerState(self._log, self._faults, self._worker), self._settings
+        )
         self._timeouts = Timeouts(idle=idle_timeout, header=header_timeout)
+        self._budget = BodyBudget(unauthenticated_bytes)
         self._listener: Listener | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -219,6 +230,7 @@ class Emulator:
         listener, self._listener = self._listener, None
         if listener is not None:
             await listener.close()
+        self._worker.close()
 
     async def __aenter__(self) -> Emulator:
         await self.start_async()
@@ -301,7 +313,7 @@ class Emulator:
 
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._log.count_connection()
-        await serve_connection(reader, writer, self._router.handle, self._router.body_limit, self._timeouts)
+        await serve_connection(reader, writer, self._router.handle, self._router.admit, self._timeouts, self._budget)
 
 
 @contextlib.contextmanager
