@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 import anthropic_bedrock as ab
-from anthropic_bedrock._operations.validation import encode_body
+from anthropic_bedrock._operations.encoding import encode_body
 
 from drivers import PROMPT, Driver
 

@@ -20,8 +20,9 @@ from .. import _exceptions as errors
 from .._config import NOT_GIVEN, NotGiven, Settings, Timeout, check_max_retries, to_timeout
 from .._generated.types import Endpoint, RequestParts
 from ..types import ResponseMetadata
+from .encoding import encode_body
 from .headers import checked_headers
-from .validation import checker, encode_body, required_keys
+from .validation import checker, required_keys
 
 if TYPE_CHECKING:
     from .._streaming.stream import Accumulator

@@ -23,7 +23,7 @@ from ..types import (
     parse_message_stream_event,
 )
 from .base import Operation
-from .validation import encode_body
+from .encoding import encode_body
 
 __all__ = ["COUNT_TOKENS", "MESSAGES"]
 

@@ -1,19 +1,19 @@
 """Request checks derived from the API description.
 
 The request shapes are generated TypedDicts whose bounds ride along in `Annotated[..., Constraint]`;
-`checker(shape)` compiles one into a function, once, that walks a request and raises TypeError
-(wrong type, missing key) or ValueError (bad value) naming the place, such as
-`messages[1].content[0].source.media_type`. Nothing is sent before the check passes.
+`checker(shape)` compiles one into a function, once, that walks a request and raises `TypeError`
+(wrong type, missing key) or `ValueError` (bad value) naming the place, such as
+`messages[1].content[0].source.media_type` (see `checks`). Nothing is sent before the check passes.
 
 Rules: keys a shape does not name pass unchecked, and so do blocks whose `type` the description
 does not list (Bedrock learns new ones faster than any release of this SDK); iterables are
-turned into lists so that the body encodes as JSON.
+turned into lists so that the body encodes as JSON. `checker(shape, strict=True)` refuses both,
+as Bedrock does: the emulator validates what it receives that way.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 import types
@@ -22,24 +22,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal, NotRequired, Required, Union, get_args, get_origin
 
 from .._generated.types import Constraint, Model
+from .checks import CheckTypeError, CheckValueError, Path, render
 
-__all__ = ["Path", "checker", "encode_body", "render", "required_keys"]
+__all__ = ["Check", "checker", "required_keys"]
 
-# A place in a request: None at the top, else (parent, key or index). Built per node, rendered only
-# when something is wrong, so a passing check never formats a string.
-Path = tuple[Any, str | int] | None
 Check = Callable[[Any, Path], Any]
-
-
-def render(path: Path) -> str:
-    parts: list[str | int] = []
-    while path is not None:
-        path, key = path
-        parts.append(key)
-    text = ""
-    for key in reversed(parts):
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
-    return text or "the request"
 
 
 def _show(value: object) -> str:
@@ -51,28 +38,36 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+def _wrong_type(path: Path, text: str, value: Any, expected: str) -> CheckTypeError:
+    return CheckTypeError(f"{render(path)} {text}", path, "type", {"value": value, "expected": expected})
+
+
+def _bad_value(path: Path, text: str, rule: str, **info: Any) -> CheckValueError:
+    return CheckValueError(f"{render(path)} {text}", path, rule, info)
+
+
 @functools.cache
-def checker(shape: Any) -> Check:
+def checker(shape: Any, strict: bool = False) -> Check:
     """The check for `shape` (a TypedDict class or any type found inside one)."""
-    return _compile(shape)
+    return _compile(shape, strict)
 
 
-def _compile(tp: Any) -> Check:
+def _compile(tp: Any, strict: bool) -> Check:
     origin = get_origin(tp)
     if origin in (Required, NotRequired):
-        return checker(get_args(tp)[0])
+        return checker(get_args(tp)[0], strict)
     if origin is Annotated:
-        inner = checker(tp.__origin__)
+        inner = checker(tp.__origin__, strict)
         bounds = [m for m in tp.__metadata__ if isinstance(m, Constraint)]
         return _bounded(inner, bounds[0]) if bounds else inner
     if typing.is_typeddict(tp):
-        return _typeddict(tp)
+        return _typeddict(tp, strict)
     if origin in (Union, types.UnionType):
-        return _union(get_args(tp))
+        return _union(get_args(tp), strict)
     if origin is Literal:
         return _literal(get_args(tp))
     if origin in (Iterable, Sequence, list):
-        return _array(get_args(tp)[0])
+        return _array(get_args(tp)[0], strict)
     if origin in (Mapping, dict):
         return _mapping
     return _SCALARS.get(tp, _anything)
@@ -84,33 +79,33 @@ def _compile(tp: Any) -> Check:
 def _string(value: Any, path: Path) -> Any:
     if isinstance(value, str):
         return value
-    raise TypeError(f"{render(path)} must be a string, not {_kind(value)}")
+    raise _wrong_type(path, f"must be a string, not {_kind(value)}", value, "string")
 
 
 def _integer(value: Any, path: Path) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise TypeError(f"{render(path)} must be an int, not {_kind(value)}")
+    raise _wrong_type(path, f"must be an int, not {_kind(value)}", value, "integer")
 
 
 def _number(value: Any, path: Path) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{render(path)} must be a finite number, got {value!r}")
+            raise _bad_value(path, f"must be a finite number, got {value!r}", "finite", value=value)
         return value
-    raise TypeError(f"{render(path)} must be a number, not {_kind(value)}")
+    raise _wrong_type(path, f"must be a number, not {_kind(value)}", value, "number")
 
 
 def _boolean(value: Any, path: Path) -> Any:
     if isinstance(value, bool):
         return value
-    raise TypeError(f"{render(path)} must be a bool, not {_kind(value)}")
+    raise _wrong_type(path, f"must be a bool, not {_kind(value)}", value, "boolean")
 
 
 def _none(value: Any, path: Path) -> Any:
     if value is None:
         return value
-    raise TypeError(f"{render(path)} must be None, not {_kind(value)}")
+    raise _wrong_type(path, f"must be None, not {_kind(value)}", value, "null")
 
 
 def _mapping(value: Any, path: Path) -> Any:
@@ -118,7 +113,7 @@ def _mapping(value: Any, path: Path) -> Any:
         return value
     if isinstance(value, Mapping):
         return dict(value)
-    raise TypeError(f"{render(path)} must be a dict, not {_kind(value)}")
+    raise _wrong_type(path, f"must be a dict, not {_kind(value)}", value, "object")
 
 
 def _anything(value: Any, path: Path) -> Any:
@@ -139,13 +134,14 @@ def _literal(allowed: tuple[Any, ...]) -> Check:
     choices = frozenset(allowed)
     shown = ", ".join(repr(a) for a in allowed)
     expected = f"{allowed[0]!r}" if len(allowed) == 1 else f"one of {shown}"
+    rule = "const" if len(allowed) == 1 else "enum"
 
     def check(value: Any, path: Path) -> Any:
         if isinstance(value, str) and value in choices:
             return value
         if not isinstance(value, str):
-            raise TypeError(f"{render(path)} must be a string ({expected}), not {_kind(value)}")
-        raise ValueError(f"{render(path)} must be {expected}, got {_show(value)}")
+            raise _wrong_type(path, f"must be a string ({expected}), not {_kind(value)}", value, "string")
+        raise _bad_value(path, f"must be {expected}, got {_show(value)}", rule, value=value, allowed=allowed)
 
     return check
 
@@ -153,13 +149,13 @@ def _literal(allowed: tuple[Any, ...]) -> Check:
 # ---------------------------------------------------------------- containers
 
 
-def _array(item_type: Any) -> Check:
-    item_check = checker(item_type)
+def _array(item_type: Any, strict: bool) -> Check:
+    item_check = checker(item_type, strict)
 
     def check(value: Any, path: Path) -> Any:
         if not isinstance(value, list):
-            if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-                raise TypeError(f"{render(path)} must be a list, not {_kind(value)}")
+            if strict or isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+                raise _wrong_type(path, f"must be a list, not {_kind(value)}", value, "array")
             value = list(value)
         out = value
         for index, item in enumerate(value):
@@ -173,23 +169,32 @@ def _array(item_type: Any) -> Check:
     return check
 
 
-def _typeddict(shape: Any) -> Check:
+def _typeddict(shape: Any, strict: bool) -> Check:
     hints = typing.get_type_hints(shape, include_extras=True)
-    fields = {key: checker(hint) for key, hint in hints.items()}
+    fields = {key: checker(hint, strict) for key, hint in hints.items()}
     required = required_keys(shape)
 
     def check(value: Any, path: Path) -> Any:
         if not isinstance(value, dict):
-            if not isinstance(value, Mapping):
-                raise TypeError(f"{render(path)} must be a dict, not {_kind(value)}")
+            if strict or not isinstance(value, Mapping):
+                raise _wrong_type(path, f"must be a dict, not {_kind(value)}", value, "object")
             value = dict(value)
         for key in required:
             if key not in value:
-                raise TypeError(f"{render(path)} is missing the required key {key!r}")
+                raise CheckTypeError(
+                    f"{render(path)} is missing the required key {key!r}", path, "missing", {"key": key}
+                )
         out = value
         for key, item in value.items():
             field = fields.get(key)
             if field is None:
+                if strict:
+                    raise CheckTypeError(
+                        f"{render(path)} has the key {key!r}, which the API description does not know",
+                        path,
+                        "extraneous",
+                        {"key": key},
+                    )
                 continue  # a key this description does not name travels as given
             new = field(item, (path, key))
             if new is not item:
@@ -213,7 +218,7 @@ def required_keys(shape: Any) -> tuple[str, ...]:
     )
 
 
-def _discriminator(shapes: list[Any]) -> dict[str, Check] | None:
+def _discriminator(shapes: list[Any], strict: bool) -> dict[str, Check] | None:
     """{`type` value: check} when every member is a TypedDict with a literal `type`, else None."""
     table: dict[str, Check] = {}
     for shape in shapes:
@@ -225,7 +230,7 @@ def _discriminator(shapes: list[Any]) -> dict[str, Check] | None:
         if get_origin(hint) is not Literal:
             return None
         for value in get_args(hint):
-            table[value] = checker(shape)
+            table[value] = checker(shape, strict)
     return table
 
 
@@ -249,13 +254,22 @@ def _json_kind(tp: Any) -> type | tuple[type, ...]:
     return object
 
 
-def _union(members: tuple[Any, ...]) -> Check:
+_JSON_NAMES: dict[Any, str] = {
+    Mapping: "object",
+    (list, tuple): "array",
+    str: "string",
+    int: "integer",
+    bool: "boolean",
+}
+
+
+def _union(members: tuple[Any, ...], strict: bool) -> Check:
     nullable = any(m in (None, type(None)) for m in members)
     # Response models accepted where a request shape is expected (a block of an earlier answer sent
     # back as it came) are checked, and sent, as the JSON they stand for.
     models = tuple(m for m in members if isinstance(m, type) and issubclass(m, Model))
     others = [m for m in members if m not in (None, type(None)) and m not in models]
-    kinds = _discriminator(others)
+    kinds = _discriminator(others, strict)
     if kinds is not None:
         allowed = ", ".join(repr(k) for k in kinds)
 
@@ -265,20 +279,35 @@ def _union(members: tuple[Any, ...]) -> Check:
             if models and isinstance(value, models):
                 value = value.to_dict()
             if not isinstance(value, Mapping):
-                raise TypeError(f"{render(path)} must be a dict, not {_kind(value)}")
+                raise _wrong_type(path, f"must be a dict, not {_kind(value)}", value, "object")
             kind = value.get("type")
             if not isinstance(kind, str):
                 if "type" not in value:
-                    raise TypeError(f"{render(path)} is missing the required key 'type' (one of {allowed})")
-                raise TypeError(f"{render(path)}.type must be a string, not {_kind(kind)}")
+                    raise CheckTypeError(
+                        f"{render(path)} is missing the required key 'type' (one of {allowed})",
+                        path,
+                        "missing",
+                        {"key": "type"},
+                    )
+                raise _wrong_type((path, "type"), f"must be a string, not {_kind(kind)}", kind, "string")
             check = kinds.get(kind)
-            # A kind this description does not list goes to Bedrock unchecked.
-            return value if check is None else check(value, path)
+            if check is not None:
+                return check(value, path)
+            if strict:
+                raise _bad_value(
+                    (path, "type"),
+                    f"must be one of {allowed}, got {_show(kind)}",
+                    "kind",
+                    value=kind,
+                    allowed=tuple(kinds),
+                )
+            return value  # a kind this description does not list goes to Bedrock unchecked
 
         return by_type
 
-    options = [(_json_kind(m), checker(m)) for m in others]
+    options = [(_json_kind(m), checker(m, strict)) for m in others]
     names = " or ".join(_describe(m) for m in others) + (" or None" if nullable else "")
+    expected = " or ".join(_JSON_NAMES.get(kind, "number") for kind, _ in options)
 
     def by_kind(value: Any, path: Path) -> Any:
         if value is None and nullable:
@@ -286,11 +315,11 @@ def _union(members: tuple[Any, ...]) -> Check:
         for kind, check in options:
             if isinstance(value, kind) and not (isinstance(value, bool) and kind in (int, (int, float))):
                 return check(value, path)
-        if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):
+        if not strict and isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):
             for kind, check in options:
                 if kind == (list, tuple):
                     return check(value, path)
-        raise TypeError(f"{render(path)} must be {names}, not {_kind(value)}")
+        raise _wrong_type(path, f"must be {names}, not {_kind(value)}", value, expected)
 
     return by_kind
 
@@ -314,82 +343,59 @@ def _bounded(inner: Check, bound: Constraint) -> Check:
         value = inner(value, path)
         if isinstance(value, int | float) and not isinstance(value, bool):
             if bound.minimum is not None and value < bound.minimum:
-                raise ValueError(f"{render(path)} must be >= {bound.minimum:g}, got {_show(value)}")
+                raise _bad_value(
+                    path,
+                    f"must be >= {bound.minimum:g}, got {_show(value)}",
+                    "minimum",
+                    value=value,
+                    bound=bound.minimum,
+                )
             if bound.maximum is not None and value > bound.maximum:
-                raise ValueError(f"{render(path)} must be <= {bound.maximum:g}, got {_show(value)}")
+                raise _bad_value(
+                    path,
+                    f"must be <= {bound.maximum:g}, got {_show(value)}",
+                    "maximum",
+                    value=value,
+                    bound=bound.maximum,
+                )
         elif isinstance(value, str):
             if bound.min_length is not None and len(value) < bound.min_length:
-                raise ValueError(f"{render(path)} must be at least {bound.min_length} characters long")
+                raise _bad_value(
+                    path,
+                    f"must be at least {bound.min_length} characters long",
+                    "min_length",
+                    value=value,
+                    bound=bound.min_length,
+                )
             if bound.max_length is not None and len(value) > bound.max_length:
-                raise ValueError(f"{render(path)} must be at most {bound.max_length} characters long")
+                raise _bad_value(
+                    path,
+                    f"must be at most {bound.max_length} characters long",
+                    "max_length",
+                    value=value,
+                    bound=bound.max_length,
+                )
             if pattern is not None and not pattern.search(value):
-                raise ValueError(f"{render(path)} must match {bound.pattern}, got {_show(value)}")
+                raise _bad_value(
+                    path, f"must match {bound.pattern}, got {_show(value)}", "pattern", value=value, bound=bound.pattern
+                )
         elif isinstance(value, list):
             if bound.min_items is not None and len(value) < bound.min_items:
-                raise ValueError(f"{render(path)} must hold at least {bound.min_items} item(s)")
+                raise _bad_value(
+                    path,
+                    f"must hold at least {bound.min_items} item(s)",
+                    "min_items",
+                    value=value,
+                    bound=bound.min_items,
+                )
             if bound.max_items is not None and len(value) > bound.max_items:
-                raise ValueError(f"{render(path)} must hold at most {bound.max_items} item(s)")
+                raise _bad_value(
+                    path,
+                    f"must hold at most {bound.max_items} item(s)",
+                    "max_items",
+                    value=value,
+                    bound=bound.max_items,
+                )
         return value
 
     return check
-
-
-# ---------------------------------------------------------------- encoding
-
-
-def encode_body(body: Mapping[str, Any]) -> bytes:
-    """The body as compact UTF-8 JSON; a value JSON cannot carry raises ValueError or TypeError
-    naming where it is (NaN or infinity, a lone surrogate, an object JSON does not know)."""
-    try:
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-    except RecursionError:
-        raise ValueError("the request body is nested too deeply to encode as JSON") from None
-    except (ValueError, TypeError, UnicodeEncodeError) as exc:
-        problem = _find_unencodable(body)
-        if problem is None:
-            raise ValueError(f"the request body cannot be encoded as JSON: {exc}") from exc
-        path, reason = problem
-        error, text = _REASONS[reason]
-        raise error(f"{render(path)} {text}") from None
-
-
-# What is wrong with a value JSON cannot carry: the error raised and what it says.
-_REASONS: dict[str, tuple[type[Exception], str]] = {
-    "surrogate": (ValueError, "holds a lone surrogate, which UTF-8 (and so JSON on the wire) cannot carry"),
-    "not finite": (ValueError, "must be a finite number (JSON cannot carry NaN or infinity)"),
-    "key": (TypeError, "has a key that is not a string"),
-    "type": (TypeError, "is not a JSON value (use dicts, lists, strings, numbers, booleans and None)"),
-}
-
-
-def _find_unencodable(value: Any) -> tuple[Path, str] | None:
-    # Walked only after encoding failed, to say where; an explicit stack keeps deep values safe.
-    stack: list[tuple[Any, Path]] = [(value, None)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, str):
-            if not _encodes(item):
-                return where, "surrogate"
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                return where, "not finite"
-        elif isinstance(item, Mapping):
-            for key, sub in item.items():
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    return where, "key"
-                if isinstance(key, str) and not _encodes(key):
-                    return where, "surrogate"
-                stack.append((sub, (where, str(key))))
-        elif isinstance(item, list | tuple):
-            stack.extend((sub, (where, index)) for index, sub in enumerate(item))
-        elif item is not None and not isinstance(item, int | bool):
-            return where, "type"
-    return None
-
-
-def _encodes(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
