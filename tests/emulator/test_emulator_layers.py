@@ -1,7 +1,7 @@
 """The emulator's module graph: its imports form a DAG, and no handler knows the router.
 
 Every import counts, those under ``TYPE_CHECKING`` and inside functions too. Run this file as a
-script to print the graph level by level (``python tests/test_emulator_layers.py``).
+script to print the graph level by level (``python tests/emulator/test_emulator_layers.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "overlays" / "anthropic_bedrock" / "emulator"
+PACKAGE = Path(__file__).resolve().parents[2] / "overlays" / "anthropic_bedrock" / "emulator"
 
 # Modules that answer one operation: found through the dispatch table, they never see the dispatcher.
 HANDLERS = ("_control", "_invoke", "_count_tokens")

@@ -1,6 +1,6 @@
 """A user program: a tool conversation built from plain dicts, checked by `mypy --strict`.
 
-It is type-checked, not run, by tests/test_typing.py; the same code works with `anthropic`'s types.
+It is type-checked, not run, by tests/sdk/test_typing.py; the same code works with `anthropic`'s types.
 """
 
 from __future__ import annotations
