@@ -336,66 +336,33 @@ def _describe(tp: Any) -> str:
 # ---------------------------------------------------------------- bounds
 
 
-def _bounded(inner: Check, bound: Constraint) -> Check:
-    pattern = re.compile(bound.pattern) if bound.pattern else None
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# Each bound of a `Constraint`: the values it applies to, when a value breaks it, and what to say.
+_BOUNDS: tuple[tuple[str, Callable[[object], bool], Callable[[Any, Any], bool], str], ...] = (
+    ("minimum", _is_number, lambda v, b: v < b, "must be >= {bound:g}, got {shown}"),
+    ("maximum", _is_number, lambda v, b: v > b, "must be <= {bound:g}, got {shown}"),
+    ("min_length", lambda v: isinstance(v, str), lambda v, b: len(v) < b, "must be at least {bound} characters long"),
+    ("max_length", lambda v: isinstance(v, str), lambda v, b: len(v) > b, "must be at most {bound} characters long"),
+    ("pattern", lambda v: isinstance(v, str), lambda v, b: not re.search(b, v), "must match {bound}, got {shown}"),
+    ("min_items", lambda v: isinstance(v, list), lambda v, b: len(v) < b, "must hold at least {bound} item(s)"),
+    ("max_items", lambda v: isinstance(v, list), lambda v, b: len(v) > b, "must hold at most {bound} item(s)"),
+)
+
+
+def _bounded(inner: Check, constraint: Constraint) -> Check:
+    # Only the bounds the description sets are checked (`re` caches the compiled pattern).
+    bounds = [(rule, applies, broken, text, getattr(constraint, rule)) for rule, applies, broken, text in _BOUNDS]
+    bounds = [entry for entry in bounds if entry[4] is not None]
 
     def check(value: Any, path: Path) -> Any:
         value = inner(value, path)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if bound.minimum is not None and value < bound.minimum:
-                raise _bad_value(
-                    path,
-                    f"must be >= {bound.minimum:g}, got {_show(value)}",
-                    "minimum",
-                    value=value,
-                    bound=bound.minimum,
-                )
-            if bound.maximum is not None and value > bound.maximum:
-                raise _bad_value(
-                    path,
-                    f"must be <= {bound.maximum:g}, got {_show(value)}",
-                    "maximum",
-                    value=value,
-                    bound=bound.maximum,
-                )
-        elif isinstance(value, str):
-            if bound.min_length is not None and len(value) < bound.min_length:
-                raise _bad_value(
-                    path,
-                    f"must be at least {bound.min_length} characters long",
-                    "min_length",
-                    value=value,
-                    bound=bound.min_length,
-                )
-            if bound.max_length is not None and len(value) > bound.max_length:
-                raise _bad_value(
-                    path,
-                    f"must be at most {bound.max_length} characters long",
-                    "max_length",
-                    value=value,
-                    bound=bound.max_length,
-                )
-            if pattern is not None and not pattern.search(value):
-                raise _bad_value(
-                    path, f"must match {bound.pattern}, got {_show(value)}", "pattern", value=value, bound=bound.pattern
-                )
-        elif isinstance(value, list):
-            if bound.min_items is not None and len(value) < bound.min_items:
-                raise _bad_value(
-                    path,
-                    f"must hold at least {bound.min_items} item(s)",
-                    "min_items",
-                    value=value,
-                    bound=bound.min_items,
-                )
-            if bound.max_items is not None and len(value) > bound.max_items:
-                raise _bad_value(
-                    path,
-                    f"must hold at most {bound.max_items} item(s)",
-                    "max_items",
-                    value=value,
-                    bound=bound.max_items,
-                )
+        for rule, applies, broken, text, bound in bounds:
+            if applies(value) and broken(value, bound):
+                message = text.format(bound=bound, shown=_show(value))
+                raise _bad_value(path, message, rule, value=value, bound=bound)
         return value
 
     return check
