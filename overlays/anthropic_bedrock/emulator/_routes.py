@@ -65,7 +65,7 @@ class Router:
         method = request.method.decode("latin-1")
         headers = [(name.decode("latin-1"), _header_text(value)) for name, value in request.headers]
         path = target.partition("?")[0]
-        operation, params = self._match(path)
+        operation, params = self._match(method, path)
         refused: AuthFailure | None = None
         keep, unverified = True, False
         if operation is None or (operation.methods is not None and method not in operation.methods):
@@ -78,12 +78,19 @@ class Router:
         limit = operation.body_limit if operation is not None else DEFAULT_BODY_LIMIT
         return Admission(limit, keep=keep, unverified=unverified, note=head)
 
-    def _match(self, path: str) -> tuple[Operation | None, dict[str, str]]:
+    def _match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
+        """The operation for the route and method; else the first for the route (it answers 404)."""
+        first: tuple[Operation | None, dict[str, str]] = (None, {})
         for operation in self.operations:
             found = operation.route.fullmatch(path)
-            if found is not None:
-                return operation, {key: unquote(value) for key, value in found.groupdict().items()}
-        return None, {}
+            if found is None:
+                continue
+            matched = (operation, {key: unquote(value) for key, value in found.groupdict().items()})
+            if operation.methods is None or method in operation.methods:
+                return matched
+            if first[0] is None:
+                first = matched
+        return first
 
     # -- the request ---------------------------------------------------------------------------
 
@@ -102,7 +109,9 @@ class Router:
             body_size=received.size,
         )
         self.state.log.record(entry)
-        reply = Reply(http, entry, self.state.log, self.settings)
+        reply = (head.operation.reply if head.operation is not None else Reply)(
+            http, entry, self.state.log, self.settings
+        )
         try:
             await self._dispatch(head, received, entry, reply)
         except Abort:
