@@ -22,7 +22,7 @@ import httpx
 import pytest
 from test_emulator import MODEL, signed
 
-from anthropic_bedrock.emulator import Emulator
+from anthropic_bedrock.emulator import Emulator, emulator
 from anthropic_bedrock.emulator._logsink import StderrSink
 
 API_KEY = "ABSKemulator-api-key"
@@ -61,12 +61,13 @@ def _authorization(signature: str, access_key: str = "AKIDEMULATOR000000") -> di
     }
 
 
-def test_a_client_leaving_mid_stream_is_one_debug_line(emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_client_leaving_mid_stream_is_one_debug_line(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="anthropic_bedrock.emulator")
-    _leave_mid_stream(emulator.port)
-    deadline = time.monotonic() + 10
-    while not any(r.name == "anthropic_bedrock.emulator" for r in caplog.records) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    with emulator() as emu:  # its own server: no other test's clients in its log
+        _leave_mid_stream(emu.port)
+        deadline = time.monotonic() + 10
+        while not any(r.name == "anthropic_bedrock.emulator" for r in caplog.records) and time.monotonic() < deadline:
+            time.sleep(0.02)
     records = [record for record in caplog.records if record.name.startswith("anthropic_bedrock.emulator")]
     assert len(records) == 1
     assert records[0].levelno == logging.DEBUG and records[0].exc_info is None
