@@ -36,9 +36,10 @@ or an inner body over 25,000,000 bytes are 400 ValidationExceptions saying which
 Authentication: SigV4 (signing name ``bedrock``, any region in the credential scope) recomputed with
 botocore from the request as received, against the configured access key, secret key and optional
 session token; at most 5 minutes of clock skew. ``Authorization: Bearer <api_key>`` (Bedrock API
-keys) is accepted when ``api_key`` is set. Failures answer 403 with ``InvalidSignatureException``,
-``IncompleteSignatureException`` (malformed Authorization), ``UnrecognizedClientException``
-(unknown access key, wrong session token or API key) or ``MissingAuthenticationTokenException``.
+keys) is accepted when ``api_key`` is set. Failures answer 403 with ``InvalidSignatureException``
+(a signature that is not 64 lower-case hex digits included), ``IncompleteSignatureException``
+(malformed Authorization), ``UnrecognizedClientException`` (unknown access key, wrong session token
+or API key) or ``MissingAuthenticationTokenException``.
 
 Answers (deterministic, so tests can assert exact values)
 ---------------------------------------------------------
@@ -159,6 +160,18 @@ bounded too:
 * The request log keeps at most ``log_limit`` (10,000) entries and about ``log_bytes`` (64 MiB);
   the body of a request refused before authentication succeeded (unknown path, failed signature,
   oversized) is kept only up to its first KiB (``LogEntry.body_size`` has the full length).
+* What the headers already tell is decided before the body is read: the body of a request refused
+  whatever it holds (unknown path, missing or malformed Authorization, unknown access key or API
+  key, expired date...) is read and dropped as it comes (with ``Expect: 100-continue`` the answer
+  comes at once, without it). SigV4 bodies, held until their signature can be checked, take at
+  most ``unauthenticated_bytes`` (64 MiB) across all connections; past that such a request is
+  answered 503 ServiceUnavailableException.
+* A body over 32 KiB (and an answer over 8,192 tokens) is checked and written in a worker thread,
+  so one heavy request does not hold up the others; thousands of stop sequences are looked for in
+  one scan of the text (``_stops``).
+* A client that leaves mid-answer is normal: one debug line on the ``anthropic_bedrock.emulator``
+  logger. From the command line, log lines go to stderr through a queue, so a parent that never
+  reads stderr cannot stall the server (lines past 1,000 waiting are dropped and counted).
 * A connection idle for ``idle_timeout`` (60 s) is closed, as is one whose request line and
   headers take longer than ``header_timeout`` (10 s) from their first byte. Out of descriptors,
   the server retries accepting every 0.1 s and logs one line per 5 s.

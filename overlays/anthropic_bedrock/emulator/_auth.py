@@ -43,14 +43,6 @@ class AuthFailure:
 
 
 @dataclass(frozen=True, slots=True)
-class Screening:
-    """What a request's head alone tells: refused already, or the body still to check."""
-
-    failure: AuthFailure | None
-    needs_body: bool  # a SigV4 signature covers the body: it is checked once the body has arrived
-
-
-@dataclass(frozen=True, slots=True)
 class _SigV4:
     """A SigV4 Authorization that passed every check the head allows; the signature is still to verify."""
 
@@ -60,6 +52,20 @@ class _SigV4:
     signed: str
     signature: str
     claimed_hash: str | None
+    values: dict[str, list[str]]  # the request's headers by name
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What a request's head alone tells: refused already, accepted, or a signature to verify with the body."""
+
+    failure: AuthFailure | None
+    pending: _SigV4 | None = None
+
+    @property
+    def needs_body(self) -> bool:
+        """A SigV4 signature covers the body: it is checked once the body has arrived."""
+        return self.pending is not None
 
 
 class Authenticator:
@@ -81,12 +87,23 @@ class Authenticator:
         self.max_skew = max_skew
         self._credentials = Credentials(access_key, secret_key, session_token)
 
-    def screen(self, method: str, target: str, headers: Sequence[tuple[str, str]]) -> Screening:
-        """Everything that can be checked before the body arrives (a failure here stands whatever the body)."""
-        head = self._head(_values(headers), dt.datetime.now(dt.UTC))
+    def screen(
+        self, method: str, target: str, headers: Sequence[tuple[str, str]], now: dt.datetime | None = None
+    ) -> Screening:
+        """Everything that can be checked before the body arrives (a failure here stands whatever the body).
+
+        ``headers`` are (lower-case name, value) pairs as received; ``target`` is the raw request target.
+        """
+        head = self._head(_values(headers), now or dt.datetime.now(dt.UTC))
         if isinstance(head, AuthFailure):
-            return Screening(head, needs_body=False)
-        return Screening(None, needs_body=head is not None)
+            return Screening(head)
+        return Screening(None, head)
+
+    def verify(self, screening: Screening, method: str, target: str, body: bytes) -> AuthFailure | None:
+        """The verdict on a screened request once its body has arrived; None when it is accepted."""
+        if screening.pending is None:
+            return screening.failure
+        return self._verify(method, target, screening.pending, body)
 
     def check(
         self,
@@ -96,12 +113,8 @@ class Authenticator:
         body: bytes,
         now: dt.datetime | None = None,
     ) -> AuthFailure | None:
-        """``headers`` are (lower-case name, value) pairs as received; ``target`` is the raw request target."""
-        values = _values(headers)
-        head = self._head(values, now or dt.datetime.now(dt.UTC))
-        if head is None or isinstance(head, AuthFailure):
-            return head
-        return self._verify(method, target, values, head, body)
+        """Screen and verify at once; None when the request is accepted."""
+        return self.verify(self.screen(method, target, headers, now), method, target, body)
 
     def _head(self, values: dict[str, list[str]], now: dt.datetime) -> AuthFailure | _SigV4 | None:
         """A failure, a SigV4 signature left to verify, or None: accepted (a valid API key)."""
@@ -195,11 +208,10 @@ class Authenticator:
             return AuthFailure("InvalidSignatureException", _MISMATCH)
         content_hashes = values.get("x-amz-content-sha256")
         claimed = content_hashes[0].strip() if content_hashes else None
-        return _SigV4(region, amz_date, names, signed, signature, claimed)
+        return _SigV4(region, amz_date, names, signed, signature, claimed, values)
 
-    def _verify(
-        self, method: str, target: str, values: dict[str, list[str]], head: _SigV4, body: bytes
-    ) -> AuthFailure | None:
+    def _verify(self, method: str, target: str, head: _SigV4, body: bytes) -> AuthFailure | None:
+        values = head.values
         to_sign = HTTPHeaders()
         for name in head.names:
             for value in values[name]:

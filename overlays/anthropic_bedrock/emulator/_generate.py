@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Final
 
+from ._stops import first_stop
+
 __all__ = ["TOKEN_CHARS", "Echo", "count_tokens", "group_pieces"]
 
 TOKEN_CHARS: Final = 64
@@ -74,14 +76,10 @@ class Echo:
             starts.append(size)
             parts.append(piece)
             size += len(piece)
-        prefix = "".join(parts)
-        cut = len(prefix)
-        for sequence in sequences:
-            # Earlier sequences win ties: a later one must start strictly before the current cut.
-            found = prefix.find(sequence, 0, cut + len(sequence) - 1)
-            if 0 <= found < cut:
-                cut, self.stop = found, sequence
-        if self.stop is not None:
+        # The earliest match wins; between matches at one position, the first listed.
+        found = first_stop("".join(parts), sequences)
+        if found is not None:
+            cut, self.stop = found
             self._cut = cut
             self.tokens = sum(1 for start in starts if start < cut)
 

@@ -64,7 +64,10 @@ class Operation:
     know). A body over ``body_limit`` is answered 400 with ``too_large`` before anything else.
     ``authenticated``: the request must pass SigV4 or API-key authentication. ``faults``: the
     request carries out a fault directive (header or queue). A route with a ``model_id`` group
-    answers 404 ResourceNotFoundException for a model the emulator does not know.
+    answers 404 ResourceNotFoundException for a model the emulator does not know. ``reply``
+    builds the request's :class:`~._reply.Reply`: a subclass may answer errors in another shape
+    (the router's own 400, 403 and 404 answers go through it too). Two operations may share a
+    route with different methods.
     """
 
     name: str
@@ -75,3 +78,4 @@ class Operation:
     too_large: str = f"Request bodies are limited to {DEFAULT_BODY_LIMIT} bytes."
     authenticated: bool = True
     faults: bool = True
+    reply: type[Reply] = Reply

@@ -27,7 +27,9 @@ __all__ = ["Message", "answer", "build_input", "thinking_signature"]
 JSON_PIECE: Final = 8  # characters of tool input per input_json_delta
 STRING_VALUE: Final = "emulated"
 _MAX_SCHEMA_DEPTH: Final = 16
-_WORD = r"(?<![A-Za-z0-9_-]){}(?![A-Za-z0-9_-])"
+# Tool names are made of these characters only, so a name found as a whole word (not next to one
+# of them) is exactly one maximal run of them: one pass over the text finds every candidate.
+_NAME_RUN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +104,9 @@ def _chosen_tool(request: MessagesRequest) -> tuple[JSONObject, bool] | None:
     if choice == "none" or request.after_tool_result:
         return None
     text = request.last_user_text
+    words = set(_NAME_RUN.findall(text))
     for tool in request.tools:
-        if re.search(_WORD.format(re.escape(str(tool["name"]))), text):
+        if tool["name"] in words:
             return tool, False
     if "use a tool" in text.lower():
         return request.tools[0], False

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import h11
 
 from ._aio import OFFLOAD_BYTES, sleep_ms
-from ._auth import Authenticator, AuthFailure
+from ._auth import Authenticator, Screening
 from ._connection import Abort, Admission, HttpExchange, Received
 from ._errors import DEFAULT_MESSAGES
 from ._faults import ERROR_TYPES, FaultSpec, parse_fault
@@ -43,7 +43,7 @@ class _Head:
     headers: list[tuple[str, str]]
     operation: Operation | None
     params: dict[str, str]
-    refused: AuthFailure | None  # authentication already failed on the head alone
+    screening: Screening | None  # what authentication made of the head (authenticated operations)
 
 
 class Router:
@@ -65,25 +65,31 @@ class Router:
         method = request.method.decode("latin-1")
         headers = [(name.decode("latin-1"), _header_text(value)) for name, value in request.headers]
         path = target.partition("?")[0]
-        operation, params = self._match(path)
-        refused: AuthFailure | None = None
+        operation, params = self._match(method, path)
+        screening: Screening | None = None
         keep, unverified = True, False
         if operation is None or (operation.methods is not None and method not in operation.methods):
             keep = False  # answered 404 whatever the body
         elif operation.authenticated:
             screening = self.auth.screen(method, target, headers)
-            refused, unverified = screening.failure, screening.needs_body
-            keep = refused is None
-        head = _Head(method, target, path, headers, operation, params, refused)
+            keep, unverified = screening.failure is None, screening.needs_body
+        head = _Head(method, target, path, headers, operation, params, screening)
         limit = operation.body_limit if operation is not None else DEFAULT_BODY_LIMIT
         return Admission(limit, keep=keep, unverified=unverified, note=head)
 
-    def _match(self, path: str) -> tuple[Operation | None, dict[str, str]]:
+    def _match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
+        """The operation for the route and method; else the first for the route (it answers 404)."""
+        first: tuple[Operation | None, dict[str, str]] = (None, {})
         for operation in self.operations:
             found = operation.route.fullmatch(path)
-            if found is not None:
-                return operation, {key: unquote(value) for key, value in found.groupdict().items()}
-        return None, {}
+            if found is None:
+                continue
+            matched = (operation, {key: unquote(value) for key, value in found.groupdict().items()})
+            if operation.methods is None or method in operation.methods:
+                return matched
+            if first[0] is None:
+                first = matched
+        return first
 
     # -- the request ---------------------------------------------------------------------------
 
@@ -102,7 +108,9 @@ class Router:
             body_size=received.size,
         )
         self.state.log.record(entry)
-        reply = Reply(http, entry, self.state.log, self.settings)
+        reply = (head.operation.reply if head.operation is not None else Reply)(
+            http, entry, self.state.log, self.settings
+        )
         try:
             await self._dispatch(head, received, entry, reply)
         except Abort:
@@ -160,19 +168,20 @@ class Router:
 
     async def _authenticate(self, head: _Head, received: Received, entry: LogEntry, reply: Reply) -> bool:
         """True when the request may go on; else the 403 (or 503) has been sent."""
-        failure = head.refused
-        if failure is None and received.shed:
+        screening = head.screening
+        assert screening is not None
+        if screening.failure is None and received.shed:
             # The body was dropped as it came (too many unauthenticated bytes at once): nothing to check.
             self.state.log.truncate(entry)
             await reply.send_error(
                 503, "ServiceUnavailableException", "Too many unauthenticated request bodies at once; try again."
             )
             return False
-        if failure is None:
-            body = received.body
-            failure = await self.state.worker.run(
-                len(body) > OFFLOAD_BYTES, lambda: self.auth.check(head.method, head.target, head.headers, body)
-            )
+        body = received.body
+        failure = await self.state.worker.run(
+            screening.needs_body and len(body) > OFFLOAD_BYTES,
+            lambda: self.auth.verify(screening, head.method, head.target, body),
+        )
         if failure is None:
             return True
         self.state.log.truncate(entry)

@@ -1,7 +1,8 @@
 """Command line for the emulator: ``anthropic-bedrock emulator`` and ``python -m anthropic_bedrock.emulator``.
 
 The first line printed is the base URL alone (flushed at once), so a parent process can read it;
-the lines after it are shell ``export`` statements for the SDK and boto3.
+the lines after it are shell ``export`` statements for the SDK and boto3. Log lines go to stderr
+through a queue (:mod:`._logsink`), so a parent that never reads stderr cannot stall the server.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shlex
 import signal
 import sys
 
+from . import _logsink
 from ._server import DEFAULT_ACCESS_KEY, DEFAULT_API_KEY, DEFAULT_REGION, DEFAULT_SECRET_KEY, Emulator
 
 __all__ = ["add_arguments", "run"]
@@ -42,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; returns the exit status."""
+    sink = _logsink.install()
     server = Emulator(
         host=args.host,
         port=args.port,
@@ -68,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        sink.flush_within(1.0)
     return 0
 
 
