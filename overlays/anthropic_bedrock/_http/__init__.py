@@ -1,0 +1,1 @@
+"""HTTP plumbing: transports, deadlines, orphaned streams and the server-sent-events codec."""
