@@ -55,7 +55,7 @@ def render(items: list[Spec], endings: list[str], bom: bool) -> bytes:
         if spec.event is not None:
             lines.append("event: " + spec.event)
         if spec.id is not None:
-            lines.append("id:" + spec.id)  # no space: the value is taken as is
+            lines.append("id: " + spec.id)  # one space, dropped by the reader
         if spec.retry is not None:
             lines.append(f"retry: {spec.retry}")
         lines += ["data: " + value for value in spec.data]
@@ -152,6 +152,8 @@ def test_byte_by_byte(items: list[Spec], endings: list[str]) -> None:
                 ServerSentEvent("message", "c", "1", 7),
             ],
         ),
+        # no space after the colon
+        ([b"event:x\nid:7\ndata:y\n\n"], [ServerSentEvent("x", "y", "7")]),
         # unknown fields and comments are ignored; ":" inside a value is kept
         ([b': keep-alive\nfoo: bar\nevent: a:b\ndata: {"k": 1}\n\n'], [ServerSentEvent("a:b", '{"k": 1}', "")]),
     ],

@@ -210,6 +210,8 @@ class SSEDecoder:
         if tail:
             chunk = bytes(tail) + data[: end + 1]
             tail.clear()
+        elif end + 1 == len(data):
+            chunk = data
         else:
             chunk = data[: end + 1]
         if end + 1 < len(data):
@@ -219,7 +221,20 @@ class SSEDecoder:
         if cr >= 0:
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         out: list[ServerSentEvent] = []
-        error = self._complete_lines(chunk, out)
+        error: SSEError | None = None
+        if len(chunk) <= self._max_line:
+            try:
+                lines = chunk.decode("utf-8", self._errors).split("\n")
+            except UnicodeDecodeError:
+                error = self._complete_lines(chunk, out)
+            else:
+                lines.pop()  # the empty text after the last line ending
+                try:
+                    self._lines(lines, out)
+                except SSEError as exc:
+                    error = exc
+        else:
+            error = self._complete_lines(chunk, out)
         if error is None and len(tail) > self._max_line:
             error = self._too_long(len(tail))
         if error is not None:
@@ -301,29 +316,43 @@ class SSEDecoder:
                 retry = None
                 fields = False
                 continue
-            if line[0] == ":":
+            # The two fields every Anthropic event has, before the general rule.
+            if line.startswith("data: "):
+                value = line[6:]
+            elif line.startswith("event: "):
+                event = line[7:]
+                fields = True
+                continue
+            elif line[0] == ":":
                 continue  # a comment
-            colon = line.find(":")
-            if colon < 0:
-                name = line
-                value = ""
             else:
-                name = line[:colon]
-                value = line[colon + 2 :] if line.startswith(" ", colon + 1) else line[colon + 1 :]
+                colon = line.find(":")
+                if colon < 0:
+                    name = line
+                    value = ""
+                else:
+                    name = line[:colon]
+                    value = line[colon + 2 :] if line.startswith(" ", colon + 1) else line[colon + 1 :]
+                fields = True
+                if name == "event":
+                    event = value
+                    continue
+                if name == "id":
+                    if "\0" not in value:
+                        last_id = value
+                    continue
+                if name == "retry":
+                    if value.isascii() and value.isdigit():
+                        retry = int(value)
+                        self._reconnect = retry
+                    continue
+                if name != "data":
+                    continue  # a field the standard ignores
             fields = True
-            if name == "data":
-                size += len(value) + 1
-                if size > max_event:
-                    raise SSEEventTooLargeError(f"an event's data exceeds the limit of {max_event} characters")
-                data.append(value)
-            elif name == "event":
-                event = value
-            elif name == "id":
-                if "\0" not in value:
-                    last_id = value
-            elif name == "retry" and value.isascii() and value.isdigit():
-                retry = int(value)
-                self._reconnect = retry
+            size += len(value) + 1
+            if size > max_event:
+                raise SSEEventTooLargeError(f"an event's data exceeds the limit of {max_event} characters")
+            data.append(value)
         self._data = data
         self._size = size
         self._event = event
