@@ -175,27 +175,25 @@ class _Off:
 
 _OFF: Final = _Off()
 _modules = sys.modules
-_MISSING: Final = object()
+_TRACE_API: Final = "opentelemetry.trace"
+_METRICS_API: Final = "opentelemetry.metrics._internal"
 # The environment variables through which the OpenTelemetry API loads a provider on first use.
 _PROVIDER_ENV: Final = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
 
 
-def _global_provider_set() -> bool:
-    """Whether a global tracer or meter provider has been set, without importing `opentelemetry`:
-    setting one imports its module first, so a module not yet imported means none is set."""
-    for module_name, attribute in (
-        ("opentelemetry.trace", "_TRACER_PROVIDER"),
-        ("opentelemetry.metrics._internal", "_METER_PROVIDER"),
-    ):
-        module = _modules.get(module_name)
-        if module is None:
-            continue
-        provider = getattr(module, attribute, _MISSING)
-        if provider is _MISSING:  # the API's private name changed: ask it the public way
-            return True
-        if provider is not None:
-            return True
-    return False
+def _no_global_provider() -> bool:
+    """Whether no global tracer or meter provider is set, found without importing `opentelemetry`:
+    setting one imports its module first, so a module not yet imported means none is set. The
+    API's own globals are read directly (two dictionary lookups when nothing is imported): this
+    runs on every call while OpenTelemetry is imported but no provider is set."""
+    try:
+        module = _modules.get(_TRACE_API)
+        if module is not None and module._TRACER_PROVIDER is not None:
+            return False
+        module = _modules.get(_METRICS_API)
+        return module is None or module._METER_PROVIDER is None
+    except AttributeError:  # the API renamed its private globals: look for providers the public way
+        return False
 
 
 class Telemetry:
@@ -245,8 +243,12 @@ class Telemetry:
         port, `stream` whether the answer streams."""
         instruments = self._instruments
         if instruments is None:
-            if not self._explicit and not _global_provider_set():
-                return NOOP
+            if not self._explicit:
+                get = _modules.get
+                if get(_TRACE_API) is None and get(_METRICS_API) is None:
+                    return NOOP  # OpenTelemetry not even imported: no provider can be set
+                if _no_global_provider():
+                    return NOOP
             instruments = self._instruments = self._resolve()
         return instruments.observe(operation, model, params, server, stream)
 
@@ -282,13 +284,5 @@ DEFAULT: Final = Telemetry()
 """Telemetry on the global providers, content capture from the environment."""
 
 
-def start(
-    operation: str,
-    model: str | None,
-    params: Mapping[str, Any] | None = None,
-    *,
-    server: tuple[str, int] | None = None,
-    stream: bool = False,
-) -> Observer:
-    """`DEFAULT.start(...)`."""
-    return DEFAULT.start(operation, model, params, server=server, stream=stream)
+start: Final = DEFAULT.start
+"""`DEFAULT.start(operation, model, params=None, *, server=None, stream=False)`."""

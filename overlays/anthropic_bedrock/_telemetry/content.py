@@ -116,32 +116,33 @@ def response_parts(data: Mapping[str, Any]) -> list[Part]:
 
 
 class StreamContent:
-    """An answer's parts rebuilt from its stream events (only when content is captured)."""
+    """An answer's parts rebuilt from its stream events (only when content is captured). Text,
+    thinking and tool-argument pieces are kept as lists and joined once at the end."""
 
-    __slots__ = ("blocks", "completion", "json")
+    __slots__ = ("blocks", "completion", "pieces")
 
     def __init__(self) -> None:
         self.blocks: dict[int, Part] = {}
-        self.json: dict[int, list[str]] = {}
+        self.pieces: dict[int, list[str]] = {}
         self.completion: list[str] = []
 
     def add(self, event: Mapping[str, Any]) -> None:
         kind = event.get("type")
         index = event.get("index")
         if kind == "content_block_delta" and isinstance(index, int):
-            part = self.blocks.get(index)
+            pieces = self.pieces.get(index)
             delta = event.get("delta")
-            if part is None or not isinstance(delta, Mapping):
+            if pieces is None or not isinstance(delta, Mapping):
                 return
-            delta_type = delta.get("type")
-            if delta_type == "text_delta":
-                part["content"] = part.get("content", "") + str(delta.get("text", ""))
-            elif delta_type == "thinking_delta":
-                part["content"] = part.get("content", "") + str(delta.get("thinking", ""))
-            elif delta_type == "input_json_delta":
-                self.json.setdefault(index, []).append(str(delta.get("partial_json", "")))
+            value = delta.get(_DELTA_FIELDS.get(delta.get("type"), ""))
+            if isinstance(value, str):
+                pieces.append(value)
         elif kind == "content_block_start" and isinstance(index, int):
-            self.blocks[index] = block_part(event.get("content_block"))
+            part = block_part(event.get("content_block"))
+            self.blocks[index] = part
+            # what a start block already holds (usually nothing) comes first
+            initial = part.get("content")
+            self.pieces[index] = [initial] if isinstance(initial, str) and initial else []
         elif kind is None and isinstance(event.get("completion"), str):
             self.completion.append(event["completion"])
 
@@ -151,12 +152,22 @@ class StreamContent:
         out = []
         for index in sorted(self.blocks):
             part = self.blocks[index]
-            pieces = self.json.get(index)
-            if pieces is not None:
-                text = "".join(pieces)
-                try:
-                    part["arguments"] = json.loads(text) if text else {}
-                except ValueError:
-                    part["arguments"] = text  # cut off mid-way: the raw text, as far as it came
+            text = "".join(self.pieces[index])
+            if part["type"] in ("tool_call", "server_tool_call"):
+                if text:
+                    try:
+                        part["arguments"] = json.loads(text)
+                    except ValueError:
+                        part["arguments"] = text  # cut off mid-way: the raw text, as far as it came
+            elif "content" in part:
+                part["content"] = text
             out.append(part)
         return out
+
+
+# The field of each delta kind that carries the next piece of its block.
+_DELTA_FIELDS: dict[Any, str] = {
+    "text_delta": "text",
+    "thinking_delta": "thinking",
+    "input_json_delta": "partial_json",
+}
