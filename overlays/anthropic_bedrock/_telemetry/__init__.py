@@ -244,8 +244,7 @@ class Telemetry:
         instruments = self._instruments
         if instruments is None:
             if not self._explicit:
-                get = _modules.get
-                if get(_TRACE_API) is None and get(_METRICS_API) is None:
+                if _TRACE_API not in _modules and _METRICS_API not in _modules:
                     return NOOP  # OpenTelemetry not even imported: no provider can be set
                 if _no_global_provider():
                     return NOOP
