@@ -21,8 +21,10 @@ from anthropic_bedrock._telemetry import (
     CHAT,
     COUNT_TOKENS,
     CREATE_BATCH,
+    NOOP,
     RETRIEVE_BATCH,
     TEXT_COMPLETION,
+    Telemetry,
     conventions,
 )
 
@@ -297,3 +299,23 @@ def test_structured_output_requests_json(otel: Pipeline) -> None:
     body = {**BODY, "output_format": {"type": "json_schema", "schema": {"type": "object"}}}
     otel.telemetry().start(CHAT, MODEL, body, server=SERVER).end()
     assert (otel.span(f"chat {MODEL}").attributes or {})["gen_ai.output.type"] == "json"
+
+
+def test_a_failing_hook_never_breaks_the_call(otel: Pipeline, caplog: pytest.LogCaptureFixture) -> None:
+    observer = otel.telemetry().start(CHAT, MODEL, BODY, server=SERVER)
+    observer.attempt("POST", URL)
+    observer.attempt_done(200, headers())
+    observer.response(["not", "an", "object"])  # type: ignore[arg-type]
+    observer.end()
+    assert "telemetry hook response failed" in caplog.text
+    assert otel.span(f"chat {MODEL}").end_time is not None
+
+
+def test_a_broken_provider_gives_the_noop_observer(caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        def get_tracer(self, *args: object, **kwargs: object) -> object:
+            return object()  # no start_span
+
+    telemetry = Telemetry(tracer_provider=Broken())
+    assert telemetry.start(CHAT, MODEL, BODY, server=SERVER) is NOOP
+    assert "could not start observing a call" in caplog.text

@@ -65,6 +65,7 @@ from .conventions import (
     TEXT_COMPLETION,
 )
 from .extract import capture_from_env
+from .observer import NOOP, Observer
 
 __all__ = [
     "BATCH_RESULTS",
@@ -82,68 +83,6 @@ __all__ = [
     "flush",
     "start",
 ]
-
-
-class Observer(Protocol):
-    """What the engine reports about one call. Every argument is plain data."""
-
-    @property
-    def recording(self) -> bool:
-        """False for `NOOP`: the engine may then skip the per-chunk `stream_event` calls entirely."""
-        ...
-
-    def attempt(self, method: str, url: str) -> None: ...
-
-    def attempt_done(
-        self,
-        status: int | None = None,
-        headers: Mapping[str, str] | None = None,
-        error: BaseException | None = None,
-    ) -> None: ...
-
-    def response(self, data: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None: ...
-
-    def stream_event(self, event: Mapping[str, Any]) -> None: ...
-
-    def end(self, error: BaseException | None = None) -> None: ...
-
-    def dropped(self) -> None: ...
-
-
-class _NoOp:
-    """The observer when telemetry is off: every hook returns at once."""
-
-    __slots__ = ()
-    recording: Final = False
-
-    def attempt(self, method: str, url: str) -> None:
-        pass
-
-    def attempt_done(
-        self,
-        status: int | None = None,
-        headers: Mapping[str, str] | None = None,
-        error: BaseException | None = None,
-    ) -> None:
-        pass
-
-    def response(self, data: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
-        pass
-
-    def stream_event(self, event: Mapping[str, Any]) -> None:
-        pass
-
-    def end(self, error: BaseException | None = None) -> None:
-        pass
-
-    def dropped(self) -> None:
-        pass
-
-    def __repr__(self) -> str:
-        return "NOOP"
-
-
-NOOP: Final = _NoOp()
 
 
 class _Factory(Protocol):

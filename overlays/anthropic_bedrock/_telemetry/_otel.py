@@ -9,10 +9,11 @@ metrics. A stream dropped without being closed is ended later (see `SpanObserver
 from __future__ import annotations
 
 import atexit
+import logging
 import time
 from collections import deque
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Concatenate, Final, ParamSpec, TypeVar
 
 from opentelemetry import context as otel_context
 from opentelemetry import metrics, trace
@@ -22,6 +23,26 @@ from opentelemetry.trace import NoOpTracer, Span, SpanKind, Status, StatusCode, 
 from . import content as _content
 from . import conventions as c
 from .extract import AttributeValue, Outcome, error_description, error_type, header, redact_url, request_attributes
+from .observer import NOOP, Observer
+
+logger = logging.getLogger("anthropic_bedrock")
+
+P = ParamSpec("P")
+S = TypeVar("S", bound="SpanObserver")
+
+
+def _guarded(hook: Callable[Concatenate[S, P], None]) -> Callable[Concatenate[S, P], None]:
+    """Telemetry never breaks a call: a failure inside a hook is logged, and the call goes on."""
+
+    def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            hook(self, *args, **kwargs)
+        except Exception:
+            logger.warning("telemetry hook %s failed; the call is not affected", hook.__name__, exc_info=True)
+
+    guarded.__name__, guarded.__qualname__, guarded.__doc__ = hook.__name__, hook.__qualname__, hook.__doc__
+    return guarded
+
 
 # Set while an attempt is sent, so that an instrumented HTTP client (httpx, aiohttp) does not add a
 # second span for the request this SDK already describes; `botocore`'s instrumentation does the same.
@@ -91,10 +112,14 @@ class Instruments:
         params: Mapping[str, Any] | None,
         server: tuple[str, int] | None,
         stream: bool,
-    ) -> SpanObserver:
-        if _DROPPED:
-            drain_dropped()
-        return SpanObserver(self, operation, model, params, server, stream)
+    ) -> Observer:
+        try:
+            if _DROPPED:
+                drain_dropped()
+            return SpanObserver(self, operation, model, params, server, stream)
+        except Exception:
+            logger.warning("telemetry could not start observing a call; the call is not affected", exc_info=True)
+            return NOOP
 
 
 class SpanObserver:
@@ -160,6 +185,7 @@ class SpanObserver:
 
     # ---------------------------------------------------------------- attempts
 
+    @_guarded
     def attempt(self, method: str, url: str) -> None:
         """An attempt is about to be sent: opens its HTTP span and makes it current until
         `attempt_done` (call both from the same task or thread)."""
@@ -181,6 +207,7 @@ class SpanObserver:
         self._token = otel_context.attach(current)
         self._attempt = span
 
+    @_guarded
     def attempt_done(
         self,
         status: int | None = None,
@@ -213,6 +240,7 @@ class SpanObserver:
 
     # ---------------------------------------------------------------- answers
 
+    @_guarded
     def response(self, data: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
         """A whole (non-streamed) answer: its JSON body and the response headers."""
         self._outcome.response(self._operation, data)
@@ -220,6 +248,7 @@ class SpanObserver:
         if self._instruments.capture and self._operation in c.INFERENCE_OPERATIONS and self._span.is_recording():
             self._output = _content.response_parts(data)
 
+    @_guarded
     def stream_event(self, event: Mapping[str, Any]) -> None:
         """One stream chunk's JSON, in order (the first one times `time_to_first_chunk`)."""
         if self._first is None:
@@ -231,6 +260,7 @@ class SpanObserver:
 
     # ---------------------------------------------------------------- the end
 
+    @_guarded
     def end(self, error: BaseException | None = None) -> None:
         """The call is over: answered, failed with `error`, or a stream finished, broken or closed.
         Only the first call counts."""
