@@ -243,3 +243,11 @@ def test_sampled_out_spans_still_give_metrics(otel: Pipeline) -> None:
     tokens = {p.attributes["gen_ai.token.type"]: p.sum for p in otel.points("gen_ai.client.token.usage")}
     assert tokens == {"input": 119, "output": 42}
     assert otel.points("gen_ai.client.operation.time_to_first_chunk")
+
+
+def test_a_malformed_event_is_logged_not_raised(otel: Pipeline, caplog: pytest.LogCaptureFixture) -> None:
+    observer = streamed(otel)
+    observer.stream_event(["not", "an", "event"])  # type: ignore[arg-type]
+    read_stream(observer, message_events())
+    assert "telemetry hook stream_event failed" in caplog.text
+    assert (call_span(otel).attributes or {})["gen_ai.usage.output_tokens"] == 42

@@ -248,15 +248,18 @@ class SpanObserver:
         if self._instruments.capture and self._operation in c.INFERENCE_OPERATIONS and self._span.is_recording():
             self._output = _content.response_parts(data)
 
-    @_guarded
     def stream_event(self, event: Mapping[str, Any]) -> None:
-        """One stream chunk's JSON, in order (the first one times `time_to_first_chunk`)."""
-        if self._first is None:
-            self._first = time.perf_counter()
-        if event.get("type") != "content_block_delta":  # the bulk of a stream says nothing new here
-            self._outcome.event(event)
-        if self._content is not None:
-            self._content.add(event)
+        """One stream chunk's JSON, in order (the first one times `time_to_first_chunk`). Called
+        for every event, so guarded inline rather than through `_guarded`'s extra call."""
+        try:
+            if self._first is None:
+                self._first = time.perf_counter()
+            if event.get("type") != "content_block_delta":  # the bulk of a stream says nothing new here
+                self._outcome.event(event)
+            if self._content is not None:
+                self._content.add(event)
+        except Exception:
+            logger.warning("telemetry hook stream_event failed; the call is not affected", exc_info=True)
 
     # ---------------------------------------------------------------- the end
 
