@@ -144,3 +144,14 @@ def test_header_lookup_ignores_case_in_plain_dicts() -> None:
     assert extract.header({"X-Amzn-RequestId": "r"}, "x-amzn-requestid") == "r"
     assert extract.header(httpx.Headers({"X-Amzn-RequestId": "r"}), "x-amzn-requestid") == "r"
     assert extract.header(None, "x-amzn-requestid") is None
+
+
+def test_a_provider_that_fails_switches_telemetry_off(caplog: pytest.LogCaptureFixture) -> None:
+    class Failing:
+        def get_tracer(self, *args: object, **kwargs: object) -> object:
+            raise RuntimeError("misconfigured")
+
+    telemetry = Telemetry(tracer_provider=Failing())
+    assert telemetry.start(CHAT, "m") is NOOP
+    assert telemetry.start(CHAT, "m") is NOOP
+    assert caplog.text.count("telemetry is off") == 1

@@ -36,6 +36,11 @@ The hooks (`Observer`), and where the engine calls them::
     # when the stream completes or is closed: observer.end(); on an error or a cancellation
     # reaching the reader: observer.end(exc); in the stream's weakref finalizer: observer.dropped()
 
+A non-streamed call ends when its body has been read, not when a raw response is parsed later: the
+engine decodes the JSON once, hands it to `response`, and parses the same dict afterwards. A
+streamed call's raw response dropped before it was ever parsed reports `dropped()` from its own
+finalizer, as a stream does.
+
 `end` may be called more than once (only the first counts), so a stream's close after its end is
 harmless. When OpenTelemetry is not installed, or installed with neither a tracer nor a meter
 provider configured, `start` returns `NOOP`, whose hooks do nothing, after two dictionary lookups.
@@ -48,6 +53,7 @@ read from them; `url.full` has credentials redacted.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -123,8 +129,8 @@ _PROVIDER_ENV: Final = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVID
 def _no_global_provider() -> bool:
     """Whether no global tracer or meter provider is set, found without importing `opentelemetry`:
     setting one imports its module first, so a module not yet imported means none is set. The
-    API's own globals are read directly (two dictionary lookups when nothing is imported): this
-    runs on every call while OpenTelemetry is imported but no provider is set."""
+    API's own globals are read directly: this runs on every call while OpenTelemetry is imported
+    but no provider is set."""
     try:
         module = _modules.get(_TRACE_API)
         if module is not None and module._TRACER_PROVIDER is not None:
@@ -198,12 +204,16 @@ class Telemetry:
         capture = self._capture
         if capture is None:
             capture = capture_from_env(os.environ.get(CAPTURE_CONTENT_ENV))
-        instruments = Instruments(
-            self._tracer_provider,  # type: ignore[arg-type]
-            self._meter_provider,  # type: ignore[arg-type]
-            capture=capture,
-            version=self._version,
-        )
+        try:
+            instruments = Instruments(
+                self._tracer_provider,  # type: ignore[arg-type]
+                self._meter_provider,  # type: ignore[arg-type]
+                capture=capture,
+                version=self._version,
+            )
+        except Exception:  # telemetry never breaks a call: a provider that fails here records nothing
+            logging.getLogger("anthropic_bedrock").warning("telemetry is off: no tracer or meter", exc_info=True)
+            return _OFF
         return _OFF if instruments.off else instruments
 
     def flush(self) -> None:
