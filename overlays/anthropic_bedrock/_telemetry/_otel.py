@@ -4,6 +4,14 @@ configured, so a program without OpenTelemetry never loads it (nor `opentelemetr
 One `SpanObserver` per call: a CLIENT span named `{operation} {model}` started at the call, one HTTP
 CLIENT child span per attempt, and at the end the response attributes, the span status and the
 metrics. A stream dropped without being closed is ended later (see `SpanObserver.dropped`).
+
+Attempts are child spans rather than events on the call's span: that is how the HTTP conventions
+model resends (a span per try, `http.request.resend_count` from the second on), each try keeps its
+own duration, status, `error.type` and request id, and the backoff shows as the gap between them.
+An error that a retry got past stays on its attempt's span; the call's span and duration metric
+carry only the error the call ended with, as "Recording errors" asks. While an attempt is sent its
+span is current and HTTP instrumentation is suppressed below it, so an instrumented httpx or aiohttp
+adds no second span for the same request.
 """
 
 from __future__ import annotations
