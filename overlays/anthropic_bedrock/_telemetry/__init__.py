@@ -53,7 +53,6 @@ read from them; `url.full` has credentials redacted.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -212,6 +211,8 @@ class Telemetry:
                 version=self._version,
             )
         except Exception:  # telemetry never breaks a call: a provider that fails here records nothing
+            import logging
+
             logging.getLogger("anthropic_bedrock").warning("telemetry is off: no tracer or meter", exc_info=True)
             return _OFF
         return _OFF if instruments.off else instruments
