@@ -29,11 +29,12 @@ from collections.abc import Callable
 
 from anthropic._streaming import SSEDecoder as AnthropicSSEDecoder
 
-from anthropic_bedrock._anthropic_sse import invoke_event
-from anthropic_bedrock._eventstream import EventStreamDecoder, encode_message
+from anthropic_bedrock._aws.eventstream import EventStreamDecoder
+from anthropic_bedrock._aws.eventstream_encoder import encode_message
 from anthropic_bedrock._http.sse import SSEDecoder
 from anthropic_bedrock._json import loads
-from anthropic_bedrock._streaming import _chunk_bytes
+from anthropic_bedrock._streaming.anthropic_sse import invoke_event
+from anthropic_bedrock._streaming.stream import _chunk_bytes
 
 CHUNK_HEADERS = {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "Claude", "answers", "politely"]

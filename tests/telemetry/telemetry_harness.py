@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from anthropic_bedrock import _exceptions as errors
+from anthropic_bedrock._generated.api.runtime import invoke_model_with_response_stream
 from anthropic_bedrock._telemetry import Observer, Telemetry
 
 HOST = "bedrock-runtime.us-east-1.amazonaws.com"
@@ -133,7 +134,7 @@ def stream_exception(exception_type: str, message: str) -> errors.APIStatusError
         response,
         json.dumps({"message": message}).encode(),
         error_type=exception_type[:1].upper() + exception_type[1:],
-        status_code=errors.STREAM_EXCEPTION_STATUS[exception_type],
+        status_code=invoke_model_with_response_stream.ENDPOINT.stream_exceptions[exception_type],
     )
 
 
