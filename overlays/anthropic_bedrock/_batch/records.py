@@ -3,7 +3,7 @@
 Bedrock's user guide asks for `{"recordId": "<alphanumeric string>", "modelInput": <InvokeModel body>}`
 a line (older pages say an 11-character alphanumeric string), and copies `recordId` into the
 matching line of the `.out` file, whose lines come in no particular order. A `custom_id` may hold
-`_` and `-`, which a recordId may not, so each record gets its own recordId: `R` and ten base-36
+`_` and `-`, which a recordId may not, so each record gets its own recordId: `R` and ten decimal
 digits of its position in the batch (11 characters, alphanumeric under either reading), unique across
 every job of the batch. Beside each input file the batch keeps an id map, one
 `{"recordId", "custom_id"}` line per record, which the results reader loads one file at a time.
@@ -20,18 +20,18 @@ __all__ = [
     "CUSTOM_ID_PATTERN",
     "LINE_OVERHEAD",
     "check_custom_id",
-    "id_map_line",
     "input_line",
     "read_id_map",
     "record_id",
     "record_index",
+    "write_id_map_line",
+    "write_input_line",
 ]
 
 # The Message Batches API's rule for custom_id; kept so that a batch moves between the two unchanged.
 CUSTOM_ID_PATTERN: Final = re.compile(r"[a-zA-Z0-9_-]{1,64}")
-_RECORD_ID: Final = re.compile(r"R[0-9A-Z]{10}")
-_DIGITS: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LARGEST: Final = 36**10 - 1
+_RECORD_ID: Final = re.compile(r"R[0-9]{10}")
+_LARGEST: Final = 10**10 - 1
 
 _HEAD: Final = b'{"recordId":"'
 _MIDDLE: Final = b'","modelInput":'
@@ -53,28 +53,39 @@ def record_id(index: int) -> str:
     """The recordId of the record at `index` (0-based) in its batch."""
     if not 0 <= index <= _LARGEST:
         raise ValueError(f"record index {index} is out of range")
-    digits = []
-    for _ in range(10):
-        index, digit = divmod(index, 36)
-        digits.append(_DIGITS[digit])
-    return "R" + "".join(reversed(digits))
+    return f"R{index:010d}"
 
 
 def record_index(value: str) -> int | None:
     """The position a recordId made by `record_id` stands for; None for any other recordId."""
     if _RECORD_ID.fullmatch(value) is None:
         return None
-    return int(value[1:], 36)
+    return int(value[1:])
 
 
 def input_line(rid: str, body: bytes) -> bytes:
     """One line of an input file: `body` is the InvokeModel body, already encoded as JSON."""
-    return _HEAD + rid.encode() + _MIDDLE + body + _TAIL
+    line = bytearray()
+    write_input_line(line, rid.encode(), body)
+    return bytes(line)
 
 
-def id_map_line(rid: str, custom_id: str) -> bytes:
-    """One line of an id map."""
-    return b'{"recordId":"' + rid.encode() + b'","custom_id":"' + custom_id.encode() + b'"}\n'
+def write_input_line(out: bytearray, rid: bytes, body: bytes) -> None:
+    """Append the input line of (`rid`, `body`) to `out` (no intermediate copy)."""
+    out += _HEAD
+    out += rid
+    out += _MIDDLE
+    out += body
+    out += _TAIL
+
+
+def write_id_map_line(out: bytearray, rid: bytes, custom_id: str) -> None:
+    """Append one id map line, `{"recordId": ..., "custom_id": ...}`, to `out` (custom_ids need no escaping)."""
+    out += b'{"recordId":"'
+    out += rid
+    out += b'","custom_id":"'
+    out += custom_id.encode()
+    out += b'"}\n'
 
 
 def read_id_map(lines: Iterable[bytes]) -> dict[str, str]:

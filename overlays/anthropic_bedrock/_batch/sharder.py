@@ -17,18 +17,17 @@ record quota) and 8 bytes per request for the duplicate custom_id check.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Final
 
 from .layout import BatchLayout
 from .quotas import BatchQuotas
-from .records import LINE_OVERHEAD, check_custom_id, id_map_line, input_line, record_id
+from .records import CUSTOM_ID_PATTERN, LINE_OVERHEAD, check_custom_id, record_id, write_id_map_line, write_input_line
 
 __all__ = [
     "BatchQuotaError",
@@ -50,6 +49,7 @@ Check = Callable[[Mapping[str, Any], str], Mapping[str, Any]]
 does, naming fields under `where`, and returns the InvokeModel body; raises ValueError or TypeError."""
 
 CHUNK_SIZE: Final = 1 << 20
+_NONE: Final[tuple[()]] = ()
 
 
 class BatchRequestError(ValueError):
@@ -106,9 +106,16 @@ class JobEnd:
 Event = FileStart | FileData | FileEnd | JobEnd
 
 
-def custom_id_digest(custom_id: str) -> bytes:
-    """The 8-byte digest the duplicate check keeps per request."""
-    return hashlib.blake2b(custom_id.encode(), digest_size=8).digest()
+def _refused(index: int, custom_id: str, problem: str) -> BatchRequestError:
+    return BatchRequestError(
+        f"requests[{index}] (custom_id {custom_id!r}): {problem}", index=index, custom_id=custom_id
+    )
+
+
+def custom_id_digest(custom_id: str) -> int:
+    """The 64-bit number the duplicate check keeps per request: Python's string hash, which is
+    computed once per string and stable within a process (the check and its confirmation run in one)."""
+    return hash(custom_id)
 
 
 def encode_json(body: Mapping[str, Any]) -> bytes:
@@ -147,8 +154,8 @@ class Sharder:
         self._file_index = self._file_records = self._file_size = 0
         self._buffer = bytearray()
         self._ids = bytearray()
-        # 8-byte digests of every custom_id, in 256 buckets by first byte, sorted only at the end
-        self._digests = [bytearray() for _ in range(256)]
+        # a 64-bit digest of every custom_id (8 bytes each), in 256 buckets sorted only at the end
+        self._digests = [array("q") for _ in range(256)]
 
     @property
     def records(self) -> int:
@@ -162,7 +169,7 @@ class Sharder:
 
     # -- input ---------------------------------------------------------------------------------
 
-    def add(self, request: object) -> list[Event]:
+    def add(self, request: object) -> Sequence[Event]:
         """Take the next request; returns the events it completes (usually none)."""
         if self._finished:
             raise RuntimeError("the sharder is finished")
@@ -170,14 +177,15 @@ class Sharder:
         custom_id, body = self._prepare(request, index)
         self._seen += 1
         digest = custom_id_digest(custom_id)
-        self._digests[digest[0]] += digest
+        self._digests[digest & 255].append(digest)
         self._pending.append((index, custom_id, body))
+        if len(self._pending) <= self.quotas.min_records_per_job:
+            return _NONE
         events: list[Event] = []
-        if len(self._pending) > self.quotas.min_records_per_job:
-            self._place(self._pending.popleft(), events)
+        self._place(self._pending.popleft(), events)
         return events
 
-    def finish(self) -> list[Event]:
+    def finish(self) -> Sequence[Event]:
         """No more requests: place the ones held back and end the last file and job."""
         if self._finished:
             return []
@@ -209,68 +217,61 @@ class Sharder:
             self._end_job(events)
         return events
 
-    def suspected_duplicates(self) -> set[bytes]:
+    def suspected_duplicates(self) -> set[int]:
         """Digests that occur more than once (call after `finish`): each is almost surely a repeated
-        custom_id, which `find_duplicates` confirms from the id maps."""
-        repeated: set[bytes] = set()
+        custom_id, which `spool.find_duplicates` confirms from the id maps."""
+        repeated: set[int] = set()
         for bucket in self._digests:
-            values = array("Q")
-            values.frombytes(bytes(bucket))
-            ordered = sorted(values)
-            for left, right in pairwise(ordered):
-                if left == right:
-                    repeated.add(array("Q", [left]).tobytes())
+            ordered = sorted(bucket)
+            repeated.update(left for left, right in pairwise(ordered) if left == right)
         return repeated
 
     def _prepare(self, request: object, index: int) -> tuple[str, bytes]:
-        where = f"requests[{index}]"
         if not isinstance(request, Mapping):
             raise BatchRequestError(
-                f"{where} must be a mapping with 'custom_id' and 'params', not {type(request).__name__}",
+                f"requests[{index}] must be a mapping with 'custom_id' and 'params', not {type(request).__name__}",
                 index=index,
                 custom_id=None,
             )
-        try:
-            custom_id = check_custom_id(request.get("custom_id"), f"{where}.custom_id")
-        except (TypeError, ValueError) as exc:
-            raise BatchRequestError(str(exc), index=index, custom_id=None) from exc
-        label = f"{where} (custom_id {custom_id!r})"
-        extra = sorted(set(request) - {"custom_id", "params"})
-        if extra:
-            raise BatchRequestError(f"{label}: unknown key {extra[0]!r}", index=index, custom_id=custom_id)
+        custom_id = request.get("custom_id")
+        if custom_id.__class__ is not str or CUSTOM_ID_PATTERN.fullmatch(custom_id) is None:
+            try:
+                check_custom_id(custom_id, f"requests[{index}].custom_id")
+            except (TypeError, ValueError) as exc:
+                raise BatchRequestError(str(exc), index=index, custom_id=None) from exc
+        assert isinstance(custom_id, str)
         params = request.get("params")
+        if len(request) != 2 or params is None:
+            extra = sorted(set(request) - {"custom_id", "params"})
+            problem = f"unknown key {extra[0]!r}" if extra else f"requests[{index}].params is missing"
+            raise _refused(index, custom_id, problem)
         if not isinstance(params, Mapping):
-            raise BatchRequestError(
-                f"{label}: {where}.params must be a mapping of messages.create arguments",
-                index=index,
-                custom_id=custom_id,
-            )
+            raise _refused(index, custom_id, f"requests[{index}].params must be a mapping of messages.create arguments")
         model = params.get("model", self.model)
         if model != self.model:
-            raise BatchRequestError(
-                f"{label}: {where}.params.model is {model!r}, but every request of a batch job goes to "
+            raise _refused(
+                index,
+                custom_id,
+                f"requests[{index}].params.model is {model!r}, but every request of a batch job goes to "
                 f"the batch's model {self.model!r}",
-                index=index,
-                custom_id=custom_id,
             )
         if params.get("stream"):
-            raise BatchRequestError(
-                f"{label}: {where}.params.stream must not be true: batch answers are whole messages",
-                index=index,
-                custom_id=custom_id,
+            raise _refused(
+                index, custom_id, f"requests[{index}].params.stream must not be true: batch answers are whole messages"
             )
-        arguments = {key: value for key, value in params.items() if key not in ("model", "stream")}
+        if "model" in params or "stream" in params:
+            params = {key: value for key, value in params.items() if key not in ("model", "stream")}
         try:
-            body = self._encode(self._check(arguments, f"{where}.params"))
+            body = self._encode(self._check(params, f"requests[{index}].params"))
         except (TypeError, ValueError) as exc:
-            raise BatchRequestError(f"{label}: {exc}", index=index, custom_id=custom_id) from exc
+            raise _refused(index, custom_id, str(exc)) from exc
         size = LINE_OVERHEAD + len(body)
         if size > self.quotas.max_bytes_per_file:
-            raise BatchRequestError(
-                f"{label}: the request takes {size} bytes as a batch record, more than a file's "
+            raise _refused(
+                index,
+                custom_id,
+                f"the request takes {size} bytes as a batch record, more than a file's "
                 f"{self.quotas.max_bytes_per_file} (Bedrock's batch inference input file size)",
-                index=index,
-                custom_id=custom_id,
             )
         return custom_id, body
 
@@ -297,10 +298,10 @@ class Sharder:
             self._job_files += 1
             self._file_index = self._job_files
             events.append(FileStart(self._part, self._file_index, BatchLayout.file_name(self._file_index)))
-        rid = record_id(self._placed)
+        rid = record_id(self._placed).encode()
         self._placed += 1
-        self._buffer += input_line(rid, body)
-        self._ids += id_map_line(rid, custom_id)
+        write_input_line(self._buffer, rid, body)
+        write_id_map_line(self._ids, rid, custom_id)
         self._file_records += 1
         self._file_size += size
         self._job_records += 1

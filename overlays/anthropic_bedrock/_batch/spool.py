@@ -110,7 +110,7 @@ def _events(sharder: Sharder, requests: Iterable[object]) -> Iterable[FileStart 
     yield from sharder.finish()
 
 
-def find_duplicates(id_maps: Iterable[Path], digests: set[bytes]) -> dict[str, list[str]]:
+def find_duplicates(id_maps: Iterable[Path], digests: set[int]) -> dict[str, list[str]]:
     """custom_id -> its recordIds, for the custom_ids whose digest is in `digests` and that really
     occur more than once (a digest shared by two different custom_ids is not a duplicate)."""
     seen: dict[str, list[str]] = {}
