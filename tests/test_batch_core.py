@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from anthropic_bedrock._batch.jobs import create_job_body, parse_token
 from anthropic_bedrock._batch.layout import BatchLayout, S3Location, check_batch_name, job_name, parse_job_name
 from anthropic_bedrock._batch.polling import PollPolicy
 from anthropic_bedrock._batch.quotas import DEFAULT_QUOTAS, BatchQuotas, quotas_for_model
@@ -394,3 +395,28 @@ def test_polling_backs_off_with_jitter_to_a_cap() -> None:
     assert policy.delay(3, 0.5, remaining=2.5) == 2.5 and policy.delay(3, 0.5, remaining=-1) == 0
     with pytest.raises(ValueError, match="poll_interval must be positive"):
         PollPolicy(initial=0)
+
+
+# -- job bodies --------------------------------------------------------------------------------
+
+
+def test_create_job_body_checks_the_bedrock_arguments() -> None:
+    layout = BatchLayout.under(S3Location.parse("s3://my-bucket/batches"), "b1")
+    args: dict[str, Any] = {"layout": layout, "batch": "b1", "part": 2, "parts": 3, "records": 500, "model": MODEL}
+    body = create_job_body(
+        **args, role_arn="arn:aws:iam::123456789012:role/batch", kms_key_id="alias/batch", tags={"team": "ml"}
+    )
+    assert body["jobName"] == "b1-p0002of0003" and body["clientRequestToken"] == "b1-p0002of0003-n500"
+    assert parse_token(body["clientRequestToken"]) == ("b1", 2, 3, 500)
+    assert body["inputDataConfig"]["s3InputDataConfig"]["s3Uri"] == "s3://my-bucket/batches/b1/input/part-0002/"
+    assert body["outputDataConfig"]["s3OutputDataConfig"] == {
+        "s3Uri": "s3://my-bucket/batches/b1/output/part-0002/",
+        "s3EncryptionKeyId": "alias/batch",
+    }
+    assert body["tags"] == [{"key": "team", "value": "ml"}, {"key": "anthropic-bedrock:batch", "value": "b1"}]
+    with pytest.raises(ValueError, match="role_arn must be an IAM role ARN"):
+        create_job_body(**args, role_arn="arn:aws:iam::123:user/me")
+    with pytest.raises(ValueError, match="timeout_hours must be an integer from 24 to 168, got 12"):
+        create_job_body(**args, role_arn="arn:aws:iam::123456789012:role/batch", timeout_hours=12)
+    with pytest.raises(ValueError, match="the key 'bad!' must be"):
+        create_job_body(**args, role_arn="arn:aws:iam::123456789012:role/batch", tags={"bad!": "x"})

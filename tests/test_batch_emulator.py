@@ -18,6 +18,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.parsers import RestJSONParser
 
 from anthropic_bedrock._aws.s3 import S3Transfers
+from anthropic_bedrock._batch.jobs import create_job_body, summarize
 from anthropic_bedrock._batch.layout import BatchLayout, S3Location, job_id_from_arn, job_name
 from anthropic_bedrock._batch.quotas import BatchQuotas
 from anthropic_bedrock._batch.records import read_id_map
@@ -28,7 +29,7 @@ from anthropic_bedrock._batch.results import (
     read_results,
 )
 from anthropic_bedrock._batch.spool import SpooledBatch, spool
-from anthropic_bedrock._batch.status import parse_manifest, request_counts, unanswered_for
+from anthropic_bedrock._batch.status import RequestCounts, parse_manifest, request_counts, unanswered_for
 from anthropic_bedrock._generated.models.message_request import MessageRequest
 from anthropic_bedrock._validation import checker
 from anthropic_bedrock.emulator._batch import BatchJobs, BatchLimits
@@ -354,3 +355,33 @@ def test_jobs_run_by_themselves_in_autorun_mode(tmp_path: Path, s3: Any) -> None
         assert described["status"] == "Completed" and described["successRecordCount"] == 11
     finally:
         emulated.close()
+
+
+def test_a_batch_of_two_jobs_is_summarized_in_anthropics_shape(tmp_path: Path, s3: Any, jobs: BatchJobs) -> None:
+    batch = spool(mixed_requests(120), directory=tmp_path, model=MODEL, check=sdk_check, quotas=QUOTAS)
+    layout = BatchLayout.under(S3Location.parse("s3://batch-bucket/runs"), "b9")
+    upload(s3, batch, layout)
+    arns = []
+    for job in batch.jobs:
+        body = create_job_body(
+            layout=layout, batch="b9", part=job.part, parts=2, records=job.records, model=MODEL, role_arn=ROLE,
+            timeout_hours=24, tags={"team": "ml"},
+        )  # fmt: skip
+        status, _, answer = jobs.handle("POST", "/model-invocation-job", "", json.dumps(body).encode())
+        assert status == 200
+        arns.append(json.loads(answer)["jobArn"])
+    summary = summarize("b9", [get(jobs, arn) for arn in arns])
+    assert summary.processing_status == "in_progress" and summary.complete
+    assert summary.request_counts == RequestCounts(processing=120)  # counted from the tokens before Bedrock counts
+    jobs.finish(job_id_from_arn(arns[0]))
+    jobs.handle("POST", f"/model-invocation-job/{job_id_from_arn(arns[1])}/stop", "", b"")
+    summary = summarize("b9", [get(jobs, arn) for arn in arns])
+    assert summary.processing_status == "canceling" and summary.cancel_initiated_at is not None
+    jobs.finish(job_id_from_arn(arns[1]))
+    summary = summarize("b9", [get(jobs, arn) for arn in arns])
+    assert summary.processing_status == "ended" and summary.ended_at is not None
+    assert summary.request_counts == RequestCounts(succeeded=90, errored=10, canceled=20)
+    assert [(job.part, job.status, job.arn) for job in summary.jobs] == [
+        (1, "Completed", arns[0]),
+        (2, "Stopped", arns[1]),
+    ]

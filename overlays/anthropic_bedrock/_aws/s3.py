@@ -17,23 +17,18 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar
-from urllib.parse import quote
 
-import httpx
-
-from .._exceptions import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    MissingCredentialsError,
-    NotFoundError,
-    PermissionDeniedError,
-    ServiceUnavailableError,
-)
 from .._offloop import run_in_worker
+from .s3_errors import (
+    S3BadRequestError,
+    S3ConflictError,
+    S3Error,
+    S3InternalServerError,
+    S3NotFoundError,
+    S3PermissionDeniedError,
+    S3ServiceUnavailableError,
+    s3_error,
+)
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -66,85 +61,6 @@ MAX_PARTS: Final = 10_000
 """S3's most parts in one multipart upload."""
 DEFAULT_PART_SIZE: Final = 8 * 1024 * 1024
 READ_CHUNK: Final = 1024 * 1024
-
-
-class S3Error(APIStatusError):
-    """S3 answered with an error status; `code` is S3's error code (`NoSuchBucket`, `AccessDenied`, ...)."""
-
-    code: str
-    operation: str
-    bucket: str
-    key: str | None
-
-    def __init__(
-        self, message: str, *, response: httpx.Response, code: str, operation: str, bucket: str, key: str | None
-    ) -> None:
-        super().__init__(message, response=response, body={"Code": code, "Message": message}, error_type=code)
-        self.code = code
-        self.operation = operation
-        self.bucket = bucket
-        self.key = key
-
-    def __str__(self) -> str:
-        where = f"s3://{self.bucket}/{self.key}" if self.key else f"s3://{self.bucket}"
-        return f"{super().__str__()} ({self.operation} {where})"
-
-
-class S3BadRequestError(S3Error, BadRequestError):
-    """400 from S3."""
-
-
-class S3PermissionDeniedError(S3Error, PermissionDeniedError):
-    """403 from S3 (AccessDenied, a bad signature)."""
-
-
-class S3NotFoundError(S3Error, NotFoundError):
-    """404 from S3 (NoSuchBucket, NoSuchKey, NoSuchUpload)."""
-
-
-class S3ConflictError(S3Error, ConflictError):
-    """409 from S3."""
-
-
-class S3ServiceUnavailableError(S3Error, ServiceUnavailableError):
-    """503 from S3 (SlowDown)."""
-
-
-class S3InternalServerError(S3Error, InternalServerError):
-    """Another 5xx from S3."""
-
-
-_BY_STATUS: Final[dict[int, type[S3Error]]] = {
-    400: S3BadRequestError,
-    403: S3PermissionDeniedError,
-    404: S3NotFoundError,
-    409: S3ConflictError,
-    503: S3ServiceUnavailableError,
-}
-
-
-def _s3_error(exc: Exception, *, operation: str, bucket: str, key: str | None, endpoint: str) -> Exception:
-    """The SDK's error for a botocore exception raised by an S3 call."""
-    from botocore import exceptions as boto
-
-    if isinstance(exc, boto.ClientError):
-        error = exc.response.get("Error", {})
-        meta = exc.response.get("ResponseMetadata", {})
-        status = int(meta.get("HTTPStatusCode") or 500)
-        code = str(error.get("Code") or f"HTTP{status}")
-        message = str(error.get("Message") or code)
-        headers = {"x-amzn-requestid": str(meta.get("RequestId") or "")} if meta.get("RequestId") else {}
-        url = f"{endpoint.rstrip('/')}/{bucket}" + (f"/{quote(key)}" if key else "")
-        response = httpx.Response(status, headers=headers, request=httpx.Request("GET", url))
-        cls = _BY_STATUS.get(status, S3InternalServerError if status >= 500 else S3Error)
-        return cls(message, response=response, code=code, operation=operation, bucket=bucket, key=key)
-    if isinstance(exc, boto.NoCredentialsError | boto.PartialCredentialsError):
-        return MissingCredentialsError(f"No AWS credentials for S3: {exc}")
-    if isinstance(exc, boto.ConnectTimeoutError | boto.ReadTimeoutError):
-        return APITimeoutError(message=f"S3 {operation} timed out: {exc}")
-    if isinstance(exc, boto.EndpointConnectionError | boto.ConnectionClosedError | boto.HTTPClientError):
-        return APIConnectionError(f"S3 {operation} could not reach S3: {exc}")
-    return exc
 
 
 def make_s3_client(
@@ -268,7 +184,7 @@ class S3Transfers:
             raise self._error(exc, operation, bucket, key) from exc
 
     def _error(self, exc: Exception, operation: str, bucket: str, key: str | None) -> Exception:
-        return _s3_error(exc, operation=operation, bucket=bucket, key=key, endpoint=self.client.meta.endpoint_url)
+        return s3_error(exc, operation=operation, bucket=bucket, key=key, endpoint=self.client.meta.endpoint_url)
 
     def upload(
         self, bucket: str, key: str, chunks: Iterable[bytes], *, content_type: str = "application/jsonl"
