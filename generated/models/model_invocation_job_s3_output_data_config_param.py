@@ -22,7 +22,9 @@ class ModelInvocationJobS3OutputDataConfigParam(TypedDict, total=False):
             ),
         ]
     ]
-    """ The folder (prefix) Bedrock writes the `.out` files and `manifest.json.out` under. """
+    """ The folder (prefix) Bedrock writes under: `<s3Uri>/<job id>/<input file name>.out` per input file and
+    `<s3Uri>/<job id>/manifest.json.out` (the user guide names the files; the job-id folder is what users of the
+    service report). """
 
     s3EncryptionKeyId: Annotated[str, Constraint(min_length=1, max_length=2048)]
     """ The KMS key (id, ARN or alias) that encrypts the output. """
