@@ -161,6 +161,8 @@ class RequestParts:
     headers: dict[str, str] = field(factory=dict)
     json: dict[str, Any] | None = None
     """The JSON body, still a dict so that callers can merge extra fields before encoding."""
+    params: dict[str, str] = field(factory=dict)
+    """The query parameters given, not yet encoded, so that callers can merge extra ones."""
 
 
 @define(frozen=True, slots=True)

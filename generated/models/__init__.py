@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from .base_64_image_source_param import Base64ImageSourceParam
     from .base_64_image_source_param_media_type import Base64ImageSourceParamMediaType
     from .base_64pdf_source_param import Base64PDFSourceParam
+    from .batch_input_record import BatchInputRecord
+    from .batch_input_record_model_input import BatchInputRecordModelInput
+    from .batch_manifest import BatchManifest
+    from .batch_output_record import BatchOutputRecord
+    from .batch_output_record_model_input import BatchOutputRecordModelInput
+    from .batch_output_record_model_output import BatchOutputRecordModelOutput
+    from .batch_record_error import BatchRecordError
     from .cache_control_ephemeral_param import CacheControlEphemeralParam
     from .cache_control_ephemeral_param_ttl import CacheControlEphemeralParamTtl
     from .chunk_event import ChunkEvent
@@ -35,12 +42,16 @@ if TYPE_CHECKING:
     from .count_tokens_invoke_model_input import CountTokensInvokeModelInput
     from .count_tokens_request import CountTokensRequest
     from .count_tokens_response import CountTokensResponse
+    from .create_model_invocation_job_request import CreateModelInvocationJobRequest
+    from .create_model_invocation_job_response import CreateModelInvocationJobResponse
     from .document_block_param import DocumentBlockParam
     from .document_source_param import DocumentSourceParam
     from .error_body import ErrorBody
+    from .get_model_invocation_job_response import GetModelInvocationJobResponse
     from .image_block_param import ImageBlockParam
     from .input_json_delta import InputJSONDelta
     from .invocation_metrics import InvocationMetrics
+    from .list_model_invocation_jobs_response import ListModelInvocationJobsResponse
     from .message import Message
     from .message_delta import MessageDelta
     from .message_delta_event import MessageDeltaEvent
@@ -54,13 +65,28 @@ if TYPE_CHECKING:
     from .message_stream_event import MessageStreamEvent, UnknownMessageStreamEvent, parse_message_stream_event
     from .messages_invoke_body import MessagesInvokeBody
     from .metadata_param import MetadataParam
+    from .model_invocation_job_input_data_config import ModelInvocationJobInputDataConfig
+    from .model_invocation_job_input_data_config_param import ModelInvocationJobInputDataConfigParam
+    from .model_invocation_job_output_data_config import ModelInvocationJobOutputDataConfig
+    from .model_invocation_job_output_data_config_param import ModelInvocationJobOutputDataConfigParam
+    from .model_invocation_job_s3_input_data_config import ModelInvocationJobS3InputDataConfig
+    from .model_invocation_job_s3_input_data_config_param import ModelInvocationJobS3InputDataConfigParam
+    from .model_invocation_job_s3_output_data_config import ModelInvocationJobS3OutputDataConfig
+    from .model_invocation_job_s3_output_data_config_param import ModelInvocationJobS3OutputDataConfigParam
+    from .model_invocation_job_status import ModelInvocationJobStatus
+    from .model_invocation_job_summary import ModelInvocationJobSummary
+    from .model_invocation_type import ModelInvocationType
     from .ping_event import PingEvent
     from .plain_text_source_param import PlainTextSourceParam
     from .redacted_thinking_block import RedactedThinkingBlock
     from .redacted_thinking_block_param import RedactedThinkingBlockParam
     from .response_metadata import ResponseMetadata
+    from .s3_input_format import S3InputFormat
     from .signature_delta import SignatureDelta
+    from .sort_jobs_by import SortJobsBy
+    from .sort_order import SortOrder
     from .stop_reason import StopReason
+    from .tag_param import TagParam
     from .text_block import TextBlock
     from .text_block_param import TextBlockParam
     from .text_block_param_citations_type_0_item import TextBlockParamCitationsType0Item
@@ -85,11 +111,20 @@ if TYPE_CHECKING:
     from .tool_use_block_param import ToolUseBlockParam
     from .tool_use_block_param_input import ToolUseBlockParamInput
     from .usage import Usage
+    from .vpc_config import VpcConfig
+    from .vpc_config_param import VpcConfigParam
 
 _MODULES = {
     "Base64ImageSourceParam": ".base_64_image_source_param",
     "Base64ImageSourceParamMediaType": ".base_64_image_source_param_media_type",
     "Base64PDFSourceParam": ".base_64pdf_source_param",
+    "BatchInputRecord": ".batch_input_record",
+    "BatchInputRecordModelInput": ".batch_input_record_model_input",
+    "BatchManifest": ".batch_manifest",
+    "BatchOutputRecord": ".batch_output_record",
+    "BatchOutputRecordModelInput": ".batch_output_record_model_input",
+    "BatchOutputRecordModelOutput": ".batch_output_record_model_output",
+    "BatchRecordError": ".batch_record_error",
     "CacheControlEphemeralParam": ".cache_control_ephemeral_param",
     "CacheControlEphemeralParamTtl": ".cache_control_ephemeral_param_ttl",
     "ChunkEvent": ".chunk_event",
@@ -110,12 +145,16 @@ _MODULES = {
     "CountTokensInvokeModelInput": ".count_tokens_invoke_model_input",
     "CountTokensRequest": ".count_tokens_request",
     "CountTokensResponse": ".count_tokens_response",
+    "CreateModelInvocationJobRequest": ".create_model_invocation_job_request",
+    "CreateModelInvocationJobResponse": ".create_model_invocation_job_response",
     "DocumentBlockParam": ".document_block_param",
     "DocumentSourceParam": ".document_source_param",
     "ErrorBody": ".error_body",
+    "GetModelInvocationJobResponse": ".get_model_invocation_job_response",
     "ImageBlockParam": ".image_block_param",
     "InputJSONDelta": ".input_json_delta",
     "InvocationMetrics": ".invocation_metrics",
+    "ListModelInvocationJobsResponse": ".list_model_invocation_jobs_response",
     "Message": ".message",
     "MessageDelta": ".message_delta",
     "MessageDeltaEvent": ".message_delta_event",
@@ -129,13 +168,28 @@ _MODULES = {
     "MessageStreamEvent": ".message_stream_event",
     "MessagesInvokeBody": ".messages_invoke_body",
     "MetadataParam": ".metadata_param",
+    "ModelInvocationJobInputDataConfig": ".model_invocation_job_input_data_config",
+    "ModelInvocationJobInputDataConfigParam": ".model_invocation_job_input_data_config_param",
+    "ModelInvocationJobOutputDataConfig": ".model_invocation_job_output_data_config",
+    "ModelInvocationJobOutputDataConfigParam": ".model_invocation_job_output_data_config_param",
+    "ModelInvocationJobS3InputDataConfig": ".model_invocation_job_s3_input_data_config",
+    "ModelInvocationJobS3InputDataConfigParam": ".model_invocation_job_s3_input_data_config_param",
+    "ModelInvocationJobS3OutputDataConfig": ".model_invocation_job_s3_output_data_config",
+    "ModelInvocationJobS3OutputDataConfigParam": ".model_invocation_job_s3_output_data_config_param",
+    "ModelInvocationJobStatus": ".model_invocation_job_status",
+    "ModelInvocationJobSummary": ".model_invocation_job_summary",
+    "ModelInvocationType": ".model_invocation_type",
     "PingEvent": ".ping_event",
     "PlainTextSourceParam": ".plain_text_source_param",
     "RedactedThinkingBlock": ".redacted_thinking_block",
     "RedactedThinkingBlockParam": ".redacted_thinking_block_param",
     "ResponseMetadata": ".response_metadata",
+    "S3InputFormat": ".s3_input_format",
     "SignatureDelta": ".signature_delta",
+    "SortJobsBy": ".sort_jobs_by",
+    "SortOrder": ".sort_order",
     "StopReason": ".stop_reason",
+    "TagParam": ".tag_param",
     "TextBlock": ".text_block",
     "TextBlockParam": ".text_block_param",
     "TextBlockParamCitationsType0Item": ".text_block_param_citations_type_0_item",
@@ -160,6 +214,8 @@ _MODULES = {
     "ToolUseBlockParam": ".tool_use_block_param",
     "ToolUseBlockParamInput": ".tool_use_block_param_input",
     "Usage": ".usage",
+    "VpcConfig": ".vpc_config",
+    "VpcConfigParam": ".vpc_config_param",
     "UnknownContentBlock": ".content_block",
     "parse_content_block": ".content_block",
     "UnknownContentBlockDelta": ".content_block_delta",
@@ -182,6 +238,13 @@ __all__ = (
     "Base64ImageSourceParam",
     "Base64ImageSourceParamMediaType",
     "Base64PDFSourceParam",
+    "BatchInputRecord",
+    "BatchInputRecordModelInput",
+    "BatchManifest",
+    "BatchOutputRecord",
+    "BatchOutputRecordModelInput",
+    "BatchOutputRecordModelOutput",
+    "BatchRecordError",
     "CacheControlEphemeralParam",
     "CacheControlEphemeralParamTtl",
     "ChunkEvent",
@@ -202,12 +265,16 @@ __all__ = (
     "CountTokensInvokeModelInput",
     "CountTokensRequest",
     "CountTokensResponse",
+    "CreateModelInvocationJobRequest",
+    "CreateModelInvocationJobResponse",
     "DocumentBlockParam",
     "DocumentSourceParam",
     "ErrorBody",
+    "GetModelInvocationJobResponse",
     "ImageBlockParam",
     "InputJSONDelta",
     "InvocationMetrics",
+    "ListModelInvocationJobsResponse",
     "Message",
     "MessageDelta",
     "MessageDeltaEvent",
@@ -221,6 +288,17 @@ __all__ = (
     "MessageStopEvent",
     "MessageStreamEvent",
     "MetadataParam",
+    "ModelInvocationJobInputDataConfig",
+    "ModelInvocationJobInputDataConfigParam",
+    "ModelInvocationJobOutputDataConfig",
+    "ModelInvocationJobOutputDataConfigParam",
+    "ModelInvocationJobS3InputDataConfig",
+    "ModelInvocationJobS3InputDataConfigParam",
+    "ModelInvocationJobS3OutputDataConfig",
+    "ModelInvocationJobS3OutputDataConfigParam",
+    "ModelInvocationJobStatus",
+    "ModelInvocationJobSummary",
+    "ModelInvocationType",
     "parse_content_block",
     "parse_content_block_delta",
     "parse_message_stream_event",
@@ -229,8 +307,12 @@ __all__ = (
     "RedactedThinkingBlock",
     "RedactedThinkingBlockParam",
     "ResponseMetadata",
+    "S3InputFormat",
     "SignatureDelta",
+    "SortJobsBy",
+    "SortOrder",
     "StopReason",
+    "TagParam",
     "TextBlock",
     "TextBlockParam",
     "TextBlockParamCitationsType0Item",
@@ -258,4 +340,6 @@ __all__ = (
     "UnknownContentBlockDelta",
     "UnknownMessageStreamEvent",
     "Usage",
+    "VpcConfig",
+    "VpcConfigParam",
 )
