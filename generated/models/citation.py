@@ -8,12 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_int,
-    expect_str,
-)
+from ..errors import expect_int, expect_str
+from ..types import Model
 
 
 @_attrs_define
@@ -39,37 +35,6 @@ class Citation(Model):
         "document_title": "document_title",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
-        if given is None or "type" in given:
-            field_dict["type"] = type
-        cited_text = self.cited_text
-        if given is not None and "cited_text" not in given:
-            pass
-        elif cited_text is not None:
-            field_dict["cited_text"] = cited_text
-        elif mode is not DumpMode.COMPACT:
-            field_dict["cited_text"] = None
-        document_index = self.document_index
-        if given is not None and "document_index" not in given:
-            pass
-        elif document_index is not None:
-            field_dict["document_index"] = document_index
-        elif mode is not DumpMode.COMPACT:
-            field_dict["document_index"] = None
-        document_title = self.document_title
-        if given is not None and "document_title" not in given:
-            pass
-        elif document_title is not None:
-            field_dict["document_title"] = document_title
-        elif mode is not DumpMode.COMPACT:
-            field_dict["document_title"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

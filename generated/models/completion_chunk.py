@@ -8,13 +8,9 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_dict, expect_str
 from ..models.invocation_metrics import InvocationMetrics
-from ..types import (
-    DumpMode,
-    Model,
-    expect_dict,
-    expect_str,
-)
+from ..types import Model
 
 
 @_attrs_define
@@ -44,29 +40,6 @@ class CompletionChunk(Model):
         "amazon_bedrock_invocation_metrics": "amazon-bedrock-invocationMetrics",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        completion = self.completion
-        if given is None or "completion" in given:
-            field_dict["completion"] = completion
-        stop_reason = self.stop_reason
-        if given is None or "stop_reason" in given:
-            field_dict["stop_reason"] = stop_reason
-        stop = self.stop
-        if given is None or "stop" in given:
-            field_dict["stop"] = stop
-        amazon_bedrock_invocation_metrics = self.amazon_bedrock_invocation_metrics
-        if given is not None and "amazon_bedrock_invocation_metrics" not in given:
-            pass
-        elif amazon_bedrock_invocation_metrics is not None:
-            field_dict["amazon-bedrock-invocationMetrics"] = amazon_bedrock_invocation_metrics.to_dict(mode)
-        elif mode is not DumpMode.COMPACT:
-            field_dict["amazon-bedrock-invocationMetrics"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

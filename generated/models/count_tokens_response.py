@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_int,
-)
+from ..errors import expect_int
+from ..types import Model
 
 
 @_attrs_define
@@ -30,16 +27,6 @@ class CountTokensResponse(Model):
         "input_tokens": "inputTokens",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        input_tokens = self.input_tokens
-        if given is None or "input_tokens" in given:
-            field_dict["inputTokens"] = input_tokens
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

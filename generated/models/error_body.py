@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_str,
-)
+from ..errors import expect_str
+from ..types import Model
 
 
 @_attrs_define
@@ -30,20 +27,6 @@ class ErrorBody(Model):
         "message": "message",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        message = self.message
-        if given is not None and "message" not in given:
-            pass
-        elif message is not None:
-            field_dict["message"] = message
-        elif mode is not DumpMode.COMPACT:
-            field_dict["message"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

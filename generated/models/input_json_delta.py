@@ -8,12 +8,8 @@ from typing import Any, ClassVar, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_const,
-    expect_str,
-)
+from ..errors import expect_const, expect_str
+from ..types import Model
 
 
 @_attrs_define
@@ -33,19 +29,6 @@ class InputJSONDelta(Model):
         "partial_json": "partial_json",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
-        if given is None or "type" in given:
-            field_dict["type"] = type
-        partial_json = self.partial_json
-        if given is None or "partial_json" in given:
-            field_dict["partial_json"] = partial_json
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

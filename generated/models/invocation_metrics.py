@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_int,
-)
+from ..errors import expect_int
+from ..types import Model
 
 
 @_attrs_define
@@ -42,41 +39,6 @@ class InvocationMetrics(Model):
         "first_byte_latency": "firstByteLatency",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        input_token_count = self.input_token_count
-        if given is not None and "input_token_count" not in given:
-            pass
-        elif input_token_count is not None:
-            field_dict["inputTokenCount"] = input_token_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["inputTokenCount"] = None
-        output_token_count = self.output_token_count
-        if given is not None and "output_token_count" not in given:
-            pass
-        elif output_token_count is not None:
-            field_dict["outputTokenCount"] = output_token_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["outputTokenCount"] = None
-        invocation_latency = self.invocation_latency
-        if given is not None and "invocation_latency" not in given:
-            pass
-        elif invocation_latency is not None:
-            field_dict["invocationLatency"] = invocation_latency
-        elif mode is not DumpMode.COMPACT:
-            field_dict["invocationLatency"] = None
-        first_byte_latency = self.first_byte_latency
-        if given is not None and "first_byte_latency" not in given:
-            pass
-        elif first_byte_latency is not None:
-            field_dict["firstByteLatency"] = first_byte_latency
-        elif mode is not DumpMode.COMPACT:
-            field_dict["firstByteLatency"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -8,14 +8,10 @@ from typing import Any, ClassVar, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_const, expect_dict
 from ..models.message_delta import MessageDelta
 from ..models.message_delta_usage import MessageDeltaUsage
-from ..types import (
-    DumpMode,
-    Model,
-    expect_const,
-    expect_dict,
-)
+from ..types import Model
 
 
 @_attrs_define
@@ -40,22 +36,6 @@ class MessageDeltaEvent(Model):
         "usage": "usage",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
-        if given is None or "type" in given:
-            field_dict["type"] = type
-        delta = self.delta
-        if given is None or "delta" in given:
-            field_dict["delta"] = delta.to_dict(mode)
-        usage = self.usage
-        if given is None or "usage" in given:
-            field_dict["usage"] = usage.to_dict(mode)
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_int,
-)
+from ..errors import expect_int
+from ..types import Model
 
 
 @_attrs_define
@@ -39,37 +36,6 @@ class MessageDeltaUsage(Model):
         "cache_read_input_tokens": "cache_read_input_tokens",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        output_tokens = self.output_tokens
-        if given is None or "output_tokens" in given:
-            field_dict["output_tokens"] = output_tokens
-        input_tokens = self.input_tokens
-        if given is not None and "input_tokens" not in given:
-            pass
-        elif input_tokens is not None:
-            field_dict["input_tokens"] = input_tokens
-        elif mode is not DumpMode.COMPACT:
-            field_dict["input_tokens"] = None
-        cache_creation_input_tokens = self.cache_creation_input_tokens
-        if given is not None and "cache_creation_input_tokens" not in given:
-            pass
-        elif cache_creation_input_tokens is not None:
-            field_dict["cache_creation_input_tokens"] = cache_creation_input_tokens
-        elif mode is not DumpMode.COMPACT:
-            field_dict["cache_creation_input_tokens"] = None
-        cache_read_input_tokens = self.cache_read_input_tokens
-        if given is not None and "cache_read_input_tokens" not in given:
-            pass
-        elif cache_read_input_tokens is not None:
-            field_dict["cache_read_input_tokens"] = cache_read_input_tokens
-        elif mode is not DumpMode.COMPACT:
-            field_dict["cache_read_input_tokens"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

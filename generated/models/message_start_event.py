@@ -8,13 +8,9 @@ from typing import Any, ClassVar, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_const, expect_dict
 from ..models.message import Message
-from ..types import (
-    DumpMode,
-    Model,
-    expect_const,
-    expect_dict,
-)
+from ..types import Model
 
 
 @_attrs_define
@@ -35,19 +31,6 @@ class MessageStartEvent(Model):
         "message": "message",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
-        if given is None or "type" in given:
-            field_dict["type"] = type
-        message = self.message
-        if given is None or "message" in given:
-            field_dict["message"] = message.to_dict(mode)
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -8,16 +8,9 @@ from typing import Any, ClassVar, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_const, expect_dict, expect_list, expect_str
 from ..models.citation import Citation
-from ..types import (
-    DumpMode,
-    Model,
-    expect_const,
-    expect_dict,
-    expect_list,
-    expect_str,
-    to_json,
-)
+from ..types import Model
 
 
 @_attrs_define
@@ -41,26 +34,6 @@ class TextBlock(Model):
         "citations": "citations",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
-
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
-        if given is None or "type" in given:
-            field_dict["type"] = type
-        text = self.text
-        if given is None or "text" in given:
-            field_dict["text"] = text
-        citations = self.citations
-        if given is not None and "citations" not in given:
-            pass
-        elif citations is not None:
-            field_dict["citations"] = to_json(citations, mode)
-        elif mode is not DumpMode.COMPACT:
-            field_dict["citations"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -329,7 +329,7 @@ class _MessageStreamBase:
         return self._acc.snapshot()
 
     def _final_text(self, message: Message) -> str:
-        texts = [block.text for block in message.content if block.type == "text"]  # type: ignore[union-attr]
+        texts = [block.text for block in message.content if block.type == "text"]
         if not texts:
             kinds = ",".join(block.type for block in message.content) or "no"
             raise RuntimeError(f"get_final_text() needs a text block; the message holds {kinds} content block(s)")
