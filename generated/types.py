@@ -270,7 +270,8 @@ class Model:
         """What pydantic asks for when the model is a pydantic field, goes through `TypeAdapter` or is a
         FastAPI response model: `model_validate` parses, `model_dump` dumps, the JSON schema has the JSON
         keys. Only pydantic calls this, so pydantic_core is imported here and nowhere else."""
-        from pydantic_core import core_schema as cs
+        # (a copy vendored into a project without pydantic type-checks too)
+        from pydantic_core import core_schema as cs  # type: ignore[import-not-found,unused-ignore]  # pyright: ignore[reportMissingImports]
 
         shape = _Shape.of(cls)
         hints = shape.hints()
