@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import operator
 import sys
 import types
 import typing
@@ -70,10 +71,25 @@ class _Shape:
             for n, w in cls._wire_names.items()
         )
         self.optional = frozenset(n for n, _, _, default in self.fields if default)
+        self.keys = (tuple(cls._wire_names), tuple(cls._wire_names.values()))  # by attribute name, by JSON key
         self.names = {**{n: n for n in cls._wire_names}, **{w: n for n, w in cls._wire_names.items()}}
         self.extras = "additional_properties" in attributes
         self.others = attributes.keys() - cls._wire_names.keys()
         self._hints: dict[str, Any] | None = None
+        self._get = operator.attrgetter(*cls._wire_names, "_fields_present")  # one call reads every field
+
+    def read(self, model: Model, exclude_unset: bool) -> tuple[list[Any], set[str]]:
+        """The documented fields' values, in order, and (with `exclude_unset`) the names of those given."""
+        try:
+            *values, present = self._get(model)
+        except AttributeError:  # built by `construct` with a required field left unset
+            values, present = [getattr(model, n, None) for n in self.cls._wire_names], model._fields_present
+        if not exclude_unset:
+            return values, set()
+        pairs = zip(self.fields, values, strict=True)
+        if present is None:  # built by hand: the required fields, and any holding a value
+            return values, {n for (n, _, required, _), v in pairs if required or v is not None}
+        return values, {n for (n, wire, _, _), v in pairs if wire in present or v is not None}
 
     def hints(self) -> dict[str, Any]:
         # Evaluated for `construct`, `model_fields` and pydantic only, never for parsing.
@@ -118,15 +134,19 @@ class Model:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         raise NotImplementedError
 
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        raise NotImplementedError
+
     @property
     def model_fields_set(self) -> set[str]:
         """The keys of the parsed JSON (built by hand: the required fields), and any field holding a value."""
-        present = self._fields_present
-        names = {
-            n
-            for n, w, required, _ in _Shape.of(type(self)).fields
-            if (required if present is None else w in present) or getattr(self, n, None) is not None
-        }
+        present, wire_names = self._fields_present, self._wire_names
+        if present is None:
+            names = _Shape.of(type(self)).read(self, True)[1]
+        else:  # parsed: the keys present, and (rarely) a field absent from the JSON given a value since
+            names = {n for n, w in wire_names.items() if w in present}
+            if len(names) < len(wire_names):
+                names.update(n for n in wire_names if n not in names and getattr(self, n, None) is not None)
         names.update(getattr(self, "additional_properties", ()))
         return names
 
@@ -346,32 +366,50 @@ def _merge(a: Any, b: Any) -> Any:
 
 def _dump(model: Model, flags: _Flags, include: _Spec, exclude: _Spec) -> dict[str, Any]:
     by_alias, exclude_unset, exclude_defaults, exclude_none = flags
-    given = model.model_fields_set if exclude_unset else None
-    # (name for include/exclude, key in the dump, value, None is its default)
-    items = [
-        (n, w if by_alias else n, getattr(model, n, None), default)
-        for n, w, _, default in _Shape.of(type(model)).fields
-        if given is None or n in given
-    ]
-    items.extend((k, k, v, False) for k, v in getattr(model, "additional_properties", {}).items())
+    if not (exclude_defaults or exclude_none) and include is None and exclude is None:
+        return model._dump_fast(by_alias, exclude_unset)  # generated, field by field
+    shape = _Shape.of(type(model))
+    values, given = shape.read(model, exclude_unset)
+    keys = shape.keys[by_alias]
+    pairs: Any = zip(keys, values)
+    if exclude_unset or exclude_defaults or exclude_none:
+        pairs = [
+            (k, v)
+            for (n, _, _, default), k, v in zip(shape.fields, keys, values)
+            if (v is not None or not (exclude_none or (exclude_defaults and default)))
+            and (not exclude_unset or n in given)
+        ]
+    extra = getattr(model, "additional_properties", None)
+    if extra:
+        pairs = [*pairs, *((k, v) for k, v in extra.items() if v is not None or not exclude_none)]
+    if include is None and exclude is None:  # the common case, kept short
+        return {k: v if v.__class__ in _SCALARS else dump_value(v, flags, None, None) for k, v in pairs}
     out: dict[str, Any] = {}
-    for name, key, value, default in items:
-        if value is None and (exclude_none or (exclude_defaults and default)):
-            continue
-        keep, inc, exc = _pick(include, exclude, name) if include or exclude else (True, None, None)
+    for key, value in pairs:
+        keep, inc, exc = _pick(include, exclude, shape.names.get(key, key))
         if keep:
-            out[key] = _dump_value(value, flags, inc, exc)
+            out[key] = dump_value(value, flags, inc, exc)
     return out
 
 
-def _dump_value(value: Any, flags: _Flags, include: _Spec, exclude: _Spec) -> Any:
-    # Lists and dicts are copied, so that changing a dump never changes the model.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def dump_value(value: Any, flags: _Flags, include: _Spec = None, exclude: _Spec = None) -> Any:
+    """`value` as JSON data, models dumped with `flags`; lists and dicts are copied, so that changing a
+    dump never changes the model."""
+    if value.__class__ in _SCALARS:
+        return value
     if isinstance(value, Model):
         return _dump(value, flags, include, exclude)
+    if isinstance(value, list | dict) and include is None and exclude is None:
+        if isinstance(value, list):
+            return [v if v.__class__ in _SCALARS else dump_value(v, flags, None, None) for v in value]
+        return {k: v if v.__class__ in _SCALARS else dump_value(v, flags, None, None) for k, v in value.items()}
     if isinstance(value, list | dict):
         pairs = enumerate(value) if isinstance(value, list) else value.items()
-        kept = [(k, _pick(include, exclude, k) if include or exclude else (True, None, None), v) for k, v in pairs]
-        done = [(k, _dump_value(v, flags, inc, exc)) for k, (keep, inc, exc), v in kept if keep]
+        kept = [(k, _pick(include, exclude, k), v) for k, v in pairs]
+        done = [(k, dump_value(v, flags, inc, exc)) for k, (keep, inc, exc), v in kept if keep]
         return [v for _, v in done] if isinstance(value, list) else dict(done)
     return value
 
@@ -428,4 +466,5 @@ __all__ = [
     "Model",
     "RequestParts",
     "Unset",
+    "dump_value",
 ]

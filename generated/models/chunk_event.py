@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import expect_str
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -27,6 +27,17 @@ class ChunkEvent(Model):
         "bytes": "bytes",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "bytes" in given:
+            bytes = self.bytes
+            out["bytes"] = bytes
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import expect_dict, expect_str
 from ..models.invocation_metrics import InvocationMetrics
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -40,6 +40,30 @@ class CompletionChunk(Model):
         "amazon_bedrock_invocation_metrics": "amazon-bedrock-invocationMetrics",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "completion" in given:
+            completion = self.completion
+            out["completion"] = completion
+        if given is None or "stop_reason" in given:
+            stop_reason = self.stop_reason
+            out["stop_reason"] = stop_reason
+        if given is None or "stop" in given:
+            stop = self.stop
+            out["stop"] = stop
+        if given is None or "amazon_bedrock_invocation_metrics" in given:
+            amazon_bedrock_invocation_metrics = self.amazon_bedrock_invocation_metrics
+            out["amazon-bedrock-invocationMetrics" if by_alias else "amazon_bedrock_invocation_metrics"] = (
+                None
+                if amazon_bedrock_invocation_metrics is None
+                else amazon_bedrock_invocation_metrics._dump_fast(by_alias, exclude_unset)
+            )
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

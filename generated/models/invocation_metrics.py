@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import expect_int
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -39,6 +39,26 @@ class InvocationMetrics(Model):
         "first_byte_latency": "firstByteLatency",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "input_token_count" in given:
+            input_token_count = self.input_token_count
+            out["inputTokenCount" if by_alias else "input_token_count"] = input_token_count
+        if given is None or "output_token_count" in given:
+            output_token_count = self.output_token_count
+            out["outputTokenCount" if by_alias else "output_token_count"] = output_token_count
+        if given is None or "invocation_latency" in given:
+            invocation_latency = self.invocation_latency
+            out["invocationLatency" if by_alias else "invocation_latency"] = invocation_latency
+        if given is None or "first_byte_latency" in given:
+            first_byte_latency = self.first_byte_latency
+            out["firstByteLatency" if by_alias else "first_byte_latency"] = first_byte_latency
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..errors import expect_const, expect_dict, expect_list, expect_str
 from ..models.content_block import ContentBlock, parse_content_block
 from ..models.usage import Usage
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -56,6 +56,38 @@ class Message(Model):
         "usage": "usage",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "id" in given:
+            id = self.id
+            out["id"] = id
+        if given is None or "type" in given:
+            type = self.type
+            out["type"] = type
+        if given is None or "role" in given:
+            role = self.role
+            out["role"] = role
+        if given is None or "model" in given:
+            model = self.model
+            out["model"] = model
+        if given is None or "content" in given:
+            content = self.content
+            out["content"] = [content_._dump_fast(by_alias, exclude_unset) for content_ in content]
+        if given is None or "stop_reason" in given:
+            stop_reason = self.stop_reason
+            out["stop_reason"] = stop_reason
+        if given is None or "stop_sequence" in given:
+            stop_sequence = self.stop_sequence
+            out["stop_sequence"] = stop_sequence
+        if given is None or "usage" in given:
+            usage = self.usage
+            out["usage"] = usage._dump_fast(by_alias, exclude_unset)
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..errors import expect_const, expect_dict
 from ..models.message_delta import MessageDelta
 from ..models.message_delta_usage import MessageDeltaUsage
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -36,6 +36,23 @@ class MessageDeltaEvent(Model):
         "usage": "usage",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "type" in given:
+            type = self.type
+            out["type"] = type
+        if given is None or "delta" in given:
+            delta = self.delta
+            out["delta"] = delta._dump_fast(by_alias, exclude_unset)
+        if given is None or "usage" in given:
+            usage = self.usage
+            out["usage"] = usage._dump_fast(by_alias, exclude_unset)
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import expect_const, expect_dict
 from ..models.message import Message
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -31,6 +31,20 @@ class MessageStartEvent(Model):
         "message": "message",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "type" in given:
+            type = self.type
+            out["type"] = type
+        if given is None or "message" in given:
+            message = self.message
+            out["message"] = message._dump_fast(by_alias, exclude_unset)
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -16,7 +16,7 @@ from ..models.message_delta_event import MessageDeltaEvent
 from ..models.message_start_event import MessageStartEvent
 from ..models.message_stop_event import MessageStopEvent
 from ..models.ping_event import PingEvent
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -34,6 +34,17 @@ class UnknownMessageStreamEvent(Model):
         "type": "type",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "type" in given:
+            type = self.type
+            out["type"] = type
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

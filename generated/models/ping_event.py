@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import expect_const
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -26,6 +26,17 @@ class PingEvent(Model):
         "type": "type",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "type" in given:
+            type = self.type
+            out["type"] = type
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import expect_const, expect_str
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -29,6 +29,20 @@ class RedactedThinkingBlock(Model):
         "data": "data",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "type" in given:
+            type = self.type
+            out["type"] = type
+        if given is None or "data" in given:
+            data = self.data
+            out["data"] = data
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

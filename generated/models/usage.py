@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import expect_int
-from ..types import Model
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -39,6 +39,26 @@ class Usage(Model):
         "cache_read_input_tokens": "cache_read_input_tokens",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "input_tokens" in given:
+            input_tokens = self.input_tokens
+            out["input_tokens"] = input_tokens
+        if given is None or "output_tokens" in given:
+            output_tokens = self.output_tokens
+            out["output_tokens"] = output_tokens
+        if given is None or "cache_creation_input_tokens" in given:
+            cache_creation_input_tokens = self.cache_creation_input_tokens
+            out["cache_creation_input_tokens"] = cache_creation_input_tokens
+        if given is None or "cache_read_input_tokens" in given:
+            cache_read_input_tokens = self.cache_read_input_tokens
+            out["cache_read_input_tokens"] = cache_read_input_tokens
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
