@@ -15,57 +15,70 @@ DEST ?= vendored
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
+# The editable install is setuptools' strict mode: a link tree under build/ (one symlink per file,
+# so edits show at once) on a plain .pth path, which mypy and pyright follow; the default mode's
+# import hook is invisible to them. A file added or removed changes its folder's time, which
+# re-links (LINKED); `make install` does it by hand. The link tree holds what the wheel holds.
+SOURCE_DIRS := $(shell find overlays generated -type d -not -name __pycache__ 2>/dev/null)
+EDITABLE := --config-settings editable_mode=strict
+LINKED := $(VENV)/.linked
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]' $(EDITABLE)
+	$(BIN)/pyright --version >/dev/null  # pyright fetches its npm package on first use
+	@touch $(STAMP) $(LINKED)
 
-install: $(STAMP) ## create .venv and install the package (editable) with the dev tools
+$(LINKED): $(STAMP) $(SOURCE_DIRS)
+	$(BIN)/python -m pip install --quiet --no-deps -e . $(EDITABLE)
+	@touch $(LINKED)
 
-demo: $(STAMP) ## stream a completion through the SDK from the bundled emulator (no AWS account)
+install: $(LINKED) ## create .venv and install the package (editable, re-linked) with the dev tools
+
+demo: $(LINKED) ## stream a completion through the SDK from the bundled emulator (no AWS account)
 	$(BIN)/python scripts/demo.py
 
-test: $(STAMP) ## run the test suite
+test: $(LINKED) ## run the test suite
 	$(BIN)/python -m pytest
 
 $(STAMP313): pyproject.toml
 	$(PYTHON313) -m venv $(VENV313)
 	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV313)/bin/python -m pip install --quiet -e '.[dev]'
+	$(VENV313)/bin/python -m pip install --quiet -e '.[dev]' $(EDITABLE)
 	@touch $(STAMP313)
 
 test-3.13: $(STAMP313) ## run the test suite on Python 3.13 (in .venv-3.13)
 	$(VENV313)/bin/python -m pytest
 
-lint: $(STAMP) ## ruff lint and format check, and the import contracts (layers, no circles, the generated seam)
+lint: $(LINKED) ## ruff lint and format check, and the import contracts (layers, no circles, the generated seam)
 	$(BIN)/ruff check overlays scripts tests
 	$(BIN)/ruff format --check overlays scripts tests
 	$(BIN)/python scripts/vendor.py build/imports --link >/dev/null
 	cd build/imports && ../../$(BIN)/lint-imports ../../pyproject.toml
 
-typecheck: $(STAMP) ## strict mypy over the whole package, generated part included
+typecheck: $(LINKED) ## strict mypy over the whole package, generated part included
 	$(BIN)/python scripts/vendor.py build/typecheck --link >/dev/null
 	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p anthropic_bedrock
 
-generate: $(STAMP) ## regenerate generated/ from spec/ and templates/
+generate: $(LINKED) ## regenerate generated/ from spec/ and templates/
 	$(BIN)/python scripts/generate
 
-check-generated: $(STAMP) ## fail if generated/ differs from a fresh generation
+check-generated: $(LINKED) ## fail if generated/ differs from a fresh generation
 	$(BIN)/python scripts/generate --check
 
 check: lint typecheck check-generated test ## every gate CI runs
 
-build: $(STAMP) ## build the sdist and wheel into dist/
+build: $(LINKED) ## build the sdist and wheel into dist/
 	$(BIN)/python -m build --outdir dist .
 
 vendor: ## copy the one merged package folder into DEST (make vendor DEST=myapp/_vendor)
 	$(PYTHON) scripts/vendor.py $(DEST)
 
-tokenizer-data: $(STAMP) ## re-fetch the pinned tokenizer vocabulary and rebuild its Unicode tables
+tokenizer-data: $(LINKED) ## re-fetch the pinned tokenizer vocabulary and rebuild its Unicode tables
 	$(BIN)/python scripts/fetch_tokenizer.py --tables
 
-bench: $(STAMP) ## benchmarks side by side with the anchors
+bench: $(LINKED) ## benchmarks side by side with the anchors
 	$(BIN)/python scripts/bench.py
 
 clean: ## remove the venv and build output

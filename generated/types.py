@@ -2,12 +2,19 @@
 # Change the spec or a template, then run `make generate`.
 """Types shared by the generated models and endpoint modules."""
 
-import enum
-import json
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Literal, NoReturn
+from __future__ import annotations
 
-from attrs import define, field
+import copy
+import json
+import operator
+import sys
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal, Self, TypeAlias
+
+import attrs
+from attrs import define
 
 
 class Unset:
@@ -23,23 +30,96 @@ class Unset:
 UNSET: Unset = Unset()
 
 
-class DumpMode(enum.Enum):
-    """Which fields `to_dict` writes: COMPACT leaves out optional fields that are None (the form
-    that goes back on the wire), FULL writes every documented field (None for missing ones, as
-    pydantic's `model_dump()`), SET only the fields given (`model_dump(exclude_unset=True)`).
-    Nested models are dumped the same way."""
+IncEx: TypeAlias = "set[int] | set[str] | Mapping[int, IncEx | bool] | Mapping[str, IncEx | bool]"
+"""As in pydantic: field names or list indexes (`"__all__"`: every index), in a set or mapped to True or to a nested IncEx."""
 
-    COMPACT = "compact"
-    FULL = "full"
-    SET = "set"
+
+@define(frozen=True, slots=True)
+class FieldInfo:
+    """An entry of `Model.model_fields`, as pydantic's: `alias` is the JSON key, `default` None for an
+    optional field (a missing key reads as None) and `UNSET` for a required one."""
+
+    annotation: Any
+    alias: str
+    default: Any
+
+    def is_required(self) -> bool:
+        return self.default is UNSET
+
+
+class _Shape:
+    """What the generic helpers of `Model` need to know about one class, worked out on first use."""
+
+    _known: ClassVar[dict[type, _Shape]] = {}
+
+    @classmethod
+    def of(cls, model: type[Model]) -> _Shape:
+        return cls._known.get(model) or cls._known.setdefault(model, cls(model))
+
+    def __init__(self, cls: type[Model]) -> None:
+        attributes = attrs.fields_dict(typing.cast(Any, cls))
+        self.cls = cls
+        self.attributes = tuple(attributes.values())
+        # (attribute, JSON key, required by __init__, None when missing) for every documented field
+        self.fields = tuple(
+            (
+                n,
+                w,
+                attributes[n].default is attrs.NOTHING,
+                attributes[n].default is None or _nullable(attributes[n].type),
+            )
+            for n, w in cls._wire_names.items()
+        )
+        self.optional = frozenset(n for n, _, _, default in self.fields if default)
+        self.keys = (tuple(cls._wire_names), tuple(cls._wire_names.values()))  # by attribute name, by JSON key
+        self.names = {**{n: n for n in cls._wire_names}, **{w: n for n, w in cls._wire_names.items()}}
+        self.extras = "additional_properties" in attributes
+        self.others = attributes.keys() - cls._wire_names.keys()
+        self._hints: dict[str, Any] | None = None
+        self._get = operator.attrgetter(*cls._wire_names, "_fields_present")  # one call reads every field
+
+    def read(self, model: Model, exclude_unset: bool) -> tuple[list[Any], set[str]]:
+        """The documented fields' values, in order, and (with `exclude_unset`) the names of those given."""
+        try:
+            *values, present = self._get(model)
+        except AttributeError:  # built by `construct` with a required field left unset
+            values, present = [getattr(model, n, None) for n in self.cls._wire_names], model._fields_present
+        if not exclude_unset:
+            return values, set()
+        pairs = zip(self.fields, values, strict=True)
+        if present is None:  # built by hand: the required fields, and any holding a value
+            return values, {n for (n, _, required, _), v in pairs if required or v is not None}
+        return values, {n for (n, wire, _, _), v in pairs if wire in present or v is not None}
+
+    def hints(self) -> dict[str, Any]:
+        # Evaluated for `construct`, `model_fields` and pydantic only, never for parsing.
+        if self._hints is None:
+            hints = {}
+            for name in self.cls._wire_names:
+                owner = next(k for k in self.cls.__mro__ if name in k.__dict__.get("__annotations__", {}))
+                hint = owner.__annotations__[name]
+                hints[name] = eval(hint, vars(sys.modules[owner.__module__])) if isinstance(hint, str) else hint
+            self._hints = hints
+        return self._hints
+
+
+def _nullable(annotation: Any) -> bool:
+    if isinstance(annotation, str):  # as written, under `from __future__ import annotations`
+        return "None" in annotation.replace(" ", "").split("|")
+    return type(None) in typing.get_args(annotation)
+
+
+class _ModelFields:
+    def __get__(self, instance: object, owner: type[Model]) -> dict[str, FieldInfo]:
+        shape = _Shape.of(owner)
+        return {n: FieldInfo(shape.hints()[n], w, None if default else UNSET) for n, w, _, default in shape.fields}
 
 
 class Model:
-    """Helpers every generated model shares, named as in pydantic so that callers can move over.
-
-    `from_dict` records which keys the JSON held, so `model_fields_set` tells a JSON `null`
-    from a missing key.
-    """
+    """What every response model offers besides its fields, named and behaving as in `anthropic`'s
+    pydantic models, so that code written for them runs unchanged (`==`, `copy` and pickling come
+    from attrs). `from_dict` records the keys the JSON held: `model_fields_set` tells a `null` from a
+    missing key, and `to_json()` gives back what came. pydantic itself is never imported."""
 
     _wire_names: ClassVar[Mapping[str, str]] = {}
     """Python attribute name -> JSON key, for the properties the API description names."""
@@ -47,36 +127,308 @@ class Model:
     _fields_present: frozenset[str] | None
     """The JSON keys `from_dict` saw (None for a model built by hand)."""
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
+    model_fields: ClassVar[_ModelFields] = _ModelFields()
+    """Field name -> `FieldInfo` (annotation, JSON key as `alias`, default), on the class and its instances."""
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        raise NotImplementedError
+
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
         raise NotImplementedError
 
     @property
     def model_fields_set(self) -> set[str]:
-        """The fields given: keys present in the parsed JSON, or fields not None when built by hand."""
-        present = self._fields_present
+        """The keys of the parsed JSON (built by hand: the required fields), and any field holding a value."""
+        present, wire_names = self._fields_present, self._wire_names
         if present is None:
-            names = {name for name in self._wire_names if getattr(self, name) is not None}
-        else:
-            names = {name for name, wire in self._wire_names.items() if wire in present}
-        extra = getattr(self, "additional_properties", None)
-        if extra:
-            names.update(extra)
+            names = _Shape.of(type(self)).read(self, True)[1]
+        else:  # parsed: the keys present, and (rarely) a field absent from the JSON given a value since
+            names = {n for n, w in wire_names.items() if w in present}
+            if len(names) < len(wire_names):
+                names.update(n for n in wire_names if n not in names and getattr(self, n, None) is not None)
+        names.update(getattr(self, "additional_properties", ()))
         return names
 
-    def model_dump(self, *, exclude_unset: bool = False) -> dict[str, Any]:
-        """The model as a JSON-ready dict keyed by the wire names, nested models included.
+    def model_dump(
+        self,
+        *,
+        mode: Literal["json", "python"] | str = "python",
+        include: IncEx | None = None,
+        exclude: IncEx | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        round_trip: bool = False,
+        warnings: bool | Literal["none", "warn", "error"] = True,
+        serialize_as_any: bool = False,
+    ) -> dict[str, Any]:
+        """The model as a dict, nested models included, as pydantic's: keyed by attribute name (JSON key
+        with `by_alias=True`), every documented field present (None if missing) unless excluded. Values
+        are JSON data already, so both modes give the same dict; `context`, `round_trip`, `warnings`
+        and `serialize_as_any` change nothing (these models have no custom serializers)."""
+        flags = _flags(mode, by_alias, exclude_unset, exclude_defaults, exclude_none)
+        return _dump(self, flags, _spec(include, "include"), _spec(exclude, "exclude"))
 
-        With `exclude_unset`, only the fields present in the source (or set by the caller) appear;
-        otherwise every documented field does, `None` standing in for a missing one.
-        """
-        return self.to_dict(DumpMode.SET if exclude_unset else DumpMode.FULL)
+    def model_dump_json(
+        self,
+        *,
+        indent: int | None = None,
+        ensure_ascii: bool = False,
+        include: IncEx | None = None,
+        exclude: IncEx | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        round_trip: bool = False,
+        warnings: bool | Literal["none", "warn", "error"] = True,
+        serialize_as_any: bool = False,
+    ) -> str:
+        """`model_dump(mode="json", ...)` as JSON text: compact, or indented by `indent` spaces."""
+        flags = _flags("json", by_alias, exclude_unset, exclude_defaults, exclude_none)
+        return _json(_dump(self, flags, _spec(include, "include"), _spec(exclude, "exclude")), indent, ensure_ascii)
 
-    def model_dump_json(self, *, indent: int | None = None, exclude_unset: bool = False) -> str:
-        """`model_dump` as a JSON string (compact unless `indent` is given)."""
-        data = self.model_dump(exclude_unset=exclude_unset)
-        if indent is None:
-            return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-        return json.dumps(data, indent=indent, ensure_ascii=False)
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> dict[str, Any]:
+        """The model as the API sent it, as `anthropic`'s `to_dict`: JSON keys, only the fields set."""
+        return _dump(self, _flags(mode, use_api_names, exclude_unset, exclude_defaults, exclude_none), None, None)
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> str:
+        """`to_dict()` as JSON text indented by 2 spaces (compact with `indent=None`), as `anthropic`'s `to_json`."""
+        flags = _flags("json", use_api_names, exclude_unset, exclude_defaults, exclude_none)
+        return _json(_dump(self, flags, None, None), indent, False)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy (deep with `deep=True`) with the fields in `update` replaced, unchecked as in pydantic;
+        a key the description does not name goes to `additional_properties`."""
+        new = copy.deepcopy(self) if deep else copy.copy(self)
+        shape = _Shape.of(type(self))
+        if shape.extras:  # its own dict, so that updating the copy leaves the original alone
+            setattr(new, "additional_properties", dict(getattr(self, "additional_properties")))
+        if update:
+            present = {self._wire_names.get(n, n) for n in self.model_fields_set}
+            for key, value in update.items():
+                name = shape.names.get(key, key)
+                if name in self._wire_names or name in shape.others or not shape.extras:
+                    setattr(new, name, value)
+                else:
+                    getattr(new, "additional_properties")[key] = value
+                present.add(self._wire_names.get(name, key))
+            new._fields_present = frozenset(present)
+        return new
+
+    @classmethod
+    def model_validate(cls, obj: object, *, strict: bool | None = None, context: Any | None = None) -> Self:
+        """Parse a dict shaped as the API's JSON (an instance comes back as it is); a bad shape raises
+        ValueError, as pydantic's ValidationError is one. Nothing is coerced, so `strict` changes nothing."""
+        if isinstance(obj, cls):
+            return obj
+        if not isinstance(obj, Mapping):
+            raise ValueError(f"{cls.__name__} is parsed from a dict, not {type(obj).__name__}")
+        try:
+            return cls.from_dict(obj)
+        except KeyError as exc:
+            raise ValueError(f"{cls.__name__}: the required key {exc.args[0]!r} is missing") from exc
+        except TypeError as exc:
+            raise ValueError(f"{cls.__name__}: {exc}") from exc
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *, strict: bool | None = None, context: Any | None = None
+    ) -> Self:
+        """`model_validate` of a JSON document (bad JSON raises ValueError too)."""
+        return cls.model_validate(json.loads(json_data))
+
+    @classmethod
+    def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> Self:
+        """Build the model from trusted values, unchecked, as pydantic's: keys are attribute names or JSON
+        keys, nested dicts become the models their fields name (in a union, the one `type` names), a
+        missing optional field is None, and keys the description does not name are extra properties."""
+        shape = _Shape.of(cls)
+        hints = shape.hints()
+        given = {shape.names[k]: _construct(v, hints[shape.names[k]]) for k, v in values.items() if k in shape.names}
+        extra = {k: v for k, v in values.items() if k not in shape.names}
+        obj = cls.__new__(cls)
+        for a in shape.attributes:
+            if a.name in given or (a.name == "additional_properties" and extra):
+                setattr(obj, a.name, given.get(a.name, extra))
+            elif a.name in shape.optional:
+                setattr(obj, a.name, None)
+            elif callable(factory := getattr(a.default, "factory", None)):  # an attrs.Factory
+                setattr(obj, a.name, factory())
+            elif a.default is not attrs.NOTHING:
+                setattr(obj, a.name, a.default)
+        names = given.keys() | extra.keys() if _fields_set is None else _fields_set
+        obj._fields_present = frozenset(cls._wire_names.get(n, n) for n in names)
+        return obj
+
+    construct = model_construct
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: Any) -> Any:
+        """What pydantic asks for when the model is a pydantic field, goes through `TypeAdapter` or is a
+        FastAPI response model: `model_validate` parses, `model_dump` dumps, the JSON schema has the JSON
+        keys. Only pydantic calls this, so pydantic_core is imported here and nowhere else."""
+        # (a copy vendored into a project without pydantic type-checks too)
+        from pydantic_core import core_schema as cs  # type: ignore[import-not-found,unused-ignore]  # pyright: ignore[reportMissingImports]
+
+        shape = _Shape.of(cls)
+        hints = shape.hints()
+        fields = {
+            w: cs.typed_dict_field(handler.generate_schema(hints[n]), required=not default)
+            for n, w, _, default in shape.fields
+        }
+        described = cs.typed_dict_schema(
+            fields, cls_name=cls.__name__, extra_behavior="allow" if shape.extras else None
+        )
+
+        def dump(value: Any, info: Any) -> Any:
+            if not isinstance(value, Model):
+                return value
+            flags = (bool(info.by_alias), info.exclude_unset, info.exclude_defaults, info.exclude_none)
+            return _dump(value, flags, _spec(info.include, "include"), _spec(info.exclude, "exclude"))
+
+        ref = f"{cls.__module__}.{cls.__qualname__}:{id(cls)}"
+        ser = cs.plain_serializer_function_ser_schema(dump, info_arg=True, return_schema=described)
+        try:
+            return cs.no_info_plain_validator_function(
+                cls.model_validate, ref=ref, json_schema_input_schema=described, serialization=ser
+            )
+        except TypeError:  # pydantic before 2.10: parsing and dumping work, the JSON schema does not
+            return cs.no_info_plain_validator_function(cls.model_validate, ref=ref, serialization=ser)
+
+
+_Spec: TypeAlias = dict[Any, Any] | None
+_Flags: TypeAlias = tuple[bool, bool, bool, bool]  # by_alias, exclude_unset, exclude_defaults, exclude_none
+
+
+def _flags(mode: str, by_alias: bool | None, unset: bool, defaults: bool, none: bool) -> _Flags:
+    if mode not in ("python", "json"):
+        raise ValueError(f"mode must be 'python' or 'json', not {mode!r}")
+    return bool(by_alias), unset, defaults, none
+
+
+def _json(data: dict[str, Any], indent: int | None, ensure_ascii: bool) -> str:
+    separators = (",", ":") if indent is None else (",", ": ")  # pydantic's compact and indented forms
+    return json.dumps(data, indent=indent, ensure_ascii=ensure_ascii, separators=separators)
+
+
+def _spec(value: Any, what: str) -> _Spec:
+    """An `include` or `exclude` argument as a dict of key -> True or nested dict (None: no restriction)."""
+    if value is None or value is True:
+        return None
+    if isinstance(value, set | frozenset | list | tuple):
+        return dict.fromkeys(value, True)
+    if isinstance(value, Mapping):
+        return {k: v if v is True else _spec(v, what) or {} for k, v in value.items() if v is not False}
+    raise TypeError(f"{what} must be a set or a dict, not {type(value).__name__}")
+
+
+def _pick(include: _Spec, exclude: _Spec, key: Any) -> tuple[bool, _Spec, _Spec]:
+    """Whether `key` is dumped, and the include and exclude below it (for an index, `"__all__"` merged in)."""
+    inc, exc = (
+        _merge(s.get("__all__") if isinstance(key, int) else None, s.get(key)) if s else None
+        for s in (include, exclude)
+    )
+    if (include is not None and inc is None) or exc is True:
+        return False, None, None
+    return True, None if inc is True else inc, exc
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if a is None or b is True:
+        return b
+    if b is None or a is True:
+        return a
+    return {k: _merge(a.get(k), b.get(k)) for k in a.keys() | b.keys()}
+
+
+def _dump(model: Model, flags: _Flags, include: _Spec, exclude: _Spec) -> dict[str, Any]:
+    by_alias, exclude_unset, exclude_defaults, exclude_none = flags
+    if not (exclude_defaults or exclude_none) and include is None and exclude is None:
+        return model._dump_fast(by_alias, exclude_unset)  # generated, field by field
+    shape = _Shape.of(type(model))
+    values, given = shape.read(model, exclude_unset)
+    keys = shape.keys[by_alias]
+    pairs: Any = zip(keys, values)
+    if exclude_unset or exclude_defaults or exclude_none:
+        pairs = [
+            (k, v)
+            for (n, _, _, default), k, v in zip(shape.fields, keys, values)
+            if (v is not None or not (exclude_none or (exclude_defaults and default)))
+            and (not exclude_unset or n in given)
+        ]
+    extra = getattr(model, "additional_properties", None)
+    if extra:
+        pairs = [*pairs, *((k, v) for k, v in extra.items() if v is not None or not exclude_none)]
+    if include is None and exclude is None:  # the common case, kept short
+        return {k: v if v.__class__ in _SCALARS else dump_value(v, flags, None, None) for k, v in pairs}
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        keep, inc, exc = _pick(include, exclude, shape.names.get(key, key))
+        if keep:
+            out[key] = dump_value(value, flags, inc, exc)
+    return out
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def dump_value(value: Any, flags: _Flags, include: _Spec = None, exclude: _Spec = None) -> Any:
+    """`value` as JSON data, models dumped with `flags`; lists and dicts are copied, so that changing a
+    dump never changes the model."""
+    if value.__class__ in _SCALARS:
+        return value
+    if isinstance(value, Model):
+        return _dump(value, flags, include, exclude)
+    if isinstance(value, list | dict) and include is None and exclude is None:
+        if isinstance(value, list):
+            return [v if v.__class__ in _SCALARS else dump_value(v, flags, None, None) for v in value]
+        return {k: v if v.__class__ in _SCALARS else dump_value(v, flags, None, None) for k, v in value.items()}
+    if isinstance(value, list | dict):
+        pairs = enumerate(value) if isinstance(value, list) else value.items()
+        kept = [(k, _pick(include, exclude, k), v) for k, v in pairs]
+        done = [(k, dump_value(v, flags, inc, exc)) for k, (keep, inc, exc), v in kept if keep]
+        return [v for _, v in done] if isinstance(value, list) else dict(done)
+    return value
+
+
+def _construct(value: Any, hint: Any) -> Any:
+    """`value` with its dicts made into the models `hint` names, unchecked (for `model_construct`)."""
+    if isinstance(value, list) and typing.get_origin(hint) is list:
+        return [_construct(v, typing.get_args(hint)[0]) for v in value]
+    if isinstance(value, Mapping):
+        members = typing.get_args(hint) if typing.get_origin(hint) in (types.UnionType, typing.Union) else (hint,)
+        models = [m for m in members if isinstance(m, type) and issubclass(m, Model)]
+        if len(models) > 1:  # a family: the member whose `type` matches, else the one for other kinds
+            kinds = {m: _Shape.of(m).hints().get("type") for m in models}
+            models = [m for m, k in kinds.items() if value.get("type") in typing.get_args(k)] or [
+                m for m, k in kinds.items() if k is str
+            ]
+        if models:
+            return models[0].model_construct(**value)
+    return value
 
 
 @define(frozen=True, slots=True)
@@ -94,127 +446,12 @@ class Constraint:
     pattern: str | None = None
 
 
-def _wrong(kind: str, value: object, where: str) -> NoReturn:
-    raise TypeError(f"{where} must be {kind}, not {type(value).__name__}")
-
-
-# The response parsers check every documented field's JSON type with these (the common case is a
-# single isinstance check); a wrong type raises TypeError naming the field.
-def expect_str(value: object, where: str) -> str:
-    if isinstance(value, str):
-        return value
-    _wrong("a string", value, where)
-
-
-def expect_int(value: object, where: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    _wrong("an integer", value, where)
-
-
-def expect_float(value: object, where: str) -> float:
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return value
-    _wrong("a number", value, where)
-
-
-def expect_bool(value: object, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    _wrong("a boolean", value, where)
-
-
-def expect_list(value: object, where: str) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    _wrong("an array", value, where)
-
-
-def expect_dict(value: object, where: str) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    _wrong("an object", value, where)
-
-
-def expect_const(value: object, const: str, where: str) -> Any:
-    if value == const:
-        return value
-    raise ValueError(f"{where} must be {const!r}, got {value!r}")
-
-
-def to_json(value: Any, mode: DumpMode = DumpMode.COMPACT) -> Any:
-    """`value` with every model in it turned into JSON-ready data."""
-    if isinstance(value, Model):
-        return value.to_dict(mode)
-    if isinstance(value, list):
-        return [to_json(item, mode) for item in value]
-    return value
-
-
-@define(slots=True)
-class RequestParts:
-    """Everything an HTTP request needs, built without any I/O; the overlays send it."""
-
-    method: str
-    path: str
-    """The path, with every path parameter percent-encoded (`:` and `/` included)."""
-    headers: dict[str, str] = field(factory=dict)
-    json: dict[str, Any] | None = None
-    """The JSON body, still a dict so that callers can merge extra fields before encoding."""
-    params: dict[str, str] = field(factory=dict)
-    """The query parameters given, not yet encoded, so that callers can merge extra ones."""
-
-
-@define(frozen=True, slots=True)
-class Endpoint:
-    """One operation of the API description, as data: what the overlays need to send it and read
-    its answer. Each endpoint module defines one (`ENDPOINT`); the overlays add only what is
-    hand-made (body hooks, stream accumulators, public method names)."""
-
-    name: str
-    """The operation id in the API description (`invokeModel`)."""
-    method: str
-    path_template: str
-    build_request: Callable[..., RequestParts]
-    """The pure request builder of the endpoint module."""
-    parse_response: Callable[..., Any]
-    """The pure parser of a success body (status, bytes) into the documented model."""
-    event_stream: bool = False
-    """True when a success answer is a binary event stream, decoded as it arrives."""
-    stream_exceptions: Mapping[str, int] = field(factory=dict)
-    """For an event stream: each in-stream `:exception-type` and the HTTP status it stands for."""
-
-
-def header_str(headers: Mapping[str, str], name: str) -> str | None:
-    """A response header's text (`headers` looked up by the lower-case name), or None."""
-    return headers.get(name)
-
-
-def header_int(headers: Mapping[str, str], name: str) -> int | None:
-    """A response header as an integer, or None when it is missing or not a number."""
-    value = headers.get(name)
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 __all__ = [
     "UNSET",
     "Constraint",
-    "DumpMode",
-    "Endpoint",
+    "FieldInfo",
+    "IncEx",
     "Model",
-    "RequestParts",
     "Unset",
-    "expect_bool",
-    "expect_const",
-    "expect_dict",
-    "expect_float",
-    "expect_int",
-    "expect_list",
-    "expect_str",
-    "header_int",
-    "header_str",
-    "to_json",
+    "dump_value",
 ]

@@ -6,9 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from anthropic_bedrock.emulator import Emulator
+from _editable import check_editable_install
 
-from drivers import driver, make_driver, mode  # noqa: F401  (sync/async client fixtures)
+check_editable_install()  # before the package is imported: a module missing from the install is named
+
+from anthropic_bedrock.emulator import Emulator  # noqa: E402
+
+from drivers import driver, make_driver, mode  # noqa: E402, F401  (sync/async client fixtures)
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,7 @@ from typing import Annotated, Literal, Required, TypedDict
 from ..models.base_64_image_source_param_media_type import (
     Base64ImageSourceParamMediaType,
 )
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class Base64ImageSourceParam(TypedDict, total=False):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Required, TypedDict
 
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class BatchInputRecord(TypedDict, total=False):

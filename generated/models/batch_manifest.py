@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_int,
-)
+from ..errors import expect_int
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -51,54 +48,31 @@ class BatchManifest(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        total_record_count = self.total_record_count
-        if given is not None and "total_record_count" not in given:
-            pass
-        elif total_record_count is not None:
-            field_dict["totalRecordCount"] = total_record_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["totalRecordCount"] = None
-        processed_record_count = self.processed_record_count
-        if given is not None and "processed_record_count" not in given:
-            pass
-        elif processed_record_count is not None:
-            field_dict["processedRecordCount"] = processed_record_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["processedRecordCount"] = None
-        success_record_count = self.success_record_count
-        if given is not None and "success_record_count" not in given:
-            pass
-        elif success_record_count is not None:
-            field_dict["successRecordCount"] = success_record_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["successRecordCount"] = None
-        error_record_count = self.error_record_count
-        if given is not None and "error_record_count" not in given:
-            pass
-        elif error_record_count is not None:
-            field_dict["errorRecordCount"] = error_record_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["errorRecordCount"] = None
-        input_token_count = self.input_token_count
-        if given is not None and "input_token_count" not in given:
-            pass
-        elif input_token_count is not None:
-            field_dict["inputTokenCount"] = input_token_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["inputTokenCount"] = None
-        output_token_count = self.output_token_count
-        if given is not None and "output_token_count" not in given:
-            pass
-        elif output_token_count is not None:
-            field_dict["outputTokenCount"] = output_token_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["outputTokenCount"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "total_record_count" in given:
+            total_record_count = self.total_record_count
+            out["totalRecordCount" if by_alias else "total_record_count"] = total_record_count
+        if given is None or "processed_record_count" in given:
+            processed_record_count = self.processed_record_count
+            out["processedRecordCount" if by_alias else "processed_record_count"] = processed_record_count
+        if given is None or "success_record_count" in given:
+            success_record_count = self.success_record_count
+            out["successRecordCount" if by_alias else "success_record_count"] = success_record_count
+        if given is None or "error_record_count" in given:
+            error_record_count = self.error_record_count
+            out["errorRecordCount" if by_alias else "error_record_count"] = error_record_count
+        if given is None or "input_token_count" in given:
+            input_token_count = self.input_token_count
+            out["inputTokenCount" if by_alias else "input_token_count"] = input_token_count
+        if given is None or "output_token_count" in given:
+            output_token_count = self.output_token_count
+            out["outputTokenCount" if by_alias else "output_token_count"] = output_token_count
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -8,13 +8,9 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_dict, expect_str
 from ..models.batch_record_error import BatchRecordError
-from ..types import (
-    DumpMode,
-    Model,
-    expect_dict,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -44,36 +40,33 @@ class BatchOutputRecord(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        record_id = self.record_id
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "record_id" in given:
-            field_dict["recordId"] = record_id
-        model_input = self.model_input
-        if given is not None and "model_input" not in given:
-            pass
-        elif model_input is not None:
-            field_dict["modelInput"] = model_input
-        elif mode is not DumpMode.COMPACT:
-            field_dict["modelInput"] = None
-        model_output = self.model_output
-        if given is not None and "model_output" not in given:
-            pass
-        elif model_output is not None:
-            field_dict["modelOutput"] = model_output
-        elif mode is not DumpMode.COMPACT:
-            field_dict["modelOutput"] = None
-        error = self.error
-        if given is not None and "error" not in given:
-            pass
-        elif error is not None:
-            field_dict["error"] = error.to_dict(mode)
-        elif mode is not DumpMode.COMPACT:
-            field_dict["error"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+            record_id = self.record_id
+            out["recordId" if by_alias else "record_id"] = record_id
+        if given is None or "model_input" in given:
+            model_input = self.model_input
+            out["modelInput" if by_alias else "model_input"] = (
+                None
+                if model_input is None
+                else dump_value(model_input, (by_alias, exclude_unset, False, False), None, None)
+            )
+        if given is None or "model_output" in given:
+            model_output = self.model_output
+            out["modelOutput" if by_alias else "model_output"] = (
+                None
+                if model_output is None
+                else dump_value(model_output, (by_alias, exclude_unset, False, False), None, None)
+            )
+        if given is None or "error" in given:
+            error = self.error
+            out["error"] = None if error is None else error._dump_fast(by_alias, exclude_unset)
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_str,
-)
+from ..errors import expect_str
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -33,26 +30,19 @@ class BatchRecordError(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        error_code = self.error_code
-        if given is not None and "error_code" not in given:
-            pass
-        elif error_code is not None:
-            field_dict["errorCode"] = error_code
-        elif mode is not DumpMode.COMPACT:
-            field_dict["errorCode"] = None
-        error_message = self.error_message
-        if given is not None and "error_message" not in given:
-            pass
-        elif error_message is not None:
-            field_dict["errorMessage"] = error_message
-        elif mode is not DumpMode.COMPACT:
-            field_dict["errorMessage"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "error_code" in given:
+            error_code = self.error_code
+            out["errorCode" if by_alias else "error_code"] = error_code
+        if given is None or "error_message" in given:
+            error_message = self.error_message
+            out["errorMessage" if by_alias else "error_message"] = error_message
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_str,
-)
+from ..errors import expect_str
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -31,15 +28,16 @@ class ChunkEvent(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        bytes = self.bytes
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "bytes" in given:
-            field_dict["bytes"] = bytes
-        field_dict.update(self.additional_properties)
-        return field_dict
+            bytes = self.bytes
+            out["bytes"] = bytes
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

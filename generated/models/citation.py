@@ -8,12 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_int,
-    expect_str,
-)
+from ..errors import expect_int, expect_str
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -40,36 +36,25 @@ class Citation(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "type" in given:
-            field_dict["type"] = type
-        cited_text = self.cited_text
-        if given is not None and "cited_text" not in given:
-            pass
-        elif cited_text is not None:
-            field_dict["cited_text"] = cited_text
-        elif mode is not DumpMode.COMPACT:
-            field_dict["cited_text"] = None
-        document_index = self.document_index
-        if given is not None and "document_index" not in given:
-            pass
-        elif document_index is not None:
-            field_dict["document_index"] = document_index
-        elif mode is not DumpMode.COMPACT:
-            field_dict["document_index"] = None
-        document_title = self.document_title
-        if given is not None and "document_title" not in given:
-            pass
-        elif document_title is not None:
-            field_dict["document_title"] = document_title
-        elif mode is not DumpMode.COMPACT:
-            field_dict["document_title"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+            type = self.type
+            out["type"] = type
+        if given is None or "cited_text" in given:
+            cited_text = self.cited_text
+            out["cited_text"] = cited_text
+        if given is None or "document_index" in given:
+            document_index = self.document_index
+            out["document_index"] = document_index
+        if given is None or "document_title" in given:
+            document_title = self.document_title
+            out["document_title"] = document_title
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

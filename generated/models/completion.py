@@ -8,12 +8,9 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_str
 from ..models.response_metadata import ResponseMetadata
-from ..types import (
-    DumpMode,
-    Model,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -44,21 +41,22 @@ class Completion(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        completion = self.completion
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "completion" in given:
-            field_dict["completion"] = completion
-        stop_reason = self.stop_reason
+            completion = self.completion
+            out["completion"] = completion
         if given is None or "stop_reason" in given:
-            field_dict["stop_reason"] = stop_reason
-        stop = self.stop
+            stop_reason = self.stop_reason
+            out["stop_reason"] = stop_reason
         if given is None or "stop" in given:
-            field_dict["stop"] = stop
-        field_dict.update(self.additional_properties)
-        return field_dict
+            stop = self.stop
+            out["stop"] = stop
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

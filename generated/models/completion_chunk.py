@@ -8,13 +8,9 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_dict, expect_str
 from ..models.invocation_metrics import InvocationMetrics
-from ..types import (
-    DumpMode,
-    Model,
-    expect_dict,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -45,28 +41,29 @@ class CompletionChunk(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        completion = self.completion
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "completion" in given:
-            field_dict["completion"] = completion
-        stop_reason = self.stop_reason
+            completion = self.completion
+            out["completion"] = completion
         if given is None or "stop_reason" in given:
-            field_dict["stop_reason"] = stop_reason
-        stop = self.stop
+            stop_reason = self.stop_reason
+            out["stop_reason"] = stop_reason
         if given is None or "stop" in given:
-            field_dict["stop"] = stop
-        amazon_bedrock_invocation_metrics = self.amazon_bedrock_invocation_metrics
-        if given is not None and "amazon_bedrock_invocation_metrics" not in given:
-            pass
-        elif amazon_bedrock_invocation_metrics is not None:
-            field_dict["amazon-bedrock-invocationMetrics"] = amazon_bedrock_invocation_metrics.to_dict(mode)
-        elif mode is not DumpMode.COMPACT:
-            field_dict["amazon-bedrock-invocationMetrics"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+            stop = self.stop
+            out["stop"] = stop
+        if given is None or "amazon_bedrock_invocation_metrics" in given:
+            amazon_bedrock_invocation_metrics = self.amazon_bedrock_invocation_metrics
+            out["amazon-bedrock-invocationMetrics" if by_alias else "amazon_bedrock_invocation_metrics"] = (
+                None
+                if amazon_bedrock_invocation_metrics is None
+                else amazon_bedrock_invocation_metrics._dump_fast(by_alias, exclude_unset)
+            )
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

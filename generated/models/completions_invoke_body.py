@@ -6,9 +6,7 @@ from collections.abc import Iterable
 from typing import Annotated, Required, TypedDict
 
 from ..models.metadata_param import MetadataParam
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class CompletionsInvokeBody(TypedDict, total=False):

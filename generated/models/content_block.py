@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeAlias, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_str
 from ..models.redacted_thinking_block import RedactedThinkingBlock
 from ..models.text_block import TextBlock
 from ..models.thinking_block import ThinkingBlock
 from ..models.tool_use_block import ToolUseBlock
-from ..types import (
-    DumpMode,
-    Model,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -35,15 +32,16 @@ class UnknownContentBlock(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "type" in given:
-            field_dict["type"] = type
-        field_dict.update(self.additional_properties)
-        return field_dict
+            type = self.type
+            out["type"] = type
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -73,8 +71,11 @@ class UnknownContentBlock(Model):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
 
-ContentBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock | UnknownContentBlock
-""" A content block of the model's answer. One of the kinds listed, or `UnknownContentBlock` for a newer kind. """
+if TYPE_CHECKING:
+    ContentBlock: TypeAlias = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock
+else:
+    ContentBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock | UnknownContentBlock
+""" A content block of the model's answer. One of the kinds listed; at run time a kind added to the API later is an `UnknownContentBlock`, which type checkers do not count in this union. """
 
 _KINDS: dict[str, Callable[[Mapping[str, Any]], ContentBlock]] = {
     "text": TextBlock.from_dict,
@@ -82,10 +83,11 @@ _KINDS: dict[str, Callable[[Mapping[str, Any]], ContentBlock]] = {
     "thinking": ThinkingBlock.from_dict,
     "redacted_thinking": RedactedThinkingBlock.from_dict,
 }
+_parse_unknown = cast("Callable[[Mapping[str, Any]], ContentBlock]", UnknownContentBlock.from_dict)
 
 
 def parse_content_block(data: Mapping[str, Any]) -> ContentBlock:
     """The kind `data["type"]` names; a kind not listed is kept as `UnknownContentBlock`."""
     kind = data.get("type")
     parser = _KINDS.get(kind) if isinstance(kind, str) else None
-    return parser(data) if parser is not None else UnknownContentBlock.from_dict(data)
+    return parser(data) if parser is not None else _parse_unknown(data)

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeAlias, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_str
 from ..models.citations_delta import CitationsDelta
 from ..models.input_json_delta import InputJSONDelta
 from ..models.signature_delta import SignatureDelta
 from ..models.text_delta import TextDelta
 from ..models.thinking_delta import ThinkingDelta
-from ..types import (
-    DumpMode,
-    Model,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -36,15 +33,16 @@ class UnknownContentBlockDelta(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "type" in given:
-            field_dict["type"] = type
-        field_dict.update(self.additional_properties)
-        return field_dict
+            type = self.type
+            out["type"] = type
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -74,10 +72,13 @@ class UnknownContentBlockDelta(Model):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
 
-ContentBlockDelta = (
-    TextDelta | InputJSONDelta | ThinkingDelta | SignatureDelta | CitationsDelta | UnknownContentBlockDelta
-)
-""" A piece of a content block. One of the kinds listed, or `UnknownContentBlockDelta` for a newer kind. """
+if TYPE_CHECKING:
+    ContentBlockDelta: TypeAlias = TextDelta | InputJSONDelta | ThinkingDelta | SignatureDelta | CitationsDelta
+else:
+    ContentBlockDelta = (
+        TextDelta | InputJSONDelta | ThinkingDelta | SignatureDelta | CitationsDelta | UnknownContentBlockDelta
+    )
+""" A piece of a content block. One of the kinds listed; at run time a kind added to the API later is an `UnknownContentBlockDelta`, which type checkers do not count in this union. """
 
 _KINDS: dict[str, Callable[[Mapping[str, Any]], ContentBlockDelta]] = {
     "text_delta": TextDelta.from_dict,
@@ -86,10 +87,11 @@ _KINDS: dict[str, Callable[[Mapping[str, Any]], ContentBlockDelta]] = {
     "signature_delta": SignatureDelta.from_dict,
     "citations_delta": CitationsDelta.from_dict,
 }
+_parse_unknown = cast("Callable[[Mapping[str, Any]], ContentBlockDelta]", UnknownContentBlockDelta.from_dict)
 
 
 def parse_content_block_delta(data: Mapping[str, Any]) -> ContentBlockDelta:
     """The kind `data["type"]` names; a kind not listed is kept as `UnknownContentBlockDelta`."""
     kind = data.get("type")
     parser = _KINDS.get(kind) if isinstance(kind, str) else None
-    return parser(data) if parser is not None else UnknownContentBlockDelta.from_dict(data)
+    return parser(data) if parser is not None else _parse_unknown(data)

@@ -10,9 +10,7 @@ from ..models.model_invocation_job_output_data_config_param import ModelInvocati
 from ..models.model_invocation_type import ModelInvocationType
 from ..models.tag_param import TagParam
 from ..models.vpc_config_param import VpcConfigParam
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class CreateModelInvocationJobRequest(TypedDict, total=False):

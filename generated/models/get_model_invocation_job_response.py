@@ -8,16 +8,11 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_dict, expect_int, expect_str
 from ..models.model_invocation_job_input_data_config import ModelInvocationJobInputDataConfig
 from ..models.model_invocation_job_output_data_config import ModelInvocationJobOutputDataConfig
 from ..models.vpc_config import VpcConfig
-from ..types import (
-    DumpMode,
-    Model,
-    expect_dict,
-    expect_int,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -116,128 +111,79 @@ class GetModelInvocationJobResponse(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        job_arn = self.job_arn
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "job_arn" in given:
-            field_dict["jobArn"] = job_arn
-        model_id = self.model_id
+            job_arn = self.job_arn
+            out["jobArn" if by_alias else "job_arn"] = job_arn
         if given is None or "model_id" in given:
-            field_dict["modelId"] = model_id
-        role_arn = self.role_arn
+            model_id = self.model_id
+            out["modelId" if by_alias else "model_id"] = model_id
         if given is None or "role_arn" in given:
-            field_dict["roleArn"] = role_arn
-        submit_time = self.submit_time
+            role_arn = self.role_arn
+            out["roleArn" if by_alias else "role_arn"] = role_arn
         if given is None or "submit_time" in given:
-            field_dict["submitTime"] = submit_time
-        input_data_config = self.input_data_config
+            submit_time = self.submit_time
+            out["submitTime" if by_alias else "submit_time"] = submit_time
         if given is None or "input_data_config" in given:
-            field_dict["inputDataConfig"] = input_data_config.to_dict(mode)
-        output_data_config = self.output_data_config
+            input_data_config = self.input_data_config
+            out["inputDataConfig" if by_alias else "input_data_config"] = input_data_config._dump_fast(
+                by_alias, exclude_unset
+            )
         if given is None or "output_data_config" in given:
-            field_dict["outputDataConfig"] = output_data_config.to_dict(mode)
-        job_name = self.job_name
-        if given is not None and "job_name" not in given:
-            pass
-        elif job_name is not None:
-            field_dict["jobName"] = job_name
-        elif mode is not DumpMode.COMPACT:
-            field_dict["jobName"] = None
-        client_request_token = self.client_request_token
-        if given is not None and "client_request_token" not in given:
-            pass
-        elif client_request_token is not None:
-            field_dict["clientRequestToken"] = client_request_token
-        elif mode is not DumpMode.COMPACT:
-            field_dict["clientRequestToken"] = None
-        status = self.status
-        if given is not None and "status" not in given:
-            pass
-        elif status is not None:
-            field_dict["status"] = status
-        elif mode is not DumpMode.COMPACT:
-            field_dict["status"] = None
-        message = self.message
-        if given is not None and "message" not in given:
-            pass
-        elif message is not None:
-            field_dict["message"] = message
-        elif mode is not DumpMode.COMPACT:
-            field_dict["message"] = None
-        last_modified_time = self.last_modified_time
-        if given is not None and "last_modified_time" not in given:
-            pass
-        elif last_modified_time is not None:
-            field_dict["lastModifiedTime"] = last_modified_time
-        elif mode is not DumpMode.COMPACT:
-            field_dict["lastModifiedTime"] = None
-        end_time = self.end_time
-        if given is not None and "end_time" not in given:
-            pass
-        elif end_time is not None:
-            field_dict["endTime"] = end_time
-        elif mode is not DumpMode.COMPACT:
-            field_dict["endTime"] = None
-        vpc_config = self.vpc_config
-        if given is not None and "vpc_config" not in given:
-            pass
-        elif vpc_config is not None:
-            field_dict["vpcConfig"] = vpc_config.to_dict(mode)
-        elif mode is not DumpMode.COMPACT:
-            field_dict["vpcConfig"] = None
-        timeout_duration_in_hours = self.timeout_duration_in_hours
-        if given is not None and "timeout_duration_in_hours" not in given:
-            pass
-        elif timeout_duration_in_hours is not None:
-            field_dict["timeoutDurationInHours"] = timeout_duration_in_hours
-        elif mode is not DumpMode.COMPACT:
-            field_dict["timeoutDurationInHours"] = None
-        job_expiration_time = self.job_expiration_time
-        if given is not None and "job_expiration_time" not in given:
-            pass
-        elif job_expiration_time is not None:
-            field_dict["jobExpirationTime"] = job_expiration_time
-        elif mode is not DumpMode.COMPACT:
-            field_dict["jobExpirationTime"] = None
-        model_invocation_type = self.model_invocation_type
-        if given is not None and "model_invocation_type" not in given:
-            pass
-        elif model_invocation_type is not None:
-            field_dict["modelInvocationType"] = model_invocation_type
-        elif mode is not DumpMode.COMPACT:
-            field_dict["modelInvocationType"] = None
-        total_record_count = self.total_record_count
-        if given is not None and "total_record_count" not in given:
-            pass
-        elif total_record_count is not None:
-            field_dict["totalRecordCount"] = total_record_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["totalRecordCount"] = None
-        processed_record_count = self.processed_record_count
-        if given is not None and "processed_record_count" not in given:
-            pass
-        elif processed_record_count is not None:
-            field_dict["processedRecordCount"] = processed_record_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["processedRecordCount"] = None
-        success_record_count = self.success_record_count
-        if given is not None and "success_record_count" not in given:
-            pass
-        elif success_record_count is not None:
-            field_dict["successRecordCount"] = success_record_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["successRecordCount"] = None
-        error_record_count = self.error_record_count
-        if given is not None and "error_record_count" not in given:
-            pass
-        elif error_record_count is not None:
-            field_dict["errorRecordCount"] = error_record_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["errorRecordCount"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+            output_data_config = self.output_data_config
+            out["outputDataConfig" if by_alias else "output_data_config"] = output_data_config._dump_fast(
+                by_alias, exclude_unset
+            )
+        if given is None or "job_name" in given:
+            job_name = self.job_name
+            out["jobName" if by_alias else "job_name"] = job_name
+        if given is None or "client_request_token" in given:
+            client_request_token = self.client_request_token
+            out["clientRequestToken" if by_alias else "client_request_token"] = client_request_token
+        if given is None or "status" in given:
+            status = self.status
+            out["status"] = status
+        if given is None or "message" in given:
+            message = self.message
+            out["message"] = message
+        if given is None or "last_modified_time" in given:
+            last_modified_time = self.last_modified_time
+            out["lastModifiedTime" if by_alias else "last_modified_time"] = last_modified_time
+        if given is None or "end_time" in given:
+            end_time = self.end_time
+            out["endTime" if by_alias else "end_time"] = end_time
+        if given is None or "vpc_config" in given:
+            vpc_config = self.vpc_config
+            out["vpcConfig" if by_alias else "vpc_config"] = (
+                None if vpc_config is None else vpc_config._dump_fast(by_alias, exclude_unset)
+            )
+        if given is None or "timeout_duration_in_hours" in given:
+            timeout_duration_in_hours = self.timeout_duration_in_hours
+            out["timeoutDurationInHours" if by_alias else "timeout_duration_in_hours"] = timeout_duration_in_hours
+        if given is None or "job_expiration_time" in given:
+            job_expiration_time = self.job_expiration_time
+            out["jobExpirationTime" if by_alias else "job_expiration_time"] = job_expiration_time
+        if given is None or "model_invocation_type" in given:
+            model_invocation_type = self.model_invocation_type
+            out["modelInvocationType" if by_alias else "model_invocation_type"] = model_invocation_type
+        if given is None or "total_record_count" in given:
+            total_record_count = self.total_record_count
+            out["totalRecordCount" if by_alias else "total_record_count"] = total_record_count
+        if given is None or "processed_record_count" in given:
+            processed_record_count = self.processed_record_count
+            out["processedRecordCount" if by_alias else "processed_record_count"] = processed_record_count
+        if given is None or "success_record_count" in given:
+            success_record_count = self.success_record_count
+            out["successRecordCount" if by_alias else "success_record_count"] = success_record_count
+        if given is None or "error_record_count" in given:
+            error_record_count = self.error_record_count
+            out["errorRecordCount" if by_alias else "error_record_count"] = error_record_count
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

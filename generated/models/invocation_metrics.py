@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_int,
-)
+from ..errors import expect_int
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -43,40 +40,25 @@ class InvocationMetrics(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        input_token_count = self.input_token_count
-        if given is not None and "input_token_count" not in given:
-            pass
-        elif input_token_count is not None:
-            field_dict["inputTokenCount"] = input_token_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["inputTokenCount"] = None
-        output_token_count = self.output_token_count
-        if given is not None and "output_token_count" not in given:
-            pass
-        elif output_token_count is not None:
-            field_dict["outputTokenCount"] = output_token_count
-        elif mode is not DumpMode.COMPACT:
-            field_dict["outputTokenCount"] = None
-        invocation_latency = self.invocation_latency
-        if given is not None and "invocation_latency" not in given:
-            pass
-        elif invocation_latency is not None:
-            field_dict["invocationLatency"] = invocation_latency
-        elif mode is not DumpMode.COMPACT:
-            field_dict["invocationLatency"] = None
-        first_byte_latency = self.first_byte_latency
-        if given is not None and "first_byte_latency" not in given:
-            pass
-        elif first_byte_latency is not None:
-            field_dict["firstByteLatency"] = first_byte_latency
-        elif mode is not DumpMode.COMPACT:
-            field_dict["firstByteLatency"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "input_token_count" in given:
+            input_token_count = self.input_token_count
+            out["inputTokenCount" if by_alias else "input_token_count"] = input_token_count
+        if given is None or "output_token_count" in given:
+            output_token_count = self.output_token_count
+            out["outputTokenCount" if by_alias else "output_token_count"] = output_token_count
+        if given is None or "invocation_latency" in given:
+            invocation_latency = self.invocation_latency
+            out["invocationLatency" if by_alias else "invocation_latency"] = invocation_latency
+        if given is None or "first_byte_latency" in given:
+            first_byte_latency = self.first_byte_latency
+            out["firstByteLatency" if by_alias else "first_byte_latency"] = first_byte_latency
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -8,14 +8,9 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_dict, expect_list, expect_str
 from ..models.model_invocation_job_summary import ModelInvocationJobSummary
-from ..types import (
-    DumpMode,
-    Model,
-    expect_dict,
-    expect_list,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -38,28 +33,26 @@ class ListModelInvocationJobsResponse(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        next_token = self.next_token
-        if given is not None and "next_token" not in given:
-            pass
-        elif next_token is not None:
-            field_dict["nextToken"] = next_token
-        elif mode is not DumpMode.COMPACT:
-            field_dict["nextToken"] = None
-        invocation_job_summaries = self.invocation_job_summaries
-        if given is not None and "invocation_job_summaries" not in given:
-            pass
-        elif invocation_job_summaries is not None:
-            field_dict["invocationJobSummaries"] = [
-                invocation_job_summaries_.to_dict(mode) for invocation_job_summaries_ in invocation_job_summaries
-            ]
-        elif mode is not DumpMode.COMPACT:
-            field_dict["invocationJobSummaries"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "next_token" in given:
+            next_token = self.next_token
+            out["nextToken" if by_alias else "next_token"] = next_token
+        if given is None or "invocation_job_summaries" in given:
+            invocation_job_summaries = self.invocation_job_summaries
+            out["invocationJobSummaries" if by_alias else "invocation_job_summaries"] = (
+                None
+                if invocation_job_summaries is None
+                else [
+                    invocation_job_summaries_._dump_fast(by_alias, exclude_unset)
+                    for invocation_job_summaries_ in invocation_job_summaries
+                ]
+            )
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

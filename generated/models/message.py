@@ -8,17 +8,11 @@ from typing import Any, ClassVar, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_const, expect_dict, expect_list, expect_str
 from ..models.content_block import ContentBlock, parse_content_block
 from ..models.response_metadata import ResponseMetadata
 from ..models.usage import Usage
-from ..types import (
-    DumpMode,
-    Model,
-    expect_const,
-    expect_dict,
-    expect_list,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -67,36 +61,37 @@ class Message(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        id = self.id
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "id" in given:
-            field_dict["id"] = id
-        type = self.type
+            id = self.id
+            out["id"] = id
         if given is None or "type" in given:
-            field_dict["type"] = type
-        role = self.role
+            type = self.type
+            out["type"] = type
         if given is None or "role" in given:
-            field_dict["role"] = role
-        model = self.model
+            role = self.role
+            out["role"] = role
         if given is None or "model" in given:
-            field_dict["model"] = model
-        content = self.content
+            model = self.model
+            out["model"] = model
         if given is None or "content" in given:
-            field_dict["content"] = [content_.to_dict(mode) for content_ in content]
-        stop_reason = self.stop_reason
+            content = self.content
+            out["content"] = [content_._dump_fast(by_alias, exclude_unset) for content_ in content]
         if given is None or "stop_reason" in given:
-            field_dict["stop_reason"] = stop_reason
-        stop_sequence = self.stop_sequence
+            stop_reason = self.stop_reason
+            out["stop_reason"] = stop_reason
         if given is None or "stop_sequence" in given:
-            field_dict["stop_sequence"] = stop_sequence
-        usage = self.usage
+            stop_sequence = self.stop_sequence
+            out["stop_sequence"] = stop_sequence
         if given is None or "usage" in given:
-            field_dict["usage"] = usage.to_dict(mode)
-        field_dict.update(self.additional_properties)
-        return field_dict
+            usage = self.usage
+            out["usage"] = usage._dump_fast(by_alias, exclude_unset)
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -11,9 +11,7 @@ from ..models.text_block_param import TextBlockParam
 from ..models.thinking_config_param import ThinkingConfigParam
 from ..models.tool_choice_param import ToolChoiceParam
 from ..models.tool_param import ToolParam
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class MessageRequest(TypedDict, total=False):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeAlias, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_str
 from ..models.content_block_delta_event import ContentBlockDeltaEvent
 from ..models.content_block_start_event import ContentBlockStartEvent
 from ..models.content_block_stop_event import ContentBlockStopEvent
@@ -15,11 +16,7 @@ from ..models.message_delta_event import MessageDeltaEvent
 from ..models.message_start_event import MessageStartEvent
 from ..models.message_stop_event import MessageStopEvent
 from ..models.ping_event import PingEvent
-from ..types import (
-    DumpMode,
-    Model,
-    expect_str,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -38,15 +35,16 @@ class UnknownMessageStreamEvent(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        type = self.type
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "type" in given:
-            field_dict["type"] = type
-        field_dict.update(self.additional_properties)
-        return field_dict
+            type = self.type
+            out["type"] = type
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -76,17 +74,28 @@ class UnknownMessageStreamEvent(Model):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
 
-MessageStreamEvent = (
-    MessageStartEvent
-    | MessageDeltaEvent
-    | MessageStopEvent
-    | ContentBlockStartEvent
-    | ContentBlockDeltaEvent
-    | ContentBlockStopEvent
-    | PingEvent
-    | UnknownMessageStreamEvent
-)
-""" One event of a streamed answer (the JSON in a chunk's `bytes`). `ping` events may come at any time and carry nothing. One of the kinds listed, or `UnknownMessageStreamEvent` for a newer kind. """
+if TYPE_CHECKING:
+    MessageStreamEvent: TypeAlias = (
+        MessageStartEvent
+        | MessageDeltaEvent
+        | MessageStopEvent
+        | ContentBlockStartEvent
+        | ContentBlockDeltaEvent
+        | ContentBlockStopEvent
+        | PingEvent
+    )
+else:
+    MessageStreamEvent = (
+        MessageStartEvent
+        | MessageDeltaEvent
+        | MessageStopEvent
+        | ContentBlockStartEvent
+        | ContentBlockDeltaEvent
+        | ContentBlockStopEvent
+        | PingEvent
+        | UnknownMessageStreamEvent
+    )
+""" One event of a streamed answer (the JSON in a chunk's `bytes`). `ping` events may come at any time and carry nothing. One of the kinds listed; at run time a kind added to the API later is an `UnknownMessageStreamEvent`, which type checkers do not count in this union. """
 
 _KINDS: dict[str, Callable[[Mapping[str, Any]], MessageStreamEvent]] = {
     "message_start": MessageStartEvent.from_dict,
@@ -97,10 +106,11 @@ _KINDS: dict[str, Callable[[Mapping[str, Any]], MessageStreamEvent]] = {
     "content_block_stop": ContentBlockStopEvent.from_dict,
     "ping": PingEvent.from_dict,
 }
+_parse_unknown = cast("Callable[[Mapping[str, Any]], MessageStreamEvent]", UnknownMessageStreamEvent.from_dict)
 
 
 def parse_message_stream_event(data: Mapping[str, Any]) -> MessageStreamEvent:
     """The kind `data["type"]` names; a kind not listed is kept as `UnknownMessageStreamEvent`."""
     kind = data.get("type")
     parser = _KINDS.get(kind) if isinstance(kind, str) else None
-    return parser(data) if parser is not None else UnknownMessageStreamEvent.from_dict(data)
+    return parser(data) if parser is not None else _parse_unknown(data)

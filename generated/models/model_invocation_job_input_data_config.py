@@ -8,12 +8,9 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import expect_dict
 from ..models.model_invocation_job_s3_input_data_config import ModelInvocationJobS3InputDataConfig
-from ..types import (
-    DumpMode,
-    Model,
-    expect_dict,
-)
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -32,19 +29,18 @@ class ModelInvocationJobInputDataConfig(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        s_3_input_data_config = self.s_3_input_data_config
-        if given is not None and "s_3_input_data_config" not in given:
-            pass
-        elif s_3_input_data_config is not None:
-            field_dict["s3InputDataConfig"] = s_3_input_data_config.to_dict(mode)
-        elif mode is not DumpMode.COMPACT:
-            field_dict["s3InputDataConfig"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "s_3_input_data_config" in given:
+            s_3_input_data_config = self.s_3_input_data_config
+            out["s3InputDataConfig" if by_alias else "s_3_input_data_config"] = (
+                None if s_3_input_data_config is None else s_3_input_data_config._dump_fast(by_alias, exclude_unset)
+            )
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_str,
-)
+from ..errors import expect_str
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -37,29 +34,22 @@ class ModelInvocationJobS3InputDataConfig(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        s_3_uri = self.s_3_uri
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "s_3_uri" in given:
-            field_dict["s3Uri"] = s_3_uri
-        s_3_input_format = self.s_3_input_format
-        if given is not None and "s_3_input_format" not in given:
-            pass
-        elif s_3_input_format is not None:
-            field_dict["s3InputFormat"] = s_3_input_format
-        elif mode is not DumpMode.COMPACT:
-            field_dict["s3InputFormat"] = None
-        s_3_bucket_owner = self.s_3_bucket_owner
-        if given is not None and "s_3_bucket_owner" not in given:
-            pass
-        elif s_3_bucket_owner is not None:
-            field_dict["s3BucketOwner"] = s_3_bucket_owner
-        elif mode is not DumpMode.COMPACT:
-            field_dict["s3BucketOwner"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+            s_3_uri = self.s_3_uri
+            out["s3Uri" if by_alias else "s_3_uri"] = s_3_uri
+        if given is None or "s_3_input_format" in given:
+            s_3_input_format = self.s_3_input_format
+            out["s3InputFormat" if by_alias else "s_3_input_format"] = s_3_input_format
+        if given is None or "s_3_bucket_owner" in given:
+            s_3_bucket_owner = self.s_3_bucket_owner
+            out["s3BucketOwner" if by_alias else "s_3_bucket_owner"] = s_3_bucket_owner
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

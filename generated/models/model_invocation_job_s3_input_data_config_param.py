@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Required, TypedDict
 
 from ..models.s3_input_format import S3InputFormat
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class ModelInvocationJobS3InputDataConfigParam(TypedDict, total=False):

@@ -8,14 +8,13 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
+from ..errors import (
     expect_int,
     expect_str,
     header_int,
     header_str,
 )
+from ..types import Model
 
 
 @_attrs_define
@@ -45,39 +44,23 @@ class ResponseMetadata(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        request_id = self.request_id
-        if given is not None and "request_id" not in given:
-            pass
-        elif request_id is not None:
-            field_dict["request_id"] = request_id
-        elif mode is not DumpMode.COMPACT:
-            field_dict["request_id"] = None
-        input_tokens = self.input_tokens
-        if given is not None and "input_tokens" not in given:
-            pass
-        elif input_tokens is not None:
-            field_dict["input_tokens"] = input_tokens
-        elif mode is not DumpMode.COMPACT:
-            field_dict["input_tokens"] = None
-        output_tokens = self.output_tokens
-        if given is not None and "output_tokens" not in given:
-            pass
-        elif output_tokens is not None:
-            field_dict["output_tokens"] = output_tokens
-        elif mode is not DumpMode.COMPACT:
-            field_dict["output_tokens"] = None
-        invocation_latency_ms = self.invocation_latency_ms
-        if given is not None and "invocation_latency_ms" not in given:
-            pass
-        elif invocation_latency_ms is not None:
-            field_dict["invocation_latency_ms"] = invocation_latency_ms
-        elif mode is not DumpMode.COMPACT:
-            field_dict["invocation_latency_ms"] = None
-        return field_dict
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
+        if given is None or "request_id" in given:
+            request_id = self.request_id
+            out["request_id"] = request_id
+        if given is None or "input_tokens" in given:
+            input_tokens = self.input_tokens
+            out["input_tokens"] = input_tokens
+        if given is None or "output_tokens" in given:
+            output_tokens = self.output_tokens
+            out["output_tokens"] = output_tokens
+        if given is None or "invocation_latency_ms" in given:
+            invocation_latency_ms = self.invocation_latency_ms
+            out["invocation_latency_ms"] = invocation_latency_ms
+        return out
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> Self:

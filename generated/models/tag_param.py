@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Required, TypedDict
 
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class TagParam(TypedDict, total=False):

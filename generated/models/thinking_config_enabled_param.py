@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Required, TypedDict
 
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class ThinkingConfigEnabledParam(TypedDict, total=False):

@@ -6,9 +6,7 @@ from collections.abc import Mapping
 from typing import Annotated, Required, TypedDict
 
 from ..models.cache_control_ephemeral_param import CacheControlEphemeralParam
-from ..types import (
-    Constraint,
-)
+from ..types import Constraint
 
 
 class ToolParam(TypedDict, total=False):

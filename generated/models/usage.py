@@ -8,11 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import (
-    DumpMode,
-    Model,
-    expect_int,
-)
+from ..errors import expect_int
+from ..types import Model, dump_value
 
 
 @_attrs_define
@@ -43,32 +40,25 @@ class Usage(Model):
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
-    def to_dict(self, mode: DumpMode = DumpMode.COMPACT) -> dict[str, Any]:
-        """The model as JSON-ready data keyed by the wire names (see `DumpMode` for which fields)."""
-        given = self.model_fields_set if mode is DumpMode.SET else None
-        field_dict: dict[str, Any] = {}
-        input_tokens = self.input_tokens
+    def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
+        """`model_dump` with no other option (the usual call), written out field by field."""
+        given = self.model_fields_set if exclude_unset else None
+        out: dict[str, Any] = {}
         if given is None or "input_tokens" in given:
-            field_dict["input_tokens"] = input_tokens
-        output_tokens = self.output_tokens
+            input_tokens = self.input_tokens
+            out["input_tokens"] = input_tokens
         if given is None or "output_tokens" in given:
-            field_dict["output_tokens"] = output_tokens
-        cache_creation_input_tokens = self.cache_creation_input_tokens
-        if given is not None and "cache_creation_input_tokens" not in given:
-            pass
-        elif cache_creation_input_tokens is not None:
-            field_dict["cache_creation_input_tokens"] = cache_creation_input_tokens
-        elif mode is not DumpMode.COMPACT:
-            field_dict["cache_creation_input_tokens"] = None
-        cache_read_input_tokens = self.cache_read_input_tokens
-        if given is not None and "cache_read_input_tokens" not in given:
-            pass
-        elif cache_read_input_tokens is not None:
-            field_dict["cache_read_input_tokens"] = cache_read_input_tokens
-        elif mode is not DumpMode.COMPACT:
-            field_dict["cache_read_input_tokens"] = None
-        field_dict.update(self.additional_properties)
-        return field_dict
+            output_tokens = self.output_tokens
+            out["output_tokens"] = output_tokens
+        if given is None or "cache_creation_input_tokens" in given:
+            cache_creation_input_tokens = self.cache_creation_input_tokens
+            out["cache_creation_input_tokens"] = cache_creation_input_tokens
+        if given is None or "cache_read_input_tokens" in given:
+            cache_read_input_tokens = self.cache_read_input_tokens
+            out["cache_read_input_tokens"] = cache_read_input_tokens
+        for key, value in self.additional_properties.items():
+            out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
+        return out
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

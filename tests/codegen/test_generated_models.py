@@ -79,7 +79,9 @@ def test_stream_chunk_with_metrics() -> None:
     metrics = chunk.amazon_bedrock_invocation_metrics
     assert isinstance(metrics, InvocationMetrics) and metrics.output_token_count == 5
     assert metrics.first_byte_latency is None
-    assert chunk.model_dump()["amazon-bedrock-invocationMetrics"]["inputTokenCount"] == 3
+    assert chunk.model_dump(by_alias=True)["amazon-bedrock-invocationMetrics"]["inputTokenCount"] == 3
+    assert chunk.model_dump()["amazon_bedrock_invocation_metrics"]["input_token_count"] == 3  # names, as pydantic
+    assert chunk.to_dict()["amazon-bedrock-invocationMetrics"]["inputTokenCount"] == 3  # JSON keys, as anthropic
     assert "amazon_bedrock_invocation_metrics" in chunk.model_fields_set
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ...types import Endpoint, RequestParts
+from .. import Endpoint, RequestParts
 
 if TYPE_CHECKING:
     from ...models.create_model_invocation_job_request import CreateModelInvocationJobRequest

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import Endpoint, RequestParts
+from .. import Endpoint, RequestParts
 
 if TYPE_CHECKING:
     from ...models.get_model_invocation_job_response import GetModelInvocationJobResponse

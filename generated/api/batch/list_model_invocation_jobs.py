@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ...types import UNSET, Endpoint, RequestParts, Unset
+from ...types import UNSET, Unset
+from .. import Endpoint, RequestParts
 
 if TYPE_CHECKING:
     from ...models.list_model_invocation_jobs_response import ListModelInvocationJobsResponse

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import Endpoint, RequestParts
+from .. import Endpoint, RequestParts
 
 if TYPE_CHECKING:
     pass

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import Endpoint, RequestParts
+from .. import Endpoint, RequestParts
 
 if TYPE_CHECKING:
     from ...models.count_tokens_request import CountTokensRequest

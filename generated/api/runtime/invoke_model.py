@@ -6,7 +6,8 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import Endpoint, RequestParts, Unset
+from ...types import Unset
+from .. import Endpoint, RequestParts
 
 if TYPE_CHECKING:
     from ...models.completion import Completion

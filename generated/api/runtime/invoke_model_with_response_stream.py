@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import Endpoint, RequestParts, Unset
+from ...types import Unset
+from .. import Endpoint, RequestParts
 
 if TYPE_CHECKING:
     from ...models.completions_invoke_body import CompletionsInvokeBody

@@ -18,7 +18,7 @@ import httpx
 
 from .. import _exceptions as errors
 from .._config import NOT_GIVEN, NotGiven, Settings, Timeout, check_max_retries, to_timeout
-from .._generated.types import Endpoint, RequestParts
+from .._generated.api import Endpoint, RequestParts
 from ..types import ResponseMetadata
 from .encoding import encode_body
 from .headers import checked_headers
