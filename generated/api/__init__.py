@@ -46,3 +46,5 @@ class Endpoint:
     """True when a success answer is a binary event stream, decoded as it arrives."""
     stream_exceptions: Mapping[str, int] = field(factory=dict)
     """For an event stream: each in-stream `:exception-type` and the HTTP status it stands for."""
+    header_parameters: Mapping[str, str] = field(factory=dict)
+    """Each optional header the operation takes, by name, and the `build_request` keyword that sets it."""

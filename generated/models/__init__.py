@@ -22,12 +22,26 @@ if TYPE_CHECKING:
     from .batch_output_record_model_input import BatchOutputRecordModelInput
     from .batch_output_record_model_output import BatchOutputRecordModelOutput
     from .batch_record_error import BatchRecordError
+    from .bedrock_invocation_trace import BedrockInvocationTrace
+    from .bedrock_invocation_trace_guardrail import BedrockInvocationTraceGuardrail
+    from .bedrock_request_options import BedrockRequestOptions
+    from .bedrock_request_options_request_metadata import BedrockRequestOptionsRequestMetadata
+    from .bedrock_trace import BedrockTrace
     from .cache_control_ephemeral_param import CacheControlEphemeralParam
     from .cache_control_ephemeral_param_ttl import CacheControlEphemeralParamTtl
+    from .cache_creation import CacheCreation
     from .chunk_event import ChunkEvent
-    from .citation import Citation
+    from .citation import Citation, UnknownCitation, parse_citation
+    from .citation_char_location import CitationCharLocation
+    from .citation_char_location_param import CitationCharLocationParam
+    from .citation_content_block_location import CitationContentBlockLocation
+    from .citation_content_block_location_param import CitationContentBlockLocationParam
+    from .citation_page_location import CitationPageLocation
+    from .citation_page_location_param import CitationPageLocationParam
+    from .citation_search_result_location_param import CitationSearchResultLocationParam
     from .citations_config_param import CitationsConfigParam
     from .citations_delta import CitationsDelta
+    from .citations_search_result_location import CitationsSearchResultLocation
     from .completion import Completion
     from .completion_chunk import CompletionChunk
     from .completion_request import CompletionRequest
@@ -36,6 +50,8 @@ if TYPE_CHECKING:
     from .content_block_delta import ContentBlockDelta, UnknownContentBlockDelta, parse_content_block_delta
     from .content_block_delta_event import ContentBlockDeltaEvent
     from .content_block_param import ContentBlockParam
+    from .content_block_source_content_param import ContentBlockSourceContentParam
+    from .content_block_source_param import ContentBlockSourceParam
     from .content_block_start_event import ContentBlockStartEvent
     from .content_block_stop_event import ContentBlockStopEvent
     from .count_tokens_input import CountTokensInput
@@ -51,7 +67,10 @@ if TYPE_CHECKING:
     from .image_block_param import ImageBlockParam
     from .input_json_delta import InputJSONDelta
     from .invocation_metrics import InvocationMetrics
+    from .json_output_format_param import JSONOutputFormatParam
+    from .json_output_format_param_schema import JSONOutputFormatParamSchema
     from .list_model_invocation_jobs_response import ListModelInvocationJobsResponse
+    from .memory_tool_20250818_param import MemoryTool20250818Param
     from .message import Message
     from .message_delta import MessageDelta
     from .message_delta_event import MessageDeltaEvent
@@ -76,12 +95,17 @@ if TYPE_CHECKING:
     from .model_invocation_job_status import ModelInvocationJobStatus
     from .model_invocation_job_summary import ModelInvocationJobSummary
     from .model_invocation_type import ModelInvocationType
+    from .output_config_param import OutputConfigParam
+    from .performance_config_latency import PerformanceConfigLatency
     from .ping_event import PingEvent
     from .plain_text_source_param import PlainTextSourceParam
     from .redacted_thinking_block import RedactedThinkingBlock
     from .redacted_thinking_block_param import RedactedThinkingBlockParam
+    from .refusal_stop_details import RefusalStopDetails
     from .response_metadata import ResponseMetadata
     from .s3_input_format import S3InputFormat
+    from .search_result_block_param import SearchResultBlockParam
+    from .service_tier_type import ServiceTierType
     from .signature_delta import SignatureDelta
     from .sort_jobs_by import SortJobsBy
     from .sort_order import SortOrder
@@ -89,23 +113,34 @@ if TYPE_CHECKING:
     from .tag_param import TagParam
     from .text_block import TextBlock
     from .text_block_param import TextBlockParam
-    from .text_block_param_citations_type_0_item import TextBlockParamCitationsType0Item
+    from .text_citation_param import TextCitationParam
     from .text_delta import TextDelta
     from .thinking_block import ThinkingBlock
     from .thinking_block_param import ThinkingBlockParam
+    from .thinking_config_adaptive_param import ThinkingConfigAdaptiveParam
     from .thinking_config_disabled_param import ThinkingConfigDisabledParam
     from .thinking_config_enabled_param import ThinkingConfigEnabledParam
     from .thinking_config_param import ThinkingConfigParam
     from .thinking_delta import ThinkingDelta
+    from .tool_bash_20241022_param import ToolBash20241022Param
+    from .tool_bash_20250124_param import ToolBash20250124Param
     from .tool_choice_any_param import ToolChoiceAnyParam
     from .tool_choice_auto_param import ToolChoiceAutoParam
     from .tool_choice_none_param import ToolChoiceNoneParam
     from .tool_choice_param import ToolChoiceParam
     from .tool_choice_tool_param import ToolChoiceToolParam
+    from .tool_computer_use_20241022_param import ToolComputerUse20241022Param
+    from .tool_computer_use_20250124_param import ToolComputerUse20250124Param
+    from .tool_computer_use_20251124_param import ToolComputerUse20251124Param
     from .tool_param import ToolParam
     from .tool_param_input_schema import ToolParamInputSchema
     from .tool_result_block_param import ToolResultBlockParam
     from .tool_result_content_param import ToolResultContentParam
+    from .tool_text_editor_20241022_param import ToolTextEditor20241022Param
+    from .tool_text_editor_20250124_param import ToolTextEditor20250124Param
+    from .tool_text_editor_20250429_param import ToolTextEditor20250429Param
+    from .tool_text_editor_20250728_param import ToolTextEditor20250728Param
+    from .tool_union_param import ToolUnionParam
     from .tool_use_block import ToolUseBlock
     from .tool_use_block_input import ToolUseBlockInput
     from .tool_use_block_param import ToolUseBlockParam
@@ -125,12 +160,26 @@ _MODULES = {
     "BatchOutputRecordModelInput": ".batch_output_record_model_input",
     "BatchOutputRecordModelOutput": ".batch_output_record_model_output",
     "BatchRecordError": ".batch_record_error",
+    "BedrockInvocationTrace": ".bedrock_invocation_trace",
+    "BedrockInvocationTraceGuardrail": ".bedrock_invocation_trace_guardrail",
+    "BedrockRequestOptions": ".bedrock_request_options",
+    "BedrockRequestOptionsRequestMetadata": ".bedrock_request_options_request_metadata",
+    "BedrockTrace": ".bedrock_trace",
     "CacheControlEphemeralParam": ".cache_control_ephemeral_param",
     "CacheControlEphemeralParamTtl": ".cache_control_ephemeral_param_ttl",
+    "CacheCreation": ".cache_creation",
     "ChunkEvent": ".chunk_event",
     "Citation": ".citation",
+    "CitationCharLocation": ".citation_char_location",
+    "CitationCharLocationParam": ".citation_char_location_param",
+    "CitationContentBlockLocation": ".citation_content_block_location",
+    "CitationContentBlockLocationParam": ".citation_content_block_location_param",
+    "CitationPageLocation": ".citation_page_location",
+    "CitationPageLocationParam": ".citation_page_location_param",
+    "CitationSearchResultLocationParam": ".citation_search_result_location_param",
     "CitationsConfigParam": ".citations_config_param",
     "CitationsDelta": ".citations_delta",
+    "CitationsSearchResultLocation": ".citations_search_result_location",
     "Completion": ".completion",
     "CompletionChunk": ".completion_chunk",
     "CompletionRequest": ".completion_request",
@@ -139,6 +188,8 @@ _MODULES = {
     "ContentBlockDelta": ".content_block_delta",
     "ContentBlockDeltaEvent": ".content_block_delta_event",
     "ContentBlockParam": ".content_block_param",
+    "ContentBlockSourceContentParam": ".content_block_source_content_param",
+    "ContentBlockSourceParam": ".content_block_source_param",
     "ContentBlockStartEvent": ".content_block_start_event",
     "ContentBlockStopEvent": ".content_block_stop_event",
     "CountTokensInput": ".count_tokens_input",
@@ -154,7 +205,10 @@ _MODULES = {
     "ImageBlockParam": ".image_block_param",
     "InputJSONDelta": ".input_json_delta",
     "InvocationMetrics": ".invocation_metrics",
+    "JSONOutputFormatParam": ".json_output_format_param",
+    "JSONOutputFormatParamSchema": ".json_output_format_param_schema",
     "ListModelInvocationJobsResponse": ".list_model_invocation_jobs_response",
+    "MemoryTool20250818Param": ".memory_tool_20250818_param",
     "Message": ".message",
     "MessageDelta": ".message_delta",
     "MessageDeltaEvent": ".message_delta_event",
@@ -179,12 +233,17 @@ _MODULES = {
     "ModelInvocationJobStatus": ".model_invocation_job_status",
     "ModelInvocationJobSummary": ".model_invocation_job_summary",
     "ModelInvocationType": ".model_invocation_type",
+    "OutputConfigParam": ".output_config_param",
+    "PerformanceConfigLatency": ".performance_config_latency",
     "PingEvent": ".ping_event",
     "PlainTextSourceParam": ".plain_text_source_param",
     "RedactedThinkingBlock": ".redacted_thinking_block",
     "RedactedThinkingBlockParam": ".redacted_thinking_block_param",
+    "RefusalStopDetails": ".refusal_stop_details",
     "ResponseMetadata": ".response_metadata",
     "S3InputFormat": ".s3_input_format",
+    "SearchResultBlockParam": ".search_result_block_param",
+    "ServiceTierType": ".service_tier_type",
     "SignatureDelta": ".signature_delta",
     "SortJobsBy": ".sort_jobs_by",
     "SortOrder": ".sort_order",
@@ -192,23 +251,34 @@ _MODULES = {
     "TagParam": ".tag_param",
     "TextBlock": ".text_block",
     "TextBlockParam": ".text_block_param",
-    "TextBlockParamCitationsType0Item": ".text_block_param_citations_type_0_item",
+    "TextCitationParam": ".text_citation_param",
     "TextDelta": ".text_delta",
     "ThinkingBlock": ".thinking_block",
     "ThinkingBlockParam": ".thinking_block_param",
+    "ThinkingConfigAdaptiveParam": ".thinking_config_adaptive_param",
     "ThinkingConfigDisabledParam": ".thinking_config_disabled_param",
     "ThinkingConfigEnabledParam": ".thinking_config_enabled_param",
     "ThinkingConfigParam": ".thinking_config_param",
     "ThinkingDelta": ".thinking_delta",
+    "ToolBash20241022Param": ".tool_bash_20241022_param",
+    "ToolBash20250124Param": ".tool_bash_20250124_param",
     "ToolChoiceAnyParam": ".tool_choice_any_param",
     "ToolChoiceAutoParam": ".tool_choice_auto_param",
     "ToolChoiceNoneParam": ".tool_choice_none_param",
     "ToolChoiceParam": ".tool_choice_param",
     "ToolChoiceToolParam": ".tool_choice_tool_param",
+    "ToolComputerUse20241022Param": ".tool_computer_use_20241022_param",
+    "ToolComputerUse20250124Param": ".tool_computer_use_20250124_param",
+    "ToolComputerUse20251124Param": ".tool_computer_use_20251124_param",
     "ToolParam": ".tool_param",
     "ToolParamInputSchema": ".tool_param_input_schema",
     "ToolResultBlockParam": ".tool_result_block_param",
     "ToolResultContentParam": ".tool_result_content_param",
+    "ToolTextEditor20241022Param": ".tool_text_editor_20241022_param",
+    "ToolTextEditor20250124Param": ".tool_text_editor_20250124_param",
+    "ToolTextEditor20250429Param": ".tool_text_editor_20250429_param",
+    "ToolTextEditor20250728Param": ".tool_text_editor_20250728_param",
+    "ToolUnionParam": ".tool_union_param",
     "ToolUseBlock": ".tool_use_block",
     "ToolUseBlockInput": ".tool_use_block_input",
     "ToolUseBlockParam": ".tool_use_block_param",
@@ -216,6 +286,8 @@ _MODULES = {
     "Usage": ".usage",
     "VpcConfig": ".vpc_config",
     "VpcConfigParam": ".vpc_config_param",
+    "UnknownCitation": ".citation",
+    "parse_citation": ".citation",
     "UnknownContentBlock": ".content_block",
     "parse_content_block": ".content_block",
     "UnknownContentBlockDelta": ".content_block_delta",
@@ -245,12 +317,26 @@ __all__ = (
     "BatchOutputRecordModelInput",
     "BatchOutputRecordModelOutput",
     "BatchRecordError",
+    "BedrockInvocationTrace",
+    "BedrockInvocationTraceGuardrail",
+    "BedrockRequestOptions",
+    "BedrockRequestOptionsRequestMetadata",
+    "BedrockTrace",
     "CacheControlEphemeralParam",
     "CacheControlEphemeralParamTtl",
+    "CacheCreation",
     "ChunkEvent",
     "Citation",
+    "CitationCharLocation",
+    "CitationCharLocationParam",
+    "CitationContentBlockLocation",
+    "CitationContentBlockLocationParam",
+    "CitationPageLocation",
+    "CitationPageLocationParam",
     "CitationsConfigParam",
     "CitationsDelta",
+    "CitationSearchResultLocationParam",
+    "CitationsSearchResultLocation",
     "Completion",
     "CompletionChunk",
     "CompletionRequest",
@@ -259,6 +345,8 @@ __all__ = (
     "ContentBlockDelta",
     "ContentBlockDeltaEvent",
     "ContentBlockParam",
+    "ContentBlockSourceContentParam",
+    "ContentBlockSourceParam",
     "ContentBlockStartEvent",
     "ContentBlockStopEvent",
     "CountTokensInput",
@@ -274,7 +362,10 @@ __all__ = (
     "ImageBlockParam",
     "InputJSONDelta",
     "InvocationMetrics",
+    "JSONOutputFormatParam",
+    "JSONOutputFormatParamSchema",
     "ListModelInvocationJobsResponse",
+    "MemoryTool20250818Param",
     "Message",
     "MessageDelta",
     "MessageDeltaEvent",
@@ -299,15 +390,21 @@ __all__ = (
     "ModelInvocationJobStatus",
     "ModelInvocationJobSummary",
     "ModelInvocationType",
+    "OutputConfigParam",
+    "parse_citation",
     "parse_content_block",
     "parse_content_block_delta",
     "parse_message_stream_event",
+    "PerformanceConfigLatency",
     "PingEvent",
     "PlainTextSourceParam",
     "RedactedThinkingBlock",
     "RedactedThinkingBlockParam",
+    "RefusalStopDetails",
     "ResponseMetadata",
     "S3InputFormat",
+    "SearchResultBlockParam",
+    "ServiceTierType",
     "SignatureDelta",
     "SortJobsBy",
     "SortOrder",
@@ -315,27 +412,39 @@ __all__ = (
     "TagParam",
     "TextBlock",
     "TextBlockParam",
-    "TextBlockParamCitationsType0Item",
+    "TextCitationParam",
     "TextDelta",
     "ThinkingBlock",
     "ThinkingBlockParam",
+    "ThinkingConfigAdaptiveParam",
     "ThinkingConfigDisabledParam",
     "ThinkingConfigEnabledParam",
     "ThinkingConfigParam",
     "ThinkingDelta",
+    "ToolBash20241022Param",
+    "ToolBash20250124Param",
     "ToolChoiceAnyParam",
     "ToolChoiceAutoParam",
     "ToolChoiceNoneParam",
     "ToolChoiceParam",
     "ToolChoiceToolParam",
+    "ToolComputerUse20241022Param",
+    "ToolComputerUse20250124Param",
+    "ToolComputerUse20251124Param",
     "ToolParam",
     "ToolParamInputSchema",
     "ToolResultBlockParam",
     "ToolResultContentParam",
+    "ToolTextEditor20241022Param",
+    "ToolTextEditor20250124Param",
+    "ToolTextEditor20250429Param",
+    "ToolTextEditor20250728Param",
+    "ToolUnionParam",
     "ToolUseBlock",
     "ToolUseBlockInput",
     "ToolUseBlockParam",
     "ToolUseBlockParamInput",
+    "UnknownCitation",
     "UnknownContentBlock",
     "UnknownContentBlockDelta",
     "UnknownMessageStreamEvent",

@@ -15,4 +15,5 @@ class CacheControlEphemeralParam(TypedDict, total=False):
     type: Required[Literal["ephemeral"]]
 
     ttl: CacheControlEphemeralParamTtl
-    """ How long the cache entry lives (default 5 minutes). """
+    """ How long the cache entry lives: `5m` (the default) or `1h` (Anthropic's prompt-caching guide; Bedrock's
+    prompt-caching guide lists the 1-hour TTL for current Claude models). """

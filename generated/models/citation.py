@@ -2,27 +2,27 @@
 # Change the spec or a template, then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeAlias, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..errors import expect_int, expect_str
+from ..errors import expect_str
+from ..models.citation_char_location import CitationCharLocation
+from ..models.citation_content_block_location import CitationContentBlockLocation
+from ..models.citation_page_location import CitationPageLocation
+from ..models.citations_search_result_location import CitationsSearchResultLocation
 from ..types import Model, dump_value
 
 
 @_attrs_define
-class Citation(Model):
-    """One citation of a source document; `type` tells which kind of location it gives."""
+class UnknownCitation(Model):
+    """One citation of a source; `type` tells which kind of location it gives (Anthropic's citations and search-results guides). This class holds a kind not listed above: its `type` and every field are kept, and fields can be read as attributes."""
 
     type: str
 
     cited_text: str | None = None
-
-    document_index: int | None = None
-
-    document_title: str | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """
@@ -31,8 +31,6 @@ class Citation(Model):
     _wire_names: ClassVar[Mapping[str, str]] = {
         "type": "type",
         "cited_text": "cited_text",
-        "document_index": "document_index",
-        "document_title": "document_title",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
@@ -46,12 +44,6 @@ class Citation(Model):
         if given is None or "cited_text" in given:
             cited_text = self.cited_text
             out["cited_text"] = cited_text
-        if given is None or "document_index" in given:
-            document_index = self.document_index
-            out["document_index"] = document_index
-        if given is None or "document_title" in given:
-            document_title = self.document_title
-            out["document_title"] = document_title
         for key, value in self.additional_properties.items():
             out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
         return out
@@ -61,29 +53,11 @@ class Citation(Model):
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
         _type = src_dict["type"]
         _cited_text = src_dict.get("cited_text")
-        _document_index = src_dict.get("document_index")
-        _document_title = src_dict.get("document_title")
         obj = cls(
             type=(_type if _type.__class__ is str else expect_str(_type, "Citation.type")),
             cited_text=None
             if _cited_text is None
             else (_cited_text if _cited_text.__class__ is str else expect_str(_cited_text, "Citation.cited_text")),
-            document_index=None
-            if _document_index is None
-            else (
-                _document_index
-                if _document_index.__class__ is int
-                else expect_int(_document_index, "Citation.document_index")
-            ),
-            document_title=(
-                None
-                if _document_title is None
-                else (
-                    _document_title
-                    if _document_title.__class__ is str
-                    else expect_str(_document_title, "Citation.document_title")
-                )
-            ),
         )
         if not src_dict.keys() <= cls._wire_keys:
             obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}
@@ -95,3 +69,42 @@ class Citation(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __getattr__(self, name: str) -> Any:
+        # Fields of a kind this description does not list read as attributes, as for the listed kinds.
+        if name.startswith("_") or name == "additional_properties":
+            raise AttributeError(name)
+        try:
+            return self.additional_properties[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+
+
+if TYPE_CHECKING:
+    Citation: TypeAlias = (
+        CitationCharLocation | CitationPageLocation | CitationContentBlockLocation | CitationsSearchResultLocation
+    )
+else:
+    Citation = (
+        CitationCharLocation
+        | CitationPageLocation
+        | CitationContentBlockLocation
+        | CitationsSearchResultLocation
+        | UnknownCitation
+    )
+""" One citation of a source; `type` tells which kind of location it gives (Anthropic's citations and search-results guides). One of the kinds listed; at run time a kind added to the API later is an `UnknownCitation`, which type checkers do not count in this union. """
+
+_KINDS: dict[str, Callable[[Mapping[str, Any]], Citation]] = {
+    "char_location": CitationCharLocation.from_dict,
+    "page_location": CitationPageLocation.from_dict,
+    "content_block_location": CitationContentBlockLocation.from_dict,
+    "search_result_location": CitationsSearchResultLocation.from_dict,
+}
+_parse_unknown = cast("Callable[[Mapping[str, Any]], Citation]", UnknownCitation.from_dict)
+
+
+def parse_citation(data: Mapping[str, Any]) -> Citation:
+    """The kind `data["type"]` names; a kind not listed is kept as `UnknownCitation`."""
+    kind = data.get("type")
+    parser = _KINDS.get(kind) if isinstance(kind, str) else None
+    return parser(data) if parser is not None else _parse_unknown(data)

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import expect_const, expect_dict
-from ..models.citation import Citation
+from ..models.citation import Citation, parse_citation
 from ..types import Model, dump_value
 
 
@@ -20,7 +20,8 @@ class CitationsDelta(Model):
     type: Literal["citations_delta"]
 
     citation: Citation
-    """ One citation of a source document; `type` tells which kind of location it gives. """
+    """ One citation of a source; `type` tells which kind of location it gives (Anthropic's citations and search-
+    results guides). """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """
@@ -55,7 +56,7 @@ class CitationsDelta(Model):
             type=(
                 _type if _type == "citations_delta" else expect_const(_type, "citations_delta", "CitationsDelta.type")
             ),
-            citation=Citation.from_dict(
+            citation=parse_citation(
                 _citation if _citation.__class__ is dict else expect_dict(_citation, "CitationsDelta.citation")
             ),
         )

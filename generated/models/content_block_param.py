@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..models.document_block_param import DocumentBlockParam
 from ..models.image_block_param import ImageBlockParam
 from ..models.redacted_thinking_block_param import RedactedThinkingBlockParam
+from ..models.search_result_block_param import SearchResultBlockParam
 from ..models.text_block_param import TextBlockParam
 from ..models.thinking_block_param import ThinkingBlockParam
 from ..models.tool_result_block_param import ToolResultBlockParam
@@ -18,5 +19,6 @@ ContentBlockParam = (
     | ToolResultBlockParam
     | ThinkingBlockParam
     | RedactedThinkingBlockParam
+    | SearchResultBlockParam
 )
 """ A content block of a request. """

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..models.base_64pdf_source_param import Base64PDFSourceParam
+from ..models.content_block_source_param import ContentBlockSourceParam
 from ..models.plain_text_source_param import PlainTextSourceParam
 
-DocumentSourceParam = Base64PDFSourceParam | PlainTextSourceParam
+DocumentSourceParam = Base64PDFSourceParam | PlainTextSourceParam | ContentBlockSourceParam
 """ Where a document's content comes from. """

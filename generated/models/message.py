@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import expect_const, expect_dict, expect_list, expect_str
 from ..models.content_block import ContentBlock, parse_content_block
+from ..models.refusal_stop_details import RefusalStopDetails
 from ..models.response_metadata import ResponseMetadata
 from ..models.usage import Usage
 from ..types import Model, dump_value
@@ -42,6 +43,11 @@ class Message(Model):
     usage: Usage
     """ Tokens billed for the request. """
 
+    stop_details: RefusalStopDetails | None = None
+    """ More about why the model stopped, when `stop_reason` has something to add (for a `refusal`, its category and
+    an explanation); null otherwise (Anthropic's streaming-refusals guide, `anthropic` 2.14.0's
+    `Message.stop_details`). """
+
     response_metadata: ResponseMetadata | None = _attrs_field(default=None, kw_only=True, eq=False)
     """ What Bedrock reported about the call outside the body (request id, token counts, latency); None when built by hand. """
 
@@ -58,6 +64,7 @@ class Message(Model):
         "stop_reason": "stop_reason",
         "stop_sequence": "stop_sequence",
         "usage": "usage",
+        "stop_details": "stop_details",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
@@ -89,6 +96,13 @@ class Message(Model):
         if given is None or "usage" in given:
             usage = self.usage
             out["usage"] = usage._dump_fast(by_alias, exclude_unset)
+        if given is None or "stop_details" in given:
+            stop_details = self.stop_details
+            out["stop_details"] = (
+                None
+                if stop_details is None
+                else dump_value(stop_details, (by_alias, exclude_unset, False, False), None, None)
+            )
         for key, value in self.additional_properties.items():
             out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
         return out
@@ -104,6 +118,7 @@ class Message(Model):
         _stop_reason = src_dict.get("stop_reason")
         _stop_sequence = src_dict.get("stop_sequence")
         _usage = src_dict["usage"]
+        _stop_details = src_dict.get("stop_details")
         obj = cls(
             id=(_id if _id.__class__ is str else expect_str(_id, "Message.id")),
             type=(_type if _type == "message" else expect_const(_type, "message", "Message.type")),
@@ -132,6 +147,15 @@ class Message(Model):
                 )
             ),
             usage=Usage.from_dict(_usage if _usage.__class__ is dict else expect_dict(_usage, "Message.usage")),
+            stop_details=(
+                None
+                if _stop_details is None
+                else RefusalStopDetails.from_dict(
+                    _stop_details
+                    if _stop_details.__class__ is dict
+                    else expect_dict(_stop_details, "Message.stop_details")
+                )
+            ),
         )
         if not src_dict.keys() <= cls._wire_keys:
             obj.additional_properties = {k: v for k, v in src_dict.items() if k not in cls._wire_keys}

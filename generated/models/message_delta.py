@@ -8,7 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..errors import expect_str
+from ..errors import expect_dict, expect_str
+from ..models.refusal_stop_details import RefusalStopDetails
 from ..types import Model, dump_value
 
 
@@ -22,6 +23,9 @@ class MessageDelta(Model):
     stop_sequence: str | None
     """ The stop sequence that ended the answer, if one did. """
 
+    stop_details: RefusalStopDetails | None = None
+    """ More about why the model stopped (see `Message.stop_details`). """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """
     _fields_present: frozenset[str] | None = _attrs_field(init=False, default=None, repr=False, eq=False)
@@ -29,6 +33,7 @@ class MessageDelta(Model):
     _wire_names: ClassVar[Mapping[str, str]] = {
         "stop_reason": "stop_reason",
         "stop_sequence": "stop_sequence",
+        "stop_details": "stop_details",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
@@ -42,6 +47,13 @@ class MessageDelta(Model):
         if given is None or "stop_sequence" in given:
             stop_sequence = self.stop_sequence
             out["stop_sequence"] = stop_sequence
+        if given is None or "stop_details" in given:
+            stop_details = self.stop_details
+            out["stop_details"] = (
+                None
+                if stop_details is None
+                else dump_value(stop_details, (by_alias, exclude_unset, False, False), None, None)
+            )
         for key, value in self.additional_properties.items():
             out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
         return out
@@ -51,6 +63,7 @@ class MessageDelta(Model):
         """Build the model from parsed JSON; raises KeyError, TypeError or ValueError on a bad shape."""
         _stop_reason = src_dict.get("stop_reason")
         _stop_sequence = src_dict.get("stop_sequence")
+        _stop_details = src_dict.get("stop_details")
         obj = cls(
             stop_reason=(
                 None
@@ -68,6 +81,15 @@ class MessageDelta(Model):
                     _stop_sequence
                     if _stop_sequence.__class__ is str
                     else expect_str(_stop_sequence, "MessageDelta.stop_sequence")
+                )
+            ),
+            stop_details=(
+                None
+                if _stop_details is None
+                else RefusalStopDetails.from_dict(
+                    _stop_details
+                    if _stop_details.__class__ is dict
+                    else expect_dict(_stop_details, "MessageDelta.stop_details")
                 )
             ),
         )

@@ -7,10 +7,11 @@ from typing import Required, TypedDict
 
 from ..models.message_param import MessageParam
 from ..models.metadata_param import MetadataParam
+from ..models.output_config_param import OutputConfigParam
 from ..models.text_block_param import TextBlockParam
 from ..models.thinking_config_param import ThinkingConfigParam
 from ..models.tool_choice_param import ToolChoiceParam
-from ..models.tool_param import ToolParam
+from ..models.tool_union_param import ToolUnionParam
 
 
 class MessagesInvokeBody(TypedDict, total=False):
@@ -29,14 +30,18 @@ class MessagesInvokeBody(TypedDict, total=False):
     system: str | Iterable[TextBlockParam]
     """ A system prompt, as text or as text blocks. """
 
-    tools: Iterable[ToolParam]
-    """ Tools the model may call. """
+    tools: Iterable[ToolUnionParam]
+    """ Tools the model may call: custom tools (a name and an input schema) and the client tools Anthropic defines
+    (bash, text editor, computer use, memory), which the caller executes. """
 
     tool_choice: ToolChoiceParam
     """ How the model should use the tools. """
 
     thinking: ThinkingConfigParam
     """ Extended thinking. """
+
+    output_config: OutputConfigParam
+    """ How the model shapes its output. """
 
     stop_sequences: Iterable[str]
     """ Strings that, when generated, stop the answer. """

@@ -9,18 +9,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import (
+    expect_dict,
     expect_int,
     expect_str,
     header_int,
     header_str,
 )
-from ..types import Model
+from ..models.bedrock_invocation_trace import BedrockInvocationTrace
+from ..types import Model, dump_value
 
 
 @_attrs_define
 class ResponseMetadata(Model):
-    """What Bedrock reports about a call outside the body: in the response headers of InvokeModel (each property names
-    its header in `x-header`), or for a stream in the invocation metrics of its last event."""
+    """What Bedrock reports about a call beside the model's answer: in the response headers of InvokeModel (each such
+    property names its header in `x-header`), or for a stream in the invocation metrics of its last event; and what
+    Bedrock adds to the answer's body (its `amazon-bedrock-...` fields, which the answer keeps as they came, too)."""
 
     request_id: str | None = None
     """ The id AWS gave the request; quote it when asking AWS support. """
@@ -34,6 +37,23 @@ class ResponseMetadata(Model):
     invocation_latency_ms: int | None = None
     """ Milliseconds the model spent on the request. """
 
+    service_tier: str | None = None
+    """ The tier that served the request (`priority`, `default`, `flex` or `reserved`), when Bedrock reports one
+    (the `X-Amzn-Bedrock-Service-Tier` response header, botocore's `serviceTier`). """
+
+    performance_latency: str | None = None
+    """ The latency setting that served the request (`standard` or `optimized`), when Bedrock reports one (the
+    `X-Amzn-Bedrock-PerformanceConfig-Latency` response header, botocore's `performanceConfigLatency`). """
+
+    guardrail_action: str | None = None
+    """ With a guardrail: `INTERVENED` when it blocked or changed the request or the answer, else `NONE` (the body's
+    `amazon-bedrock-guardrailAction`, Bedrock's user guide guardrails-use-invoke; in a stream, every chunk may
+    carry it: the last one counts). """
+
+    trace: BedrockInvocationTrace | None = None
+    """ Bedrock's trace (the body's `amazon-bedrock-trace`), when the request asked for one and a guardrail was
+    applied; in a stream, the last chunk carries it. """
+
     _fields_present: frozenset[str] | None = _attrs_field(init=False, default=None, repr=False, eq=False)
 
     _wire_names: ClassVar[Mapping[str, str]] = {
@@ -41,6 +61,10 @@ class ResponseMetadata(Model):
         "input_tokens": "input_tokens",
         "output_tokens": "output_tokens",
         "invocation_latency_ms": "invocation_latency_ms",
+        "service_tier": "service_tier",
+        "performance_latency": "performance_latency",
+        "guardrail_action": "guardrail_action",
+        "trace": "trace",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
@@ -60,18 +84,66 @@ class ResponseMetadata(Model):
         if given is None or "invocation_latency_ms" in given:
             invocation_latency_ms = self.invocation_latency_ms
             out["invocation_latency_ms"] = invocation_latency_ms
+        if given is None or "service_tier" in given:
+            service_tier = self.service_tier
+            out["service_tier"] = service_tier
+        if given is None or "performance_latency" in given:
+            performance_latency = self.performance_latency
+            out["performance_latency"] = performance_latency
+        if given is None or "guardrail_action" in given:
+            guardrail_action = self.guardrail_action
+            out["guardrail_action"] = guardrail_action
+        if given is None or "trace" in given:
+            trace = self.trace
+            out["trace"] = (
+                None if trace is None else dump_value(trace, (by_alias, exclude_unset, False, False), None, None)
+            )
         return out
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> Self:
         """Read from the response headers the API description names (`headers` looked up by lower-case
-        name, as `httpx.Headers` does); a missing or malformed header reads as None."""
+        name, as `httpx.Headers` does); a missing or malformed header, and a field no header carries,
+        read as None."""
         return cls(
             request_id=header_str(headers, "x-amzn-requestid"),
             input_tokens=header_int(headers, "x-amzn-bedrock-input-token-count"),
             output_tokens=header_int(headers, "x-amzn-bedrock-output-token-count"),
             invocation_latency_ms=header_int(headers, "x-amzn-bedrock-invocation-latency"),
+            service_tier=header_str(headers, "x-amzn-bedrock-service-tier"),
+            performance_latency=header_str(headers, "x-amzn-bedrock-performanceconfig-latency"),
         )
+
+    _body_keys: ClassVar[frozenset[str]] = frozenset({"amazon-bedrock-guardrailAction", "amazon-bedrock-trace"})
+    """The keys of an answer's body that fields of this model are read from (`x-body`)."""
+
+    def read_body(self, body: Mapping[str, Any]) -> None:
+        """Fill the fields read from keys of the answer's body (`x-body`) that `body` holds; a malformed
+        value reads as None."""
+        _guardrail_action = body.get("amazon-bedrock-guardrailAction")
+        try:
+            self.guardrail_action = (
+                None
+                if _guardrail_action is None
+                else (
+                    _guardrail_action
+                    if _guardrail_action.__class__ is str
+                    else expect_str(_guardrail_action, "ResponseMetadata.guardrail_action")
+                )
+            )
+        except (TypeError, ValueError, KeyError):
+            self.guardrail_action = None
+        _trace = body.get("amazon-bedrock-trace")
+        try:
+            self.trace = (
+                None
+                if _trace is None
+                else BedrockInvocationTrace.from_dict(
+                    _trace if _trace.__class__ is dict else expect_dict(_trace, "ResponseMetadata.trace")
+                )
+            )
+        except (TypeError, ValueError, KeyError):
+            self.trace = None
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -80,6 +152,10 @@ class ResponseMetadata(Model):
         _input_tokens = src_dict.get("input_tokens")
         _output_tokens = src_dict.get("output_tokens")
         _invocation_latency_ms = src_dict.get("invocation_latency_ms")
+        _service_tier = src_dict.get("service_tier")
+        _performance_latency = src_dict.get("performance_latency")
+        _guardrail_action = src_dict.get("guardrail_action")
+        _trace = src_dict.get("trace")
         obj = cls(
             request_id=(
                 None
@@ -115,6 +191,40 @@ class ResponseMetadata(Model):
                     _invocation_latency_ms
                     if _invocation_latency_ms.__class__ is int
                     else expect_int(_invocation_latency_ms, "ResponseMetadata.invocation_latency_ms")
+                )
+            ),
+            service_tier=(
+                None
+                if _service_tier is None
+                else (
+                    _service_tier
+                    if _service_tier.__class__ is str
+                    else expect_str(_service_tier, "ResponseMetadata.service_tier")
+                )
+            ),
+            performance_latency=(
+                None
+                if _performance_latency is None
+                else (
+                    _performance_latency
+                    if _performance_latency.__class__ is str
+                    else expect_str(_performance_latency, "ResponseMetadata.performance_latency")
+                )
+            ),
+            guardrail_action=(
+                None
+                if _guardrail_action is None
+                else (
+                    _guardrail_action
+                    if _guardrail_action.__class__ is str
+                    else expect_str(_guardrail_action, "ResponseMetadata.guardrail_action")
+                )
+            ),
+            trace=(
+                None
+                if _trace is None
+                else BedrockInvocationTrace.from_dict(
+                    _trace if _trace.__class__ is dict else expect_dict(_trace, "ResponseMetadata.trace")
                 )
             ),
         )

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import expect_const, expect_dict, expect_list, expect_str
-from ..models.citation import Citation
+from ..models.citation import Citation, parse_citation
 from ..types import Model, dump_value
 
 
@@ -69,7 +69,7 @@ class TextBlock(Model):
                 None
                 if _citations is None
                 else [
-                    Citation.from_dict(
+                    parse_citation(
                         _citations_
                         if _citations_.__class__ is dict
                         else expect_dict(_citations_, "TextBlock.citations[]")

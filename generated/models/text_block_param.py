@@ -2,10 +2,11 @@
 # Change the spec or a template, then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Literal, Required, TypedDict
 
 from ..models.cache_control_ephemeral_param import CacheControlEphemeralParam
+from ..models.text_citation_param import TextCitationParam
 
 
 class TextBlockParam(TypedDict, total=False):
@@ -17,5 +18,5 @@ class TextBlockParam(TypedDict, total=False):
 
     cache_control: CacheControlEphemeralParam | None
 
-    citations: Iterable[Mapping[str, object]] | None
+    citations: Iterable[TextCitationParam] | None
     """ Citations the text makes, as the model returned them. """

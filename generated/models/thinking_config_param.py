@@ -2,8 +2,9 @@
 # Change the spec or a template, then run `make generate`.
 from __future__ import annotations
 
+from ..models.thinking_config_adaptive_param import ThinkingConfigAdaptiveParam
 from ..models.thinking_config_disabled_param import ThinkingConfigDisabledParam
 from ..models.thinking_config_enabled_param import ThinkingConfigEnabledParam
 
-ThinkingConfigParam = ThinkingConfigEnabledParam | ThinkingConfigDisabledParam
+ThinkingConfigParam = ThinkingConfigEnabledParam | ThinkingConfigDisabledParam | ThinkingConfigAdaptiveParam
 """ Extended thinking. """

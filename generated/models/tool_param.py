@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Required, TypedDict
+from typing import Annotated, Literal, Required, TypedDict
 
 from ..models.cache_control_ephemeral_param import CacheControlEphemeralParam
 from ..types import Constraint
 
 
 class ToolParam(TypedDict, total=False):
-    """A tool the model may call."""
+    """A custom tool the model may call (its `type`, `custom`, may be left out)."""
 
     name: Required[Annotated[str, Constraint(pattern=r"^[a-zA-Z0-9_-]{1,64}$")]]
     """ The name the model calls the tool by. """
@@ -18,7 +18,13 @@ class ToolParam(TypedDict, total=False):
     input_schema: Required[Mapping[str, object]]
     """ The JSON Schema of the tool's input (an object schema). """
 
+    type: Literal["custom"]
+
     description: str
     """ What the tool does and when to use it; the more the better. """
 
     cache_control: CacheControlEphemeralParam | None
+
+    strict: bool
+    """ The model's calls follow `input_schema` exactly (strict tool use, Bedrock's user guide "structured-output";
+    the schema then obeys the rules of `JSONOutputFormatParam`). """

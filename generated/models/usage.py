@@ -8,7 +8,8 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..errors import expect_int
+from ..errors import expect_dict, expect_int, expect_str
+from ..models.cache_creation import CacheCreation
 from ..types import Model, dump_value
 
 
@@ -28,6 +29,13 @@ class Usage(Model):
     cache_read_input_tokens: int | None = None
     """ Tokens read from the prompt cache. """
 
+    cache_creation: CacheCreation | None = None
+    """ The tokens written to the prompt cache, by time to live. """
+
+    service_tier: str | None = None
+    """ The tier that served the request, when the answer says (`anthropic` 2.14.0's `Usage.service_tier`); on
+    Bedrock the `X-Amzn-Bedrock-Service-Tier` response header says it too (`response_metadata.service_tier`). """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """
     _fields_present: frozenset[str] | None = _attrs_field(init=False, default=None, repr=False, eq=False)
@@ -37,6 +45,8 @@ class Usage(Model):
         "output_tokens": "output_tokens",
         "cache_creation_input_tokens": "cache_creation_input_tokens",
         "cache_read_input_tokens": "cache_read_input_tokens",
+        "cache_creation": "cache_creation",
+        "service_tier": "service_tier",
     }
     _wire_keys: ClassVar[frozenset[str]] = frozenset(_wire_names.values())
 
@@ -56,6 +66,16 @@ class Usage(Model):
         if given is None or "cache_read_input_tokens" in given:
             cache_read_input_tokens = self.cache_read_input_tokens
             out["cache_read_input_tokens"] = cache_read_input_tokens
+        if given is None or "cache_creation" in given:
+            cache_creation = self.cache_creation
+            out["cache_creation"] = (
+                None
+                if cache_creation is None
+                else dump_value(cache_creation, (by_alias, exclude_unset, False, False), None, None)
+            )
+        if given is None or "service_tier" in given:
+            service_tier = self.service_tier
+            out["service_tier"] = service_tier
         for key, value in self.additional_properties.items():
             out[key] = dump_value(value, (by_alias, exclude_unset, False, False), None, None)
         return out
@@ -67,6 +87,8 @@ class Usage(Model):
         _output_tokens = src_dict["output_tokens"]
         _cache_creation_input_tokens = src_dict.get("cache_creation_input_tokens")
         _cache_read_input_tokens = src_dict.get("cache_read_input_tokens")
+        _cache_creation = src_dict.get("cache_creation")
+        _service_tier = src_dict.get("service_tier")
         obj = cls(
             input_tokens=(
                 _input_tokens if _input_tokens.__class__ is int else expect_int(_input_tokens, "Usage.input_tokens")
@@ -90,6 +112,22 @@ class Usage(Model):
                     _cache_read_input_tokens
                     if _cache_read_input_tokens.__class__ is int
                     else expect_int(_cache_read_input_tokens, "Usage.cache_read_input_tokens")
+                )
+            ),
+            cache_creation=(
+                None
+                if _cache_creation is None
+                else CacheCreation.from_dict(
+                    _cache_creation
+                    if _cache_creation.__class__ is dict
+                    else expect_dict(_cache_creation, "Usage.cache_creation")
+                )
+            ),
+            service_tier=(
+                None
+                if _service_tier is None
+                else (
+                    _service_tier if _service_tier.__class__ is str else expect_str(_service_tier, "Usage.service_tier")
                 )
             ),
         )

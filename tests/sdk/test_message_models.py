@@ -44,7 +44,7 @@ def test_unknown_block_and_stop_reason_are_kept() -> None:
         **MESSAGE,
         "content": [{"type": "text", "text": "hi", "citations": None}, novel],
         "stop_reason": "brand_new_reason",
-        "usage": {"input_tokens": 9, "output_tokens": 4, "service_tier": "standard"},
+        "usage": {"input_tokens": 9, "output_tokens": 4, "inference_geo": "us"},
         "container": {"id": "c"},
     }
     message = Message.from_dict(data)
@@ -54,7 +54,7 @@ def test_unknown_block_and_stop_reason_are_kept() -> None:
     assert unknown.type == "server_tool_use" and unknown.name == "web_search" and unknown.input == {"q": "x"}
     assert unknown["id"] == "srv_1"
     assert message.stop_reason == "brand_new_reason"
-    assert message.usage["service_tier"] == "standard" and message["container"] == {"id": "c"}
+    assert message.usage["inference_geo"] == "us" and message["container"] == {"id": "c"}
     assert message.model_dump(exclude_unset=True) == data
     assert message.model_dump()["usage"]["cache_read_input_tokens"] is None  # every documented field, as pydantic
     assert Message.from_dict(message.model_dump()) == message

@@ -250,7 +250,9 @@ def test_construct_builds_nested_models_without_checking() -> None:
 
 def test_model_fields() -> None:
     fields = Message.model_fields
-    assert list(fields) == ["id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage"]
+    assert list(fields) == [
+        "id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage", "stop_details"
+    ]  # fmt: skip
     assert fields["usage"].annotation is Usage and fields["usage"].is_required()
     assert fields["id"].alias == "id" and fields["id"].annotation is str
     assert not TextBlock.model_fields["citations"].is_required() and TextBlock.model_fields["citations"].default is None

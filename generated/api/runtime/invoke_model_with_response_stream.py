@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ...types import Unset
+from ...types import UNSET, Unset
 from .. import Endpoint, RequestParts
 
 if TYPE_CHECKING:
+    from ...models.bedrock_trace import BedrockTrace
     from ...models.completions_invoke_body import CompletionsInvokeBody
     from ...models.messages_invoke_body import MessagesInvokeBody
+    from ...models.performance_config_latency import PerformanceConfigLatency
+    from ...models.service_tier_type import ServiceTierType
 
 
 METHOD = "POST"
@@ -22,6 +25,12 @@ def build_request(
     *,
     body: CompletionsInvokeBody | MessagesInvokeBody,
     x_amzn_bedrock_accept: str | Unset = "application/json",
+    x_amzn_bedrock_guardrail_identifier: str | Unset = UNSET,
+    x_amzn_bedrock_guardrail_version: str | Unset = UNSET,
+    x_amzn_bedrock_trace: BedrockTrace | Unset = UNSET,
+    x_amzn_bedrock_performance_config_latency: PerformanceConfigLatency | Unset = UNSET,
+    x_amzn_bedrock_service_tier: ServiceTierType | Unset = UNSET,
+    x_amzn_bedrock_request_metadata: str | Unset = UNSET,
 ) -> RequestParts:
     """Invoke a model and receive the response as a stream of chunks.
 
@@ -30,6 +39,18 @@ def build_request(
     headers: dict[str, str] = {}
     if not isinstance(x_amzn_bedrock_accept, Unset):
         headers["X-Amzn-Bedrock-Accept"] = str(x_amzn_bedrock_accept)
+    if not isinstance(x_amzn_bedrock_guardrail_identifier, Unset):
+        headers["X-Amzn-Bedrock-GuardrailIdentifier"] = str(x_amzn_bedrock_guardrail_identifier)
+    if not isinstance(x_amzn_bedrock_guardrail_version, Unset):
+        headers["X-Amzn-Bedrock-GuardrailVersion"] = str(x_amzn_bedrock_guardrail_version)
+    if not isinstance(x_amzn_bedrock_trace, Unset):
+        headers["X-Amzn-Bedrock-Trace"] = str(x_amzn_bedrock_trace)
+    if not isinstance(x_amzn_bedrock_performance_config_latency, Unset):
+        headers["X-Amzn-Bedrock-PerformanceConfig-Latency"] = str(x_amzn_bedrock_performance_config_latency)
+    if not isinstance(x_amzn_bedrock_service_tier, Unset):
+        headers["X-Amzn-Bedrock-Service-Tier"] = str(x_amzn_bedrock_service_tier)
+    if not isinstance(x_amzn_bedrock_request_metadata, Unset):
+        headers["X-Amzn-Bedrock-Request-Metadata"] = str(x_amzn_bedrock_request_metadata)
     path = PATH_TEMPLATE.format(
         model_id=quote(str(model_id), safe=""),
     )
@@ -52,6 +73,15 @@ ENDPOINT = Endpoint(
     build_request=build_request,
     parse_response=parse_response,
     event_stream=True,
+    header_parameters={
+        "X-Amzn-Bedrock-Accept": "x_amzn_bedrock_accept",
+        "X-Amzn-Bedrock-GuardrailIdentifier": "x_amzn_bedrock_guardrail_identifier",
+        "X-Amzn-Bedrock-GuardrailVersion": "x_amzn_bedrock_guardrail_version",
+        "X-Amzn-Bedrock-Trace": "x_amzn_bedrock_trace",
+        "X-Amzn-Bedrock-PerformanceConfig-Latency": "x_amzn_bedrock_performance_config_latency",
+        "X-Amzn-Bedrock-Service-Tier": "x_amzn_bedrock_service_tier",
+        "X-Amzn-Bedrock-Request-Metadata": "x_amzn_bedrock_request_metadata",
+    },
     stream_exceptions={
         "throttlingException": 429,
         "validationException": 400,

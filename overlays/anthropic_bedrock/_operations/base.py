@@ -20,6 +20,7 @@ from .. import _exceptions as errors
 from .._config import NOT_GIVEN, NotGiven, Settings, Timeout, check_max_retries, to_timeout
 from .._generated.api import Endpoint, RequestParts
 from ..types import ResponseMetadata
+from .bedrock_options import header_arguments, unknown_option_hint
 from .encoding import encode_body
 from .headers import checked_headers
 from .validation import checker, required_keys
@@ -61,6 +62,8 @@ class Operation(Generic[R, E]):
     stream_class: Any = None
     """The sync stream class (a `Stream` subclass with this operation's helpers)."""
     async_stream_class: Any = None
+    options: frozenset[str] = frozenset()
+    """The Bedrock request options (`BedrockRequestOptions` keys) it takes, sent as headers."""
 
     @property
     def keys(self) -> frozenset[str]:
@@ -151,9 +154,11 @@ def prepare(
     endpoint = operation.stream_endpoint if wants_stream else operation.endpoint
     if endpoint is None:
         raise TypeError(f"{operation.name}() does not stream")
+    header_options = {key: arguments.pop(key) for key in operation.options if key in arguments}
     unknown = sorted(set(arguments) - operation.keys)
     if unknown:
-        raise TypeError(f"{operation.name}() got unexpected keyword argument(s): {', '.join(map(repr, unknown))}")
+        hint = unknown_option_hint(operation.name, unknown)
+        raise TypeError(f"{operation.name}() got unexpected keyword argument(s): {', '.join(map(repr, unknown))}{hint}")
     for key in required_keys(operation.arguments):
         if key not in arguments:
             raise TypeError(f"{operation.name}() missing required argument: {key!r}")
@@ -173,9 +178,10 @@ def prepare(
                 raise ValueError(f"extra_body must not contain {key!r}: Bedrock takes it from the URL")
         body.update(extra_body)  # last, so it overrides anything the arguments set
 
+    headers_given = header_arguments(endpoint, header_options) if header_options else {}
     request = build_request(
         settings,
-        endpoint.build_request(model, body=body),
+        endpoint.build_request(model, body=body, **headers_given),
         extra_headers=extra_headers,
         extra_query=options.get("extra_query"),
         timeout=options.get("timeout", NOT_GIVEN),
@@ -199,7 +205,11 @@ def parse_result(call: Call[R, E], response: httpx.Response) -> R:
         raise _invalid(call, response, ValueError("the JSON document is nested too deeply to decode")) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _invalid(call, response, exc) from exc
-    answer.response_metadata = ResponseMetadata.from_headers(response.headers)
+    metadata = ResponseMetadata.from_headers(response.headers)
+    extra = getattr(answer, "additional_properties", None)
+    if extra and not metadata._body_keys.isdisjoint(extra):
+        metadata.read_body(extra)  # what Bedrock adds to the body (a guardrail's action and trace)
+    answer.response_metadata = metadata
     result: R = answer
     return result
 

@@ -23,6 +23,7 @@ from ..types import (
     parse_message_stream_event,
 )
 from .base import Operation
+from .bedrock_options import OPTION_KEYS
 from .encoding import encode_body
 
 __all__ = ["COUNT_TOKENS", "MESSAGES"]
@@ -75,6 +76,7 @@ MESSAGES: Final[Operation[Message, MessageStreamEvent]] = Operation(
     accumulator=MessageAccumulator,
     stream_class=RawMessageStream,
     async_stream_class=AsyncRawMessageStream,
+    options=OPTION_KEYS,
 )
 COUNT_TOKENS: Final[Operation[MessageTokensCount, None]] = Operation(
     name="messages.count_tokens",

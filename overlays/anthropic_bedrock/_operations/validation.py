@@ -218,13 +218,16 @@ def required_keys(shape: Any) -> tuple[str, ...]:
     )
 
 
-def _discriminator(shapes: list[Any], strict: bool) -> dict[str, Check] | None:
-    """{`type` value: check} when every member is a TypedDict with a literal `type`, else None."""
-    table: dict[str, Check] = {}
+def _discriminator(shapes: list[Any], strict: bool) -> dict[str | None, Check] | None:
+    """{`type` value: check} when every member is a TypedDict with a literal `type`, else None. A
+    member whose `type` may be left out (a custom tool) also checks a value without one (key None)."""
+    table: dict[str | None, Check] = {}
     for shape in shapes:
         if not typing.is_typeddict(shape):
             return None
         hint = typing.get_type_hints(shape, include_extras=True).get("type")
+        if "type" not in required_keys(shape):
+            table[None] = checker(shape, strict)
         while get_origin(hint) in (Required, NotRequired, Annotated):
             hint = get_args(hint)[0]
         if get_origin(hint) is not Literal:
@@ -271,6 +274,7 @@ def _union(members: tuple[Any, ...], strict: bool) -> Check:
     others = [m for m in members if m not in (None, type(None)) and m not in models]
     kinds = _discriminator(others, strict)
     if kinds is not None:
+        untyped = kinds.pop(None, None)
         allowed = ", ".join(repr(k) for k in kinds)
 
         def by_type(value: Any, path: Path) -> Any:
@@ -282,6 +286,8 @@ def _union(members: tuple[Any, ...], strict: bool) -> Check:
                 raise _wrong_type(path, f"must be a dict, not {_kind(value)}", value, "object")
             kind = value.get("type")
             if not isinstance(kind, str):
+                if untyped is not None and "type" not in value:
+                    return untyped(value, path)
                 if "type" not in value:
                     raise CheckTypeError(
                         f"{render(path)} is missing the required key 'type' (one of {allowed})",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
+from .._generated.models.bedrock_request_options import BedrockRequestOptions
 from .._generated.models.content_block_delta_event import ContentBlockDeltaEvent
 from .._generated.models.content_block_start_event import ContentBlockStartEvent
 from .._generated.models.content_block_stop_event import ContentBlockStopEvent
@@ -48,7 +49,7 @@ MessageTokensCount = CountTokensResponse
 """What `messages.count_tokens` returns: `input_tokens`, the tokens the request would bill."""
 
 
-class _MessageArguments(MessageRequest, RequestOptions, total=False):
+class _MessageArguments(MessageRequest, BedrockRequestOptions, RequestOptions, total=False):
     model: Required[str]
     """A model id, an inference-profile id (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`) or an ARN."""
 

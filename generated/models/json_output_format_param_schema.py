@@ -4,5 +4,5 @@ from __future__ import annotations
 
 from typing import Any
 
-TextBlockParamCitationsType0Item = dict[str, Any]
-""" TextBlockParamCitationsType0Item """
+JSONOutputFormatParamSchema = dict[str, Any]
+""" The JSON Schema the answer follows. """
