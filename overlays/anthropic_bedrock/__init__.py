@@ -39,6 +39,7 @@ from ._exceptions import (
     ServiceUnavailableError,
     StreamDecodeError,
     StreamInterruptedError,
+    StructuredOutputError,
     UnprocessableEntityError,
 )
 
@@ -103,6 +104,7 @@ __all__ = [
     "Stream",
     "StreamDecodeError",
     "StreamInterruptedError",
+    "StructuredOutputError",
     "UnprocessableEntityError",
     "__version__",
     "get_tokenizer",

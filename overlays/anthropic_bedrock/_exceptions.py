@@ -34,6 +34,7 @@ __all__ = [
     "ServiceUnavailableError",
     "StreamDecodeError",
     "StreamInterruptedError",
+    "StructuredOutputError",
     "UnprocessableEntityError",
 ]
 
@@ -44,6 +45,18 @@ class AnthropicBedrockError(Exception):
 
 class MissingCredentialsError(AnthropicBedrockError):
     """No usable AWS credentials (or Bedrock API key) were found."""
+
+
+class StructuredOutputError(AnthropicBedrockError, ValueError):
+    """The answer to a structured-output request (`messages.parse`, `messages.stream(output_format=...)`)
+    is not a value of the requested type: `text` is what the model wrote, `stop_reason` why it
+    stopped (a `refusal` or `max_tokens` answer may be cut short); the parser's own error is the
+    `__cause__`."""
+
+    def __init__(self, message: str, *, text: str, stop_reason: str | None) -> None:
+        super().__init__(message)
+        self.text = text
+        self.stop_reason = stop_reason
 
 
 class APIError(AnthropicBedrockError):

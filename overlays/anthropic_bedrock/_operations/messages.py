@@ -39,6 +39,10 @@ def _betas(headers: Mapping[str, str]) -> list[str]:
 
 
 def _messages_body(arguments: dict[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
+    if "output_config" in arguments:
+        from .structured import check_output_config  # loaded by the first structured-output request
+
+        check_output_config(arguments)  # what Bedrock's structured outputs refuse, refused before sending
     body = {"anthropic_version": ANTHROPIC_VERSION, **arguments}
     betas = _betas(headers)
     if betas:

@@ -74,7 +74,7 @@ class _Block:
 class MessageAccumulator:
     """Keeps what a Messages API stream has said, to build the message at any point."""
 
-    __slots__ = ("blocks", "complete", "metrics", "start", "stop_reason", "stop_sequence", "usage")
+    __slots__ = ("bedrock", "blocks", "complete", "delta", "metrics", "start", "stop_reason", "stop_sequence", "usage")
 
     def __init__(self) -> None:
         self.start: MessageStartEvent | None = None
@@ -83,6 +83,8 @@ class MessageAccumulator:
         self.stop_sequence: str | None = None
         self.usage: dict[str, Any] = {}
         self.metrics: dict[str, Any] | None = None
+        self.delta: dict[str, Any] = {}  # the last message_delta's other fields (stop_details, newer ones)
+        self.bedrock: dict[str, Any] = {}  # what Bedrock adds to the last chunk (a guardrail's action, trace)
         self.complete = False
 
     def add(self, event: MessageStreamEvent) -> None:
@@ -114,6 +116,10 @@ class MessageAccumulator:
             assert isinstance(event, MessageDeltaEvent)
             self.stop_reason = event.delta.stop_reason
             self.stop_sequence = event.delta.stop_sequence
+            # Every other field the delta brings reaches the message as it came, documented or not.
+            self.delta = event.delta.to_dict()
+            self.delta.pop("stop_reason", None)
+            self.delta.pop("stop_sequence", None)
             # Usage on a message_delta is cumulative: a count given overwrites the start's.
             for key, value in event.usage.to_dict().items():
                 if value is not None:
@@ -123,6 +129,9 @@ class MessageAccumulator:
             self.complete = True
             if event.amazon_bedrock_invocation_metrics is not None:
                 self.metrics = event.amazon_bedrock_invocation_metrics.to_dict()
+            extra = event.additional_properties
+            if extra:
+                self.bedrock = {key: extra[key] for key in ResponseMetadata._body_keys if key in extra}
 
     @property
     def text(self) -> str:
@@ -140,18 +149,22 @@ class MessageAccumulator:
         if self.stop_reason is not None or self.complete:
             data["stop_reason"] = self.stop_reason
             data["stop_sequence"] = self.stop_sequence
+        data.update(self.delta)
+        data.update(self.bedrock)
         data["usage"] = dict(self.usage)
         return Message.from_dict(data)
 
     def final(self, headers: Mapping[str, str]) -> Message:
         message = self.snapshot()
         metrics = self.metrics or {}
-        message.response_metadata = ResponseMetadata(
-            request_id=headers.get("x-amzn-requestid"),
-            input_tokens=metrics.get("inputTokenCount"),
-            output_tokens=metrics.get("outputTokenCount"),
-            invocation_latency_ms=metrics.get("invocationLatency"),
-        )
+        # The stream's headers say the request id, tier and latency setting; its last event the counts.
+        metadata = ResponseMetadata.from_headers(headers)
+        metadata.input_tokens = metrics.get("inputTokenCount")
+        metadata.output_tokens = metrics.get("outputTokenCount")
+        metadata.invocation_latency_ms = metrics.get("invocationLatency")
+        if self.bedrock:
+            metadata.read_body(self.bedrock)
+        message.response_metadata = metadata
         return message
 
 

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from ._common import *  # noqa: F403
     from .completions import *  # noqa: F403
     from .messages import *  # noqa: F403
+    from .parsed import *  # noqa: F403
 
 # Where a name not generated is written, cheapest module first (`.messages` loads Messages models).
-_WRITTEN = ("._common", ".completions", ".messages")
+_WRITTEN = ("._common", ".completions", ".messages", ".parsed")
 
 
 def _generated() -> Any:

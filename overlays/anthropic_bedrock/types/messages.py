@@ -26,6 +26,7 @@ __all__ = [
     "MessageCreateParams",
     "MessageCreateParamsNonStreaming",
     "MessageCreateParamsStreaming",
+    "MessageParseParams",
     "MessageStreamParams",
     "MessageTokensCount",
     "RawContentBlockDeltaEvent",
@@ -70,6 +71,10 @@ class MessageCreateParamsStreaming(_MessageArguments):
 
 class MessageStreamParams(_MessageArguments, total=False):
     """The keyword arguments of `messages.stream` (always streamed)."""
+
+
+class MessageParseParams(_MessageArguments, total=False):
+    """The keyword arguments of `messages.parse` besides `output_format` (never streamed)."""
 
 
 class MessageCountTokensParams(MessageInput, RequestOptions, total=False):
