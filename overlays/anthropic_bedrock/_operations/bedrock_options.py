@@ -19,8 +19,10 @@ from .._generated.models.bedrock_request_options import BEDROCK_REQUEST_OPTIONS_
 from .checks import CheckTypeError, CheckValueError
 from .validation import checker
 
-__all__ = ["OPTION_KEYS", "header_arguments", "unknown_option_hint"]
+__all__ = ["HEADERS", "MAX_REQUEST_METADATA", "OPTION_KEYS", "header_arguments", "unknown_option_hint"]
 
+HEADERS: Final[Mapping[str, str]] = BEDROCK_REQUEST_OPTIONS_HEADERS
+"""Each option and the header that carries it (from the API description)."""
 OPTION_KEYS: Final = frozenset(BEDROCK_REQUEST_OPTIONS_HEADERS)
 # botocore's RequestMetadataJson: the header value is at most 8,500 characters.
 MAX_REQUEST_METADATA: Final = 8500

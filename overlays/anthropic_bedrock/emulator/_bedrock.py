@@ -13,10 +13,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import _completions, _messages, _messages_check
+from . import _completions, _messages, _messages_check, _structured
 from ._chunks import Metrics
 from ._completions import HUMAN_TURN_END, MAX_TOKENS_TO_SAMPLE
 from ._messages_check import MAX_OUTPUT_TOKENS
+from ._options import Options
 from ._schema import ANTHROPIC_VERSION, BodyError, JSONObject, type_name
 from ._tokens import count_message_tokens
 
@@ -70,6 +71,7 @@ def parse_document(body: JSONObject) -> Invocation:
     try:
         if "messages" in body or not ("prompt" in body or "max_tokens_to_sample" in body):
             request = _messages_check.validate(body)
+            _structured.check(body)
             return Invocation("messages", count_message_tokens(body), request)
         completion = _completions.parse(body)
     except RecursionError:
@@ -77,12 +79,20 @@ def parse_document(body: JSONObject) -> Invocation:
     return Invocation("text", completion.input_tokens, completion)
 
 
-def answer(invocation: Invocation, length: int | None = None, novel: frozenset[str] = frozenset()) -> Answer:
-    """The deterministic answer (``length``: echoed tokens before a natural end; ``novel``: see ``_novel``)."""
+def answer(
+    invocation: Invocation,
+    length: int | None = None,
+    novel: frozenset[str] = frozenset(),
+    *,
+    refusal: str | None = None,
+    options: Options | None = None,
+) -> Answer:
+    """The deterministic answer (``length``: echoed tokens before a natural end; ``novel``: see
+    ``_novel``; ``refusal`` and ``options``: see ``_messages.answer``, Messages only)."""
     request = invocation.request
     if isinstance(request, _completions.CompletionRequest):
         return _completions.answer(request, length, novel)
-    return _messages.answer(request, invocation.input_tokens, length, novel)
+    return _messages.answer(request, invocation.input_tokens, length, novel, refusal=refusal, options=options)
 
 
 def invoke_body(invocation: Invocation, result: Answer, model_id: str) -> bytes:

@@ -42,7 +42,7 @@ STREAM_EXCEPTION_TYPES: Final = (
 
 MAX_CHUNKS: Final = 100_000  # frames one stream may be split into (empty ones included)
 _MATCHES: Final = ("invoke", "stream", "count_tokens")
-_FLAGS: Final = ("reset", "crc", "novel")
+_FLAGS: Final = ("reset", "crc", "novel", "refusal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,7 @@ class FaultSpec:
     after: int = 0
     length: int | None = None
     novel: frozenset[str] = frozenset()
+    refusal: str | None = None  # a Messages answer that ends in a refusal, of this category ("": none)
     match: str | None = None
     text: str = ""
 
@@ -107,7 +108,7 @@ def parse_fault(text: str) -> FaultSpec:
         key = key.strip().lower().replace("-", "_")
         value = unquote(raw.strip())
         if key in _FLAGS and not has_value:
-            fields[key] = {"reset": True, "crc": 0, "novel": DEFAULT_KINDS}[key]
+            fields[key] = {"reset": True, "crc": 0, "novel": DEFAULT_KINDS, "refusal": ""}[key]
             continue
         if not has_value:
             raise ValueError(f"fault key {key!r} needs a value ({key}=...)")
@@ -156,6 +157,8 @@ def parse_fault(text: str) -> FaultSpec:
             if not kinds or not kinds <= ALL_KINDS:
                 raise ValueError(f"novel takes a list of {', '.join(sorted(ALL_KINDS))}; got {value!r}")
             fields["novel"] = kinds
+        elif key == "refusal":
+            fields["refusal"] = value
         elif key == "match":
             if value not in _MATCHES:
                 raise ValueError(f"match must be invoke, stream or count_tokens, got {value!r}")

@@ -20,6 +20,7 @@ from ._errors import DEFAULT_MESSAGES
 from ._faults import FaultSpec
 from ._handler import Call
 from ._novel import NOVEL_FRAME_PAYLOAD, NOVEL_FRAME_TYPE
+from ._options import OptionError, Options, read_options
 from ._reply import Reply
 
 __all__ = ["invoke", "stream"]
@@ -33,26 +34,35 @@ _NOVEL_HEADERS: Final = encode_headers(
 # An answer of more tokens than this is written out in a worker thread (up to 8 MB of JSON).
 _OFFLOAD_TOKENS: Final = 8192
 
-_Answered = tuple[_bedrock.Invocation, _bedrock.Answer, bytes | None]
+_Answered = tuple[_bedrock.Invocation, _bedrock.Answer, bytes | None, Options]
 
 
-def _answer(invocation: _bedrock.Invocation, spec: FaultSpec | None, model_id: str | None) -> _Answered:
+def _answer(
+    invocation: _bedrock.Invocation, spec: FaultSpec | None, model_id: str | None, options: Options
+) -> _Answered:
     """The answer, and with ``model_id`` the InvokeModel response body too."""
-    result = _bedrock.answer(invocation, spec.length if spec else None, spec.novel if spec else frozenset())
+    result = _bedrock.answer(
+        invocation,
+        spec.length if spec else None,
+        spec.novel if spec else frozenset(),
+        refusal=spec.refusal if spec else None,
+        options=options,
+    )
     body = _bedrock.invoke_body(invocation, result, model_id) if model_id is not None else None
-    return invocation, result, body
+    return invocation, result, body, options
 
 
 async def _answered(call: Call, reply: Reply, model_id: str | None) -> _Answered | None:
     """Validate and answer the body (None once a 400 has been sent)."""
     worker, spec = call.state.worker, call.fault
     try:
+        options = read_options(call.headers)
         if len(call.body) > OFFLOAD_BYTES:
-            return await worker.run(True, lambda: _answer(_bedrock.parse_body(call.body), spec, model_id))
+            return await worker.run(True, lambda: _answer(_bedrock.parse_body(call.body), spec, model_id, options))
         invocation = _bedrock.parse_body(call.body)
         heavy = model_id is not None and invocation.max_tokens > _OFFLOAD_TOKENS
-        return await worker.run(heavy, lambda: _answer(invocation, spec, model_id))
-    except _bedrock.BodyError as exc:
+        return await worker.run(heavy, lambda: _answer(invocation, spec, model_id, options))
+    except (_bedrock.BodyError, OptionError) as exc:
         await reply.send_error(400, "ValidationException", str(exc))
         return None
 
@@ -63,7 +73,7 @@ async def invoke(call: Call, reply: Reply) -> None:
     answered = await _answered(call, reply, model_id)
     if answered is None:
         return
-    invocation, result, response = answered
+    invocation, result, response, options = answered
     assert response is not None
     latency = max(1, round((time.perf_counter() - call.started) * 1000))
     await reply.send(
@@ -73,6 +83,7 @@ async def invoke(call: Call, reply: Reply) -> None:
             ("x-amzn-bedrock-invocation-latency", str(latency)),
             ("x-amzn-bedrock-input-token-count", str(invocation.input_tokens)),
             ("x-amzn-bedrock-output-token-count", str(result.output_tokens)),
+            *options.response_headers(),
         ],
         response,
         cut=call.fault is not None and call.fault.cut is not None,
@@ -84,7 +95,7 @@ async def stream(call: Call, reply: Reply) -> None:
     answered = await _answered(call, reply, None)
     if answered is None:
         return
-    invocation, result, _ = answered
+    invocation, result, _, options = answered
     model_id, spec, started = call.params["model_id"], call.fault, call.started
     first_byte: list[float] = []
 
@@ -99,7 +110,11 @@ async def stream(call: Call, reply: Reply) -> None:
 
     reply.start(
         200,
-        [("content-type", "application/vnd.amazon.eventstream"), ("x-amzn-bedrock-content-type", "application/json")],
+        [
+            ("content-type", "application/vnd.amazon.eventstream"),
+            ("x-amzn-bedrock-content-type", "application/json"),
+            *options.response_headers(),
+        ],
     )
     chunks = spec.chunks if spec else None
     pace = spec.pace_ms if spec else 0.0

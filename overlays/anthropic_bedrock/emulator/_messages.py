@@ -16,16 +16,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
+from . import _structured
 from ._chunks import Metrics, wrap
 from ._generate import Echo, count_tokens, group_pieces
 from ._messages_check import MessagesRequest
-from ._novel import NOVEL_BLOCK, NOVEL_BLOCK_START, NOVEL_DELTA, NOVEL_EVENT, NOVEL_STOP_REASON
+from ._novel import NOVEL_BLOCK, NOVEL_BLOCK_START, NOVEL_DELTA, NOVEL_EVENT, NOVEL_FIELD, NOVEL_STOP_REASON
+from ._options import BLOCKED_MESSAGE, Options
 from ._schema import JSONObject
+from ._tokens import cache_writes
 
 __all__ = ["Message", "answer", "build_input", "thinking_signature"]
 
 JSON_PIECE: Final = 8  # characters of tool input per input_json_delta
 STRING_VALUE: Final = "emulated"
+REFUSAL_TOKENS: Final = 3  # tokens of the echo a refusal lets out before it stops
+REFUSAL_EXPLANATION: Final = "The emulated model declined to continue."
 _MAX_SCHEMA_DEPTH: Final = 16
 # Tool names are made of these characters only, so a name found as a whole word (not next to one
 # of them) is exactly one maximal run of them: one pass over the text finds every candidate.
@@ -124,6 +129,25 @@ class Message:
     input_tokens: int
     output_tokens: int
     novel_event: bool
+    novel_field: bool = False
+    stop_details: JSONObject | None = None
+    bedrock: JSONObject | None = None  # what a guardrail adds to the body (its action, its trace)
+    cache: dict[str, int] | None = None  # input tokens written to the prompt cache, by TTL
+
+    def _usage(self) -> JSONObject:
+        if self.cache is None:
+            return {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens}
+        written = sum(self.cache.values())
+        return {
+            "input_tokens": self.input_tokens - written,
+            "output_tokens": self.output_tokens,
+            "cache_creation_input_tokens": written,
+            "cache_read_input_tokens": 0,
+            "cache_creation": {
+                "ephemeral_5m_input_tokens": self.cache["5m"],
+                "ephemeral_1h_input_tokens": self.cache["1h"],
+            },
+        }
 
     def invoke_body(self, model_id: str) -> bytes:
         """The InvokeModel response body."""
@@ -137,8 +161,12 @@ class Message:
                 content.append({"type": "tool_use", "id": block.id, "name": block.name, "input": block.input})
             else:
                 content.append(NOVEL_BLOCK)
-        usage = {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens}
-        return json.dumps({**self._head(model_id, content, done=True), "usage": usage}).encode()
+        body = {**self._head(model_id, content, done=True), "usage": self._usage()}
+        if self.stop_details is not None:
+            body["stop_details"] = self.stop_details
+        if self.novel_field:
+            body.update(NOVEL_FIELD)
+        return json.dumps({**body, **(self.bedrock or {})}).encode()
 
     def _head(self, model_id: str, content: list[object], *, done: bool) -> JSONObject:
         return {
@@ -153,32 +181,32 @@ class Message:
 
     def chunk_payloads(self, model_id: str, chunks: int | None, metrics: Metrics) -> Iterator[bytes]:
         """The stream's events, one per chunk frame; ``chunks`` regroups the echoed text's deltas."""
-        start = {
-            **self._head(model_id, [], done=False),
-            "usage": {"input_tokens": self.input_tokens, "output_tokens": 1},
-        }
-        yield wrap({"type": "message_start", "message": start})
-        yield wrap({"type": "ping"})
+        usage = {**self._usage(), "output_tokens": 1}
+        action = {} if self.bedrock is None else {k: v for k, v in self.bedrock.items() if k.endswith("Action")}
+        head = {**self._head(model_id, [], done=False), "usage": usage}
+        yield wrap({"type": "message_start", "message": head, **action})
+        yield wrap({"type": "ping", **action})
         if self.novel_event:
             yield wrap(NOVEL_EVENT)
         for index, block in enumerate(self.blocks):
-            yield from _block_events(index, block, chunks)
-        yield wrap(
-            {
-                "type": "message_delta",
-                "delta": {"stop_reason": self.stop_reason, "stop_sequence": self.stop_sequence},
-                "usage": {"output_tokens": self.output_tokens},
-            }
-        )
-        yield wrap({"type": "message_stop", "amazon-bedrock-invocationMetrics": metrics()})
+            yield from _block_events(index, block, chunks, action)
+        delta: JSONObject = {"stop_reason": self.stop_reason, "stop_sequence": self.stop_sequence}
+        if self.stop_details is not None:
+            delta["stop_details"] = self.stop_details
+        if self.novel_field:
+            delta.update(NOVEL_FIELD)
+        yield wrap({"type": "message_delta", "delta": delta, "usage": {"output_tokens": self.output_tokens}, **action})
+        # The last chunk carries the metrics, and a guardrail's action and trace.
+        yield wrap({"type": "message_stop", "amazon-bedrock-invocationMetrics": metrics(), **(self.bedrock or {})})
 
 
-def _block_events(index: int, block: _Block, chunks: int | None) -> Iterator[bytes]:
+def _block_events(index: int, block: _Block, chunks: int | None, extra: JSONObject) -> Iterator[bytes]:
+    # ``extra``: what every chunk carries besides its event (a guardrail's action).
     def delta(body: JSONObject) -> bytes:
-        return wrap({"type": "content_block_delta", "index": index, "delta": body})
+        return wrap({"type": "content_block_delta", "index": index, "delta": body, **extra})
 
     def start(body: JSONObject) -> bytes:
-        return wrap({"type": "content_block_start", "index": index, "content_block": body})
+        return wrap({"type": "content_block_start", "index": index, "content_block": body, **extra})
 
     if isinstance(block, _Thinking):
         yield start({"type": "thinking", "thinking": "", "signature": ""})
@@ -201,20 +229,34 @@ def _block_events(index: int, block: _Block, chunks: int | None) -> Iterator[byt
         yield delta(NOVEL_DELTA)
     else:
         yield start(NOVEL_BLOCK)
-    yield wrap({"type": "content_block_stop", "index": index})
+    yield wrap({"type": "content_block_stop", "index": index, **extra})
 
 
-def answer(request: MessagesRequest, input_tokens: int, length: int | None, novel: frozenset[str]) -> Message:
-    """The deterministic answer to ``request`` (``length``: echoed tokens before a natural end)."""
+def answer(
+    request: MessagesRequest,
+    input_tokens: int,
+    length: int | None,
+    novel: frozenset[str],
+    *,
+    refusal: str | None = None,
+    options: Options | None = None,
+) -> Message:
+    """The deterministic answer to ``request`` (``length``: echoed tokens before a natural end;
+    ``refusal``: the category of a refusal to answer with, ``""`` for none; ``options``: Bedrock's
+    request options, whose guardrail may block the request)."""
+    guardrail = options.guardrail(request.last_user_text) if options is not None else None
+    if guardrail is not None and guardrail["amazon-bedrock-guardrailAction"] == "INTERVENED":
+        return _blocked(request, input_tokens, guardrail)
     blocks: list[_Block] = []
     remaining = request.max_tokens
     stop_sequence: str | None = None
+    stop_details: JSONObject | None = None
     if request.thinking_budget is not None:
         words = len(request.last_user_text.split())
         text = f"The user wrote {words} words; I will echo them."
         blocks.append(_Thinking(text, thinking_signature(text)))
         remaining -= count_tokens(text)
-    chosen = _chosen_tool(request)
+    chosen = _chosen_tool(request) if refusal is None else None
     if chosen is not None:
         tool, forced = chosen
         reason = "tool_use"
@@ -235,12 +277,15 @@ def answer(request: MessagesRequest, input_tokens: int, length: int | None, nove
                 tool_id = f"toolu_emulator_{request.message_count}"
                 blocks.append(_ToolUse(tool_id, str(tool["name"]), tool_input))
     else:
-        limit = remaining if length is None else min(length, remaining)
-        echo = Echo(request.last_user_text, limit, request.stop_sequences, leading_space=False)
+        text, limit, natural = _main_text(request, remaining, length, refusal)
+        echo = Echo(text, limit, request.stop_sequences, leading_space=False)
         blocks.append(_Text(echo, main=True))
-        if echo.stop is not None:
+        if refusal is not None:
+            reason = "refusal"
+            stop_details = {"type": "refusal", "category": refusal or None, "explanation": REFUSAL_EXPLANATION}
+        elif echo.stop is not None:
             reason, stop_sequence = "stop_sequence", echo.stop
-        elif echo.exhausted or (length is not None and length < remaining):
+        elif echo.exhausted or natural:
             reason = "end_turn"
         else:
             reason = "max_tokens"
@@ -256,6 +301,39 @@ def answer(request: MessagesRequest, input_tokens: int, length: int | None, nove
         input_tokens=input_tokens,
         output_tokens=sum(_output_tokens(block) for block in blocks),
         novel_event="event" in novel,
+        novel_field="field" in novel,
+        stop_details=stop_details,
+        bedrock=guardrail,
+        cache=cache_writes(request.body),
+    )
+
+
+def _main_text(
+    request: MessagesRequest, remaining: int, length: int | None, refusal: str | None
+) -> tuple[str, int, bool]:
+    """The text block's text, its token limit, and whether reaching the limit is a natural end."""
+    if refusal is not None:
+        return request.last_user_text, min(REFUSAL_TOKENS, remaining), False
+    schema = _structured.schema_of(request.body)
+    if schema is not None:
+        text = json.dumps(_structured.sample(schema))
+        return text, min(count_tokens(text), remaining), count_tokens(text) <= remaining
+    limit = remaining if length is None else min(length, remaining)
+    return request.last_user_text, limit, length is not None and length < remaining
+
+
+def _blocked(request: MessagesRequest, input_tokens: int, guardrail: JSONObject) -> Message:
+    """The answer of a request the guardrail blocked: its message, and nothing from the model."""
+    echo = Echo(BLOCKED_MESSAGE, min(count_tokens(BLOCKED_MESSAGE), request.max_tokens), leading_space=False)
+    return Message(
+        message_id=_message_id(request.body),
+        blocks=[_Text(echo, main=True)],
+        stop_reason="end_turn",
+        stop_sequence=None,
+        input_tokens=input_tokens,
+        output_tokens=echo.tokens,
+        novel_event=False,
+        bedrock=guardrail,
     )
 
 

@@ -12,6 +12,9 @@ in the answer:
 ``stop``   ``stop_reason: "novel_stop"`` (text completions too)
 ``frame``  an event-stream frame with ``:event-type`` ``novelEvent`` (payload
            ``{"novel": {"answer": 42}}``) after the first chunk frame (both APIs)
+``field``  a field ``"novel_field": {"answer": 42}`` in the message (the InvokeModel body; in a
+           stream, the ``message_delta`` event's ``delta``), as a new top-level field would come
+           (Messages only; ``field`` and ``frame`` only when named)
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ __all__ = [
     "NOVEL_BLOCK_START",
     "NOVEL_DELTA",
     "NOVEL_EVENT",
+    "NOVEL_FIELD",
     "NOVEL_FRAME_PAYLOAD",
     "NOVEL_FRAME_TYPE",
     "NOVEL_STOP_REASON",
 ]
 
-ALL_KINDS: Final = frozenset({"block", "delta", "event", "stop", "frame"})
+ALL_KINDS: Final = frozenset({"block", "delta", "event", "stop", "frame", "field"})
 DEFAULT_KINDS: Final = frozenset({"block", "delta", "event", "stop"})
 
 NOVEL_BLOCK: Final[dict[str, object]] = {"type": "novel_block", "novel": {"answer": 42}}
@@ -38,5 +42,6 @@ NOVEL_BLOCK_START: Final[dict[str, object]] = {"type": "novel_block", "novel": {
 NOVEL_DELTA: Final[dict[str, object]] = {"type": "novel_delta", "novel": {"answer": 42}}
 NOVEL_EVENT: Final[dict[str, object]] = {"type": "novel_event", "novel": {"answer": 42}}
 NOVEL_STOP_REASON: Final = "novel_stop"
+NOVEL_FIELD: Final[dict[str, object]] = {"novel_field": {"answer": 42}}
 NOVEL_FRAME_TYPE: Final = "novelEvent"
 NOVEL_FRAME_PAYLOAD: Final = b'{"novel": {"answer": 42}}'
