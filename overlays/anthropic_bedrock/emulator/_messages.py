@@ -323,8 +323,9 @@ def _main_text(
 
 
 def _blocked(request: MessagesRequest, input_tokens: int, guardrail: JSONObject) -> Message:
-    """The answer of a request the guardrail blocked: its message, and nothing from the model."""
-    echo = Echo(BLOCKED_MESSAGE, min(count_tokens(BLOCKED_MESSAGE), request.max_tokens), leading_space=False)
+    """The answer of a request the guardrail blocked: its message (whole, whatever ``max_tokens``: it
+    does not come from the model), and nothing from the model."""
+    echo = Echo(BLOCKED_MESSAGE, count_tokens(BLOCKED_MESSAGE), leading_space=False)
     return Message(
         message_id=_message_id(request.body),
         blocks=[_Text(echo, main=True)],
