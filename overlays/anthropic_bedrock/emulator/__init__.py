@@ -96,6 +96,15 @@ echoed text in exactly ``chunks=<k>`` deltas; ``input_json_delta`` per 8 charact
 ``stop_sequence``, ``usage.output_tokens``) and ``message_stop`` with
 ``amazon-bedrock-invocationMetrics``. Frames are written and flushed one by one.
 
+With ``output_config.format`` (structured outputs) the text block is, instead of the echo, JSON
+valid against the schema, built as ``_structured`` says; a schema Bedrock refuses is a 400.
+Blocks with ``cache_control`` make ``usage`` report the prompt as written to the cache
+(``cache_creation_input_tokens``, ``cache_read_input_tokens: 0``, ``cache_creation`` by TTL), those
+tokens taken out of ``input_tokens`` (CountTokens still reports them all; see ``_tokens``).
+Bedrock's option headers (guardrail, trace, latency, service tier, request metadata) are checked
+(a 400 for a bad value), the tier and latency echoed as response headers, and a guardrail given
+blocks a last user turn containing the word ``forbidden``: see ``_options``.
+
 Fault directives
 ----------------
 Given per request in the ``x-emulator-fault`` header, or queued for the next matching model
@@ -131,7 +140,13 @@ those). A header wins over the queue; requests refused by authentication consume
                         "novel_event", "novel": {"answer": 42}}`` event after ``ping``; ``stop``
                         ``stop_reason: "novel_stop"`` (text completions too); ``frame`` an
                         event-stream frame of ``:event-type`` ``novelEvent`` (payload
-                        ``{"novel": {"answer": 42}}``) after the first chunk frame
+                        ``{"novel": {"answer": 42}}``) after the first chunk frame; ``field``
+                        (only when named) a ``"novel_field": {"answer": 42}`` field in the message
+                        (streamed, in ``message_delta``'s ``delta``)
+``refusal`` / ``refusal=<category>``  end a Messages answer with ``stop_reason: "refusal"`` after 3
+                        tokens of the echo, with ``stop_details`` ``{"type": "refusal", "category":
+                        <category> or null, "explanation": "The emulated model declined to continue."}``
+                        (in a stream, on ``message_delta``'s ``delta``)
 ``match=invoke|stream|count_tokens`` (queue only) which operation may consume it
 
 Examples: ``status=429;retry_after=1``, ``pace=50;chunks=10``, ``exception=throttlingException;after=2``.
