@@ -15,6 +15,7 @@ from anthropic_bedrock._generated.api.runtime import count_tokens, invoke_model,
 from anthropic_bedrock._generated.types import Constraint
 from anthropic_bedrock._operations.bedrock_options import HEADERS, MAX_REQUEST_METADATA
 from anthropic_bedrock.types import BedrockRequestOptions
+
 # Each option and botocore's member name for it.
 MEMBERS = {
     "guardrail_identifier": "guardrailIdentifier",
@@ -65,7 +66,14 @@ def test_allowed_values_and_limits_are_botocores(model: Any) -> None:
         ours = constraint(option).pattern
         theirs = members[MEMBERS[option]].metadata["pattern"]
         assert ours is not None
-        for sample in ("gr1abc", "abc", "1", "12345678", "DRAFT", "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc1"):
+        for sample in (
+            "gr1abc",
+            "abc",
+            "1",
+            "12345678",
+            "DRAFT",
+            "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc1",
+        ):
             assert bool(re.fullmatch(theirs, sample)) == bool(re.fullmatch(ours, sample)), (option, sample)
         assert re.fullmatch(theirs, "") and not re.fullmatch(ours, "")
     assert constraint("guardrail_identifier").max_length == members["guardrailIdentifier"].metadata["max"]

@@ -61,7 +61,11 @@ def test_streams_carry_the_options_and_what_bedrock_reports(driver: Driver, emul
     final = driver.run(read_async()) if async_ else read_sync()
     assert bedrock_headers(emulator.requests("stream")[-1]) == WIRE
     meta = final.response_metadata
-    assert (meta.service_tier, meta.performance_latency, meta.guardrail_action) == ("priority", "optimized", "INTERVENED")
+    assert (meta.service_tier, meta.performance_latency, meta.guardrail_action) == (
+        "priority",
+        "optimized",
+        "INTERVENED",
+    )
     assert meta.trace.guardrail["input"]["gr1abc"]["wordPolicy"]["customWords"][0]["match"] == "forbidden"
     assert meta.input_tokens == 3 and meta.output_tokens == final.usage.output_tokens
     assert [block.text for block in final.content] == ["Sorry, the model cannot answer this question."]
@@ -90,7 +94,11 @@ def test_a_guardrail_blocks_the_trigger_word_and_options_left_out_send_nothing(d
 @pytest.mark.parametrize(
     ("options", "error", "text"),
     [
-        ({"service_tier": "auto"}, ValueError, "service_tier 'auto' is a tier of Anthropic's own API; Bedrock's tiers are"),
+        (
+            {"service_tier": "auto"},
+            ValueError,
+            "service_tier 'auto' is a tier of Anthropic's own API; Bedrock's tiers are",
+        ),
         ({"service_tier": "standard_only"}, ValueError, "'priority', 'default', 'flex' and 'reserved'"),
         ({"service_tier": "gold"}, ValueError, "service_tier must be one of"),
         ({"trace": "on"}, ValueError, "trace must be one of 'DISABLED', 'ENABLED', 'ENABLED_FULL', got 'on'"),
@@ -102,7 +110,11 @@ def test_a_guardrail_blocks_the_trigger_word_and_options_left_out_send_nothing(d
         ({"guardrail_identifier": "gr1", "guardrail_version": "v1"}, ValueError, "guardrail_version must match"),
         ({"request_metadata": ["a"]}, TypeError, "request_metadata must be a dict"),
         ({"request_metadata": {"a": 1}}, TypeError, "request_metadata['a'] must be a string, not int"),
-        ({"request_metadata": {"a": "x" * 8500}}, ValueError, "request_metadata is 8508 characters as JSON; Bedrock takes at most 8500"),
+        (
+            {"request_metadata": {"a": "x" * 8500}},
+            ValueError,
+            "request_metadata is 8508 characters as JSON; Bedrock takes at most 8500",
+        ),
     ],
 )
 def test_bad_options_are_refused_before_sending(

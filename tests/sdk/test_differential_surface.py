@@ -11,7 +11,6 @@ from typing import Any
 
 import pydantic
 import pytest
-
 from test_differential import HELLO, MODEL, VERSION, clients, dump, maybe
 
 pytest.importorskip("anthropic")
@@ -60,13 +59,21 @@ async def cache_ttl(client: Any) -> Any:
             model=MODEL,
             max_tokens=5,
             system=[
-                {"type": "text", "text": "You answer questions about the sea.", "cache_control": {"type": "ephemeral", "ttl": "1h"}}
+                {
+                    "type": "text",
+                    "text": "You answer questions about the sea.",
+                    "cache_control": {"type": "ephemeral", "ttl": "1h"},
+                }
             ],
             messages=[
                 {
                     "role": "user",
                     "content": [
-                        {"type": "text", "text": "Here is a long shared context.", "cache_control": {"type": "ephemeral", "ttl": "5m"}},
+                        {
+                            "type": "text",
+                            "text": "Here is a long shared context.",
+                            "cache_control": {"type": "ephemeral", "ttl": "5m"},
+                        },
                         {"type": "text", "text": "tell me about the sea"},
                     ],
                 }
@@ -80,7 +87,11 @@ async def cache_ttl(client: Any) -> Any:
 
 async def refusal_stream(client: Any) -> Any:
     manager = client.messages.stream(
-        model=MODEL, max_tokens=20, messages=HELLO, extra_headers={"x-emulator-fault": "refusal=cyber"}, extra_body=VERSION
+        model=MODEL,
+        max_tokens=20,
+        messages=HELLO,
+        extra_headers={"x-emulator-fault": "refusal=cyber"},
+        extra_body=VERSION,
     )
     if hasattr(manager, "__aenter__"):
         async with manager as stream:
@@ -115,5 +126,9 @@ def test_the_answers_are_what_the_scenarios_ask(emulator: Any) -> None:
     assert tools[1] == [("bash", {})] and tools[2] == "tool_use"
     cached = asyncio.run(cache_ttl(ours))
     assert cached[1:] == (6, 6)  # the system prompt's 6 words at 1h, then the first user block's 6 at 5m
-    kinds, final, reason, details = asyncio.run(refusal_stream(ours))
-    assert reason == "refusal" and details == {"type": "refusal", "category": "cyber", "explanation": final["stop_details"]["explanation"]}
+    _kinds, final, reason, details = asyncio.run(refusal_stream(ours))
+    assert reason == "refusal" and details == {
+        "type": "refusal",
+        "category": "cyber",
+        "explanation": final["stop_details"]["explanation"],
+    }

@@ -19,7 +19,12 @@ DETAILS = {"type": "refusal", "category": "cyber", "explanation": "The emulated 
 
 def streamed(d: Driver, fault: str) -> tuple[Any, Any]:
     """The helper stream's final message and the raw stream's, for the same request."""
-    kw: dict[str, Any] = {"model": MODEL, "max_tokens": 20, "messages": HELLO, "extra_headers": {"x-emulator-fault": fault}}
+    kw: dict[str, Any] = {
+        "model": MODEL,
+        "max_tokens": 20,
+        "messages": HELLO,
+        "extra_headers": {"x-emulator-fault": fault},
+    }
     manager = d.client.messages.stream(**kw)
 
     async def helper_async() -> Any:
@@ -57,7 +62,9 @@ def test_a_refusal_keeps_stop_details(driver: Driver) -> None:
 @pytest.mark.parametrize("fault", ["novel=field", "novel=field;refusal"])
 def test_unknown_message_delta_fields_reach_the_final_message(driver: Driver, fault: str) -> None:
     created = driver.run(
-        driver.client.messages.create(model=MODEL, max_tokens=20, messages=HELLO, extra_headers={"x-emulator-fault": fault})
+        driver.client.messages.create(
+            model=MODEL, max_tokens=20, messages=HELLO, extra_headers={"x-emulator-fault": fault}
+        )
     )
     assert created["novel_field"] == {"answer": 42}
     for message in streamed(driver, fault):

@@ -93,11 +93,21 @@ EXPECTED: dict[str, Any] = {
         due=datetime.date(2025, 1, 1),
         note="emulated",
     ),
-    "typeddict": {"customer": "emulated", "items": [{"name": "emulated", "quantity": 1}], "size": "small", "rush": True},
+    "typeddict": {
+        "customer": "emulated",
+        "items": [{"name": "emulated", "quantity": 1}],
+        "size": "small",
+        "rush": True,
+    },
     "dataclass": OrderData("emulated", [ItemData("emulated", 1)], Size.SMALL, True, datetime.date(2025, 1, 1), 1.5),
     "schema": {"customer": "emulated", "items": [{"quantity": 1}], "email": "emulated@example.com"},
 }
-FORMATS: dict[str, Any] = {"pydantic": OrderModel, "typeddict": OrderDict, "dataclass": OrderData, "schema": ORDER_SCHEMA}
+FORMATS: dict[str, Any] = {
+    "pydantic": OrderModel,
+    "typeddict": OrderDict,
+    "dataclass": OrderData,
+    "schema": ORDER_SCHEMA,
+}
 
 
 def sent_schema(emulator: Any) -> dict[str, Any]:
@@ -107,7 +117,9 @@ def sent_schema(emulator: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("kind", list(FORMATS))
 def test_parse_round_trip(driver: Driver, emulator: Any, kind: str) -> None:
-    message = driver.run(driver.client.messages.parse(model=MODEL, max_tokens=200, messages=ASK, output_format=FORMATS[kind]))
+    message = driver.run(
+        driver.client.messages.parse(model=MODEL, max_tokens=200, messages=ASK, output_format=FORMATS[kind])
+    )
     assert isinstance(message, ParsedMessage)
     assert message.parsed_output == EXPECTED[kind]
     (block,) = message.content
@@ -174,7 +186,17 @@ def test_schemas_sent(emulator: Any, driver: Driver) -> None:
 
 
 def test_output_config_given_directly(driver: Driver, emulator: Any) -> None:
-    config = {"format": {"type": "json_schema", "schema": {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"], "additionalProperties": False}}}
+    config = {
+        "format": {
+            "type": "json_schema",
+            "schema": {
+                "type": "object",
+                "properties": {"a": {"type": "integer"}},
+                "required": ["a"],
+                "additionalProperties": False,
+            },
+        }
+    }
     message = driver.run(driver.client.messages.create(model=MODEL, max_tokens=50, messages=ASK, output_config=config))
     assert message.content[0].text == '{"a": 1}'
     assert emulator.log[-1].json()["output_config"] == config
@@ -184,14 +206,36 @@ def test_output_config_given_directly(driver: Driver, emulator: Any) -> None:
 
 
 UNSUPPORTED = [
-    ({"type": "object", "properties": {"age": {"type": "integer", "minimum": 0}}}, "output_format.properties.age.minimum is not supported"),
-    ({"type": "object", "properties": {"s": {"type": "string", "maxLength": 5}}}, "output_format.properties.s.maxLength"),
-    ({"type": "object", "properties": {"s": {"type": "string", "format": "regex"}}}, "output_format.properties.s.format is 'regex'"),
-    ({"type": "object", "additionalProperties": {"type": "string"}}, "output_format.additionalProperties must be false"),
-    ({"type": "object", "properties": {"l": {"type": "array", "minItems": 2}}}, "output_format.properties.l.minItems must be 0 or 1"),
-    ({"type": "object", "properties": {"x": {"$ref": "https://example.com/s.json"}}}, "output_format.properties.x.$ref must point into"),
     (
-        {"type": "object", "properties": {"n": {"$ref": "#/$defs/N"}}, "$defs": {"N": {"type": "object", "properties": {"n": {"$ref": "#/$defs/N"}}}}},
+        {"type": "object", "properties": {"age": {"type": "integer", "minimum": 0}}},
+        "output_format.properties.age.minimum is not supported",
+    ),
+    (
+        {"type": "object", "properties": {"s": {"type": "string", "maxLength": 5}}},
+        "output_format.properties.s.maxLength",
+    ),
+    (
+        {"type": "object", "properties": {"s": {"type": "string", "format": "regex"}}},
+        "output_format.properties.s.format is 'regex'",
+    ),
+    (
+        {"type": "object", "additionalProperties": {"type": "string"}},
+        "output_format.additionalProperties must be false",
+    ),
+    (
+        {"type": "object", "properties": {"l": {"type": "array", "minItems": 2}}},
+        "output_format.properties.l.minItems must be 0 or 1",
+    ),
+    (
+        {"type": "object", "properties": {"x": {"$ref": "https://example.com/s.json"}}},
+        "output_format.properties.x.$ref must point into",
+    ),
+    (
+        {
+            "type": "object",
+            "properties": {"n": {"$ref": "#/$defs/N"}},
+            "$defs": {"N": {"type": "object", "properties": {"n": {"$ref": "#/$defs/N"}}}},
+        },
         "no recursive schema",
     ),
     ({"type": "object", "not": {"type": "null"}}, "output_format.not is not supported"),
@@ -200,7 +244,9 @@ UNSUPPORTED = [
 
 
 @pytest.mark.parametrize(("schema", "text"), UNSUPPORTED)
-def test_what_bedrock_refuses_is_refused_before_sending(driver: Driver, emulator: Any, schema: dict[str, Any], text: str) -> None:
+def test_what_bedrock_refuses_is_refused_before_sending(
+    driver: Driver, emulator: Any, schema: dict[str, Any], text: str
+) -> None:
     with pytest.raises(ValueError) as info:
         driver.run(driver.client.messages.parse(model=MODEL, max_tokens=50, messages=ASK, output_format=schema))
     assert text in str(info.value)
@@ -224,14 +270,28 @@ class Loose(TypedDict):
 @pytest.mark.parametrize(
     ("output_format", "error", "text"),
     [
-        (Bounded, ValueError, "output_format.properties.age.minimum is not supported: Bedrock's structured outputs take no numeric bounds"),
-        (Node, TypeError, "output_format: Node.child: Node contains itself; Bedrock's structured outputs take no recursive schema"),
+        (
+            Bounded,
+            ValueError,
+            "output_format.properties.age.minimum is not supported: Bedrock's structured outputs take no numeric bounds",
+        ),
+        (
+            Node,
+            TypeError,
+            "output_format: Node.child: Node contains itself; Bedrock's structured outputs take no recursive schema",
+        ),
         (Loose, TypeError, "output_format: Loose.extra: a dict of any keys cannot be expressed"),
-        (int, TypeError, "output_format must be a pydantic model class, a TypedDict, a dataclass or a JSON schema dict"),
+        (
+            int,
+            TypeError,
+            "output_format must be a pydantic model class, a TypedDict, a dataclass or a JSON schema dict",
+        ),
         ("{}", TypeError, "not str"),
     ],
 )
-def test_types_bedrock_cannot_take_are_refused(driver: Driver, emulator: Any, output_format: Any, error: type, text: str) -> None:
+def test_types_bedrock_cannot_take_are_refused(
+    driver: Driver, emulator: Any, output_format: Any, error: type, text: str
+) -> None:
     with pytest.raises(error) as info:
         driver.run(driver.client.messages.parse(model=MODEL, max_tokens=50, messages=ASK, output_format=output_format))
     assert text in str(info.value)
@@ -244,22 +304,36 @@ def test_output_config_checks_on_create(driver: Driver, emulator: Any) -> None:
     bad = {"format": {"type": "json_schema", "schema": {"type": "object", "oneOf": []}}}
     with pytest.raises(ValueError, match=r"output_config\.format\.schema\.oneOf is not supported.*\(use anyOf\)"):
         driver.run(driver.client.messages.create(model=MODEL, max_tokens=5, messages=ASK, output_config=bad))
-    good = {"format": {"type": "json_schema", "schema": {"type": "object", "properties": {}, "additionalProperties": False}}}
+    good = {
+        "format": {"type": "json_schema", "schema": {"type": "object", "properties": {}, "additionalProperties": False}}
+    }
     cited = [
         {
             "role": "user",
             "content": [
-                {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "d"}, "citations": {"enabled": True}},
+                {
+                    "type": "document",
+                    "source": {"type": "text", "media_type": "text/plain", "data": "d"},
+                    "citations": {"enabled": True},
+                },
                 {"type": "text", "text": "summarize"},
             ],
         }
     ]
-    with pytest.raises(ValueError, match=r"messages\[0\]\.content\[0\]\.citations enables citations, which Bedrock refuses together"):
+    with pytest.raises(
+        ValueError, match=r"messages\[0\]\.content\[0\]\.citations enables citations, which Bedrock refuses together"
+    ):
         driver.run(driver.client.messages.create(model=MODEL, max_tokens=5, messages=cited, output_config=good))
     with pytest.raises(TypeError, match=r"output_config\.format must be a dict"):
-        driver.run(driver.client.messages.create(model=MODEL, max_tokens=5, messages=ASK, output_config={"format": "json"}))
+        driver.run(
+            driver.client.messages.create(model=MODEL, max_tokens=5, messages=ASK, output_config={"format": "json"})
+        )
     with pytest.raises(TypeError, match="give output_format or output_config\\['format'\\], not both"):
-        driver.run(driver.client.messages.parse(model=MODEL, max_tokens=5, messages=ASK, output_format=OrderDict, output_config=good))
+        driver.run(
+            driver.client.messages.parse(
+                model=MODEL, max_tokens=5, messages=ASK, output_format=OrderDict, output_config=good
+            )
+        )
     assert emulator.log == []
 
 
@@ -272,14 +346,20 @@ def test_a_parse_failure_keeps_the_text(driver: Driver, emulator: Any) -> None:
     # A refusal is not the requested type either; pydantic's own error is the cause.
     refuse = {"x-emulator-fault": "refusal=cyber"}
     with pytest.raises(ab.StructuredOutputError) as refused:
-        driver.run(driver.client.messages.parse(model=MODEL, max_tokens=50, messages=ASK, output_format=OrderModel, extra_headers=refuse))
+        driver.run(
+            driver.client.messages.parse(
+                model=MODEL, max_tokens=50, messages=ASK, output_format=OrderModel, extra_headers=refuse
+            )
+        )
     assert refused.value.stop_reason == "refusal" and refused.value.text == "Extract the order:"
     assert isinstance(refused.value.__cause__, pydantic.ValidationError)
 
 
 def test_parse_does_not_stream(driver: Driver) -> None:
     with pytest.raises(TypeError, match="does not stream"):
-        driver.run(driver.client.messages.parse(model=MODEL, max_tokens=5, messages=ASK, output_format=OrderDict, stream=True))
+        driver.run(
+            driver.client.messages.parse(model=MODEL, max_tokens=5, messages=ASK, output_format=OrderDict, stream=True)
+        )
 
 
 def test_pydantic_is_never_imported_without_a_pydantic_model(emulator: Any) -> None:

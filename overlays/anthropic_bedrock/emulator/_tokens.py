@@ -20,7 +20,7 @@ sampling parameters.
 from __future__ import annotations
 
 import json
-from typing import Final
+from typing import Any, Final
 
 from ._generate import count_tokens
 from ._schema import JSONObject
@@ -56,13 +56,14 @@ def cache_writes(body: JSONObject) -> dict[str, int] | None:
     writes = {"5m": 0, "1h": 0}
     found = False
     running = 0
-    items: list[tuple[int, object]] = [(_tool(tool), tool.get("cache_control")) for tool in body.get("tools", [])]  # type: ignore[union-attr]
-    system = body.get("system", "")
+    document: dict[str, Any] = body  # validated: the shapes below are the description's
+    items: list[tuple[int, object]] = [(_tool(tool), tool.get("cache_control")) for tool in document.get("tools", [])]
+    system = document.get("system", "")
     if isinstance(system, str):
         items.append((count_tokens(system), None))
     else:
-        items += [(_block(block), block.get("cache_control")) for block in system]  # type: ignore[union-attr]
-    for message in body["messages"]:  # type: ignore[attr-defined]
+        items += [(_block(block), block.get("cache_control")) for block in system]
+    for message in document["messages"]:
         content = message["content"]
         if isinstance(content, str):
             items.append((count_tokens(content), None))
