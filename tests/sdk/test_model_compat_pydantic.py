@@ -58,6 +58,8 @@ def test_a_pydantic_model_holds_a_message() -> None:
         "output_tokens": 7,
         "cache_creation_input_tokens": None,
         "cache_read_input_tokens": None,
+        "cache_creation": None,
+        "service_tier": None,
     }
     assert turn.model_dump(exclude_unset=True)["answer"] == DATA  # the flags reach the message
     assert "cache_read_input_tokens" not in turn.model_dump(exclude_none=True)["answer"]["usage"]
