@@ -56,6 +56,7 @@ class EmulatorConfig(TypedDict, total=False):
     error_type_suffix: bool
     idle_timeout: float
     header_timeout: float
+    reuse_port: bool
 
 
 class Emulator:
@@ -66,7 +67,8 @@ class Emulator:
 
     Bounds: the log keeps at most ``log_limit`` entries and about ``log_bytes`` bytes; a connection
     idle for ``idle_timeout`` seconds is closed, as is one whose request head takes longer than
-    ``header_timeout`` seconds to arrive.
+    ``header_timeout`` seconds to arrive. With ``reuse_port``, several emulator processes may listen
+    on one port (``SO_REUSEPORT``), each taking a share of the connections.
     """
 
     def __init__(
@@ -85,9 +87,11 @@ class Emulator:
         error_type_suffix: bool = False,
         idle_timeout: float = 60.0,
         header_timeout: float = 10.0,
+        reuse_port: bool = False,
     ) -> None:
         self.host = host
         self.port = port
+        self.reuse_port = reuse_port
         self.region = region
         self._auth = Authenticator(
             access_key=access_key,
@@ -210,7 +214,7 @@ class Emulator:
         if self._listener is not None:
             raise RuntimeError("emulator already started")
         listener = Listener(self._serve_connection)
-        self.port = await listener.start(self.host, self.port)
+        self.port = await listener.start(self.host, self.port, reuse_port=self.reuse_port)
         self._listener = listener
         self._loop = asyncio.get_running_loop()
 
