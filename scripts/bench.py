@@ -45,6 +45,7 @@ from benchlib import report, venvs
 from benchlib.emulator import Emulator, EmulatorGroup
 
 WORKER = Path(__file__).resolve().parent / "benchlib" / "worker.py"
+CHART = Path(__file__).resolve().parent / "benchlib" / "chart.py"
 RESULT_MARK = "BENCH-RESULT "
 MESSAGES_FIGURES = ("msg_cold", "msg_requests", "msg_stream", "msg_text", "msg_first")
 SCALE_FIGURES = ("scale_create", "scale_stream")
@@ -340,7 +341,20 @@ def main() -> int:
         "top entries to .bench/profile-FIGURE-ANCHOR.txt",
     )
     parser.add_argument("--output", default=str(venvs.BENCH_DIR / "results.json"), help="where the JSON goes")
+    parser.add_argument(
+        "--chart",
+        default=str(venvs.BENCH_DIR / "bench.png"),
+        help="where the chart (PNG) goes; '' for none (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--render",
+        metavar="RESULTS_JSON",
+        default="",
+        help="measure nothing: print the table of a saved run again and redraw its chart",
+    )
     args = parser.parse_args()
+    if args.render:
+        return render_saved(Path(args.render), args.chart)
 
     chosen = [f.strip() for f in args.only.split(",") if f.strip()]
     figures = list(dict.fromkeys(g for f in chosen for g in GROUPS.get(f, (f,)))) or list(FIGURES)
@@ -480,6 +494,7 @@ def main() -> int:
             key: {a: (c.as_dict() if isinstance(c, report.Stat) else c) for a, c in cells.items()}
             for key, cells in table.items()
         },
+        "rows": report.describe(params),
         "targets": {k: {"verdict": v, "target": d} for k, (v, d) in verdicts.items()},
         "token_counts": counts,
         "errors": runner.errors,
@@ -487,7 +502,46 @@ def main() -> int:
     }
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(out, indent=2, default=str))
+    if args.chart:
+        draw_chart(Path(args.output), Path(args.chart))
     return 0
+
+
+def render_saved(path: Path, chart: str) -> int:
+    """The table and chart of a saved results.json, with today's rows and targets."""
+    saved = json.loads(path.read_text())
+    params = saved["meta"]["params"]
+    params.setdefault("emulators", 1)
+    table = report.compute(saved["runs"], params)
+    print(report.render(table, params))
+    saved["rows"] = report.describe(params)
+    saved["table"] = {
+        key: {a: (c.as_dict() if isinstance(c, report.Stat) else c) for a, c in cells.items()}
+        for key, cells in table.items()
+    }
+    path.write_text(json.dumps(saved, indent=2, default=str))
+    if chart:
+        draw_chart(path, Path(chart))
+    return 0
+
+
+def draw_chart(results: Path, png: Path) -> None:
+    """The PNG of the ratios, drawn by scripts/benchlib/chart.py in a venv of its own (matplotlib only)."""
+    try:
+        venvs.ensure(venvs.VENVS["chart"], venvs.BENCH_DIR / "pip.log", quiet=True)
+    except subprocess.CalledProcessError as exc:
+        print(f"chart: building its venv failed ({exc}); see .bench/pip.log", flush=True)
+        return
+    png.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        [str(venvs.VENVS["chart"].python), "-I", str(CHART), str(results), str(png)],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode:
+        print(f"chart: failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}", flush=True)
+    else:
+        print(f"chart in {os.path.relpath(png)}", flush=True)
 
 
 if __name__ == "__main__":

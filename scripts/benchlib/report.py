@@ -31,6 +31,74 @@ class Row:
     ratios: bool = True  # False for rows that describe the run rather than the client (the emulator's CPU)
 
 
+# The chart's panels: one per family of rows, by key (the first prefix that matches).
+FAMILIES = (
+    # Checked in this order (a row goes to the first family with a matching prefix); panels follow the table.
+    (
+        "Streams",
+        (
+            "stream_",
+            "msg_eps",
+            "msg_cpu_event",
+            "msg_tps",
+            "msg_cpu_text",
+            "msg_first_event",
+            "msg_first_text",
+            "pace_",
+        ),
+    ),
+    ("Start-up", ("import", "construct", "first_request", "cold", "msg_cold", "msg_first_req")),
+    ("Sequential requests", ("req_", "msg_wall", "msg_overhead", "msg_cpu")),
+    (
+        "Concurrency and scale",
+        (
+            "concurrency",
+            "scale_create_wall",
+            "scale_create_cpu",
+            "scale_stream_wall",
+            "scale_stream_cpu",
+            "scale_stream_open",
+        ),
+    ),
+    ("Memory and footprint", ("rss_", "scale_create_rss", "scale_stream_rss", "footprint_")),
+    ("Tokenizer", ("tokens_",)),
+)
+
+
+def family(key: str) -> str:
+    for name, prefixes in FAMILIES:
+        if key.startswith(prefixes):
+            return name
+    return "Other"
+
+
+def describe(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows as plain data, in order, for results.json and the chart."""
+    out: list[dict[str, Any]] = []
+    top = label = ""
+    for row in rows(params):
+        title = row.title.strip()
+        if row.ditto:
+            label = f"{label}, {title.removesuffix(' (default install)').removesuffix(' (s)')}"
+        elif row.title.startswith(" ") and ":" not in title:
+            label = f"{top.split(',')[0].split(' (')[0]}: {title}"
+        elif row.title.startswith(" "):
+            label = title
+        else:
+            top = label = title
+        out.append(
+            {
+                "key": row.key,
+                "title": row.title,
+                "label": label,  # the title with the context an indented row takes from the rows above
+                "family": family(row.key),
+                "lower_is_better": row.lower_is_better,
+                "ratios": row.ratios,
+            }
+        )
+    return out
+
+
 def _get(name: str, scale: float = 1.0) -> Callable[[dict[str, Any]], float | None]:
     def value(run: dict[str, Any]) -> float | None:
         v = run.get(name)

@@ -267,6 +267,20 @@ class SdkAdapter(Adapter):
 class OursAdapter(SdkAdapter, MessagesUserCode):
     anchor = "ours"
 
+    def async_client(self) -> Any:
+        limits = self.p.get("limits")
+        if not limits:
+            return super().async_client()
+        # The pool study (scripts/bench_pool.py): httpx's own pool with other limits, given as the SDK's
+        # http_client; everything else as the SDK builds it.
+        import httpx
+
+        connections, keepalive = limits
+        http = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=keepalive), timeout=600
+        )
+        return importlib.import_module(self.package).AsyncAnthropicBedrock(**self._kwargs(), http_client=http)
+
 
 class OursHttpxAdapter(OursAdapter):
     """Ours with the async client on httpx's own pool: what the default install (no aiohttp extra) gets."""
@@ -939,12 +953,14 @@ FIGURES = {
 def main() -> None:
     figure, anchor = sys.argv[1], sys.argv[2]
     params = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
-    if figure.startswith("scale_"):
-        # The scale figures live beside this script (which runs isolated, so its folder is not on the path).
+    if figure.startswith(("scale_", "study_")):
+        # These figures live beside this script (which runs isolated, so its folder is not on the path).
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import scale
+        import streamcpu
 
         FIGURES.update(scale.FIGURES)
+        FIGURES.update(streamcpu.FIGURES)
     adapter = ADAPTERS[anchor](params)
     profile_to = params.get("profile_to")
     if profile_to:
