@@ -6,6 +6,9 @@ Two parts:
   (scripts/benchlib/worker.py, figure ``study_stream``) against the emulator in its own process: ours sync and
   async (on aiohttp and on httpx's pool), both APIs, and boto3 (sync; it has no async client). Runs are
   interleaved; the table gives the client CPU per event, median and min..max.
+* ``--part reads``: the sync path over httpx, handing ChunkReader one HTTP chunk at a time (as the SDK does) or
+  64 KiB at a time, and the transport alone, with the socket reads counted: how much of an event's CPU is the
+  per-chunk hand-over rather than the decoding.
 * ``--part stages``: our side alone, in this interpreter (the work tree's code, no venv to rebuild): the frames of
   a recorded Messages stream fed one per read through each stage of the pipeline, best of N, in ns per event;
   and h11 parsing the same stream as an HTTP/1.1 chunked body (one chunk per frame), which is what httpx does
@@ -13,6 +16,7 @@ Two parts:
   (repeatable on a busy machine).
 
     .venv/bin/python scripts/bench_stream_cpu.py --part e2e [--runs 5]
+    .venv/bin/python scripts/bench_stream_cpu.py --part reads [--runs 5]
     .venv/bin/python scripts/bench_stream_cpu.py --part stages [--repeat 7] [--callgrind]
 """
 
@@ -83,6 +87,118 @@ def e2e(runs: int, chunks: int) -> int:
         eps = statistics.median(r["events"] / r["wall_s"] for r in ok)
         print(f"{label:<40}{statistics.median(cpu):>8.1f}{f'{min(cpu):.1f}..{max(cpu):.1f}':>16}{eps:>10,.0f}")
     return 0
+
+
+# ---------------------------------------------------------------------------------------------------- reads
+
+
+def reads(chunks: int, repeat: int) -> int:
+    """Our sync path over httpx, with the HTTP chunks handed to ChunkReader one by one (as the SDK does), joined
+    into 64 KiB pieces by us or by `iter_raw(65536)`, and not decoded at all; with the socket reads counted."""
+    import httpx
+    from benchlib import venvs
+    from benchlib.emulator import Emulator
+    from httpcore._backends import sync as backend
+
+    from anthropic_bedrock._message_ops import MESSAGES
+    from anthropic_bedrock._streaming import ChunkReader
+
+    socket_reads = [0, 0]
+    original = backend.SyncStream.read
+
+    def counted(self: Any, max_bytes: int, timeout: float | None = None) -> bytes:
+        data = original(self, max_bytes, timeout)
+        socket_reads[0] += 1
+        socket_reads[1] += len(data)
+        return data
+
+    backend.SyncStream.read = counted  # type: ignore[method-assign]
+
+    def consume(response: httpx.Response, how: str) -> tuple[int, int]:
+        assert MESSAGES.event is not None and MESSAGES.accumulator is not None
+        reader = ChunkReader(response, MESSAGES.event, MESSAGES.accumulator())
+        events = feeds = 0
+        if how == "one chunk per feed (the SDK)":
+            for data in response.iter_raw():
+                feeds += 1
+                events += sum(1 for _ in reader.feed(data))
+        elif how == "joined to 64 KiB by the caller":
+            pending: list[bytes] = []
+            size = 0
+            for data in response.iter_raw():
+                pending.append(data)
+                size += len(data)
+                if size >= 65536:
+                    feeds += 1
+                    events += sum(1 for _ in reader.feed(b"".join(pending)))
+                    pending, size = [], 0
+            events += sum(1 for _ in reader.feed(b"".join(pending)))
+        elif how == "iter_raw(65536)":
+            for data in response.iter_raw(65536):
+                feeds += 1
+                events += sum(1 for _ in reader.feed(data))
+        else:  # the transport alone
+            for _ in response.iter_raw():
+                feeds += 1
+            events = chunks + 5
+        return events, feeds
+
+    server = Emulator(sys.executable, venvs.BENCH_DIR / "emulator-study.log")
+    server.start()
+    try:
+        url, headers, body = signed_stream(server.url, server.creds, chunks)
+        print(f"one Messages stream of {chunks} deltas, sync httpx; median (min..max) of {repeat}")
+        for how in (
+            "one chunk per feed (the SDK)",
+            "joined to 64 KiB by the caller",
+            "iter_raw(65536)",
+            "transport only, no decoding",
+        ):
+            results = []
+            for _ in range(repeat):
+                with httpx.Client() as client, client.stream("POST", url, content=body, headers=headers()) as r:
+                    socket_reads[:] = [0, 0]
+                    cpu0 = time.process_time()
+                    events, feeds = consume(r, how)
+                    cpu = time.process_time() - cpu0
+                results.append((cpu / events * 1e6, socket_reads[0], socket_reads[1], feeds))
+            cpus = sorted(r[0] for r in results)
+            _, count, size, feeds = results[0]
+            print(
+                f"  {how:<34}{statistics.median(cpus):6.1f} us/event ({cpus[0]:.1f}..{cpus[-1]:.1f}); "
+                f"{count} socket reads of {size / max(count, 1) / 1024:.0f} KiB, {feeds} feeds"
+            )
+    finally:
+        server.stop()
+        backend.SyncStream.read = original  # type: ignore[method-assign]
+    return 0
+
+
+def signed_stream(base: str, creds: dict[str, str], chunks: int) -> tuple[str, Callable[[], dict[str, str]], bytes]:
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    body = json.dumps(
+        {
+            "anthropic_version": "bedrock-2023-05-31",
+            "max_tokens": chunks,
+            "messages": [{"role": "user", "content": "hi"}],
+        }
+    ).encode()
+    url = f"{base}/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke-with-response-stream"
+
+    def headers() -> dict[str, str]:
+        request = AWSRequest(
+            method="POST",
+            url=url,
+            data=body,
+            headers={"content-type": "application/json", "x-emulator-fault": f"chunks={chunks}"},
+        )
+        SigV4Auth(Credentials(creds["access_key"], creds["secret_key"]), "bedrock", creds["region"]).add_auth(request)
+        return dict(request.headers)
+
+    return url, headers, body
 
 
 # ---------------------------------------------------------------------------------------------------- stages
@@ -259,7 +375,7 @@ def callgrind(chunks: int) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=("e2e", "stages", "one-stage"), default="stages")
+    parser.add_argument("--part", choices=("e2e", "reads", "stages", "one-stage"), default="stages")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--chunks", type=int, default=20000)
@@ -269,6 +385,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.part == "e2e":
         return e2e(args.runs, args.chunks)
+    if args.part == "reads":
+        return reads(args.chunks, args.runs)
     if args.part == "one-stage":
         frames = [base64.b64decode(f) for f in json.loads(Path(args.frames_file).read_text())]
         fn = stages(frames).get(args.only)
