@@ -56,7 +56,7 @@ def points(results: dict[str, Any]) -> dict[str, list[tuple[str, list[tuple[str,
             if isinstance(other, dict) and min(other["median"], other["min"]) > 0:
                 marks.append((anchor, *advantage(row, ours, other)))
         if marks:
-            title = textwrap.fill(row.get("label") or row["title"].strip(), 58)
+            title = textwrap.fill(row.get("label") or row["title"].strip(), 50)
             families.setdefault(row["family"], []).append((title, marks))
     return families
 

@@ -268,6 +268,14 @@ def scale_rows(params: dict[str, Any]) -> list[Row]:
         Row("scale_create_cpu", "  client CPU per call (us)", "scale_create", _get("cpu_us_per_call"), anchors=a),
         Row("scale_create_rss", "  peak RSS (MB)", "scale_create", _get("rss_mb"), anchors=a),
         Row(
+            "scale_create_share",
+            "  client CPU in the window (% of a core)",
+            "scale_create",
+            _get("client_cpu_pct"),
+            anchors=a,
+            ratios=False,
+        ),
+        Row(
             "scale_create_emu",
             "  emulator CPU in the window (% of a core)",
             "scale_create",
@@ -293,6 +301,14 @@ def scale_rows(params: dict[str, Any]) -> list[Row]:
         Row("scale_stream_cpu", "  client CPU per event (us)", "scale_stream", _get("cpu_us_per_event"), anchors=a),
         Row("scale_stream_rss", "  peak RSS (MB)", "scale_stream", _get("rss_mb"), anchors=a),
         Row("scale_stream_open", "  RSS per open stream (KB)", "scale_stream", _get("rss_per_stream_kb"), anchors=a),
+        Row(
+            "scale_stream_share",
+            "  client CPU in the window (% of a core)",
+            "scale_stream",
+            _get("client_cpu_pct"),
+            anchors=a,
+            ratios=False,
+        ),
         Row(
             "scale_stream_emu",
             "  emulator CPU in the window (% of a core)",
