@@ -135,9 +135,11 @@ class ChunkReader(Generic[T, A]):
         )
 
     def _event(self, message: EventStreamMessage) -> T | None:
-        kind = message.message_type
+        # The header dict read directly: the typed properties cost as much again, on every event.
+        headers = message.headers
+        kind = headers.get(":message-type")
         if kind == "event":
-            if message.event_type != "chunk":
+            if headers.get(":event-type") != "chunk":
                 return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
             try:
                 # strict base64 without the wrapper's overhead; str, not bytes, for the JSON decoder,
@@ -153,8 +155,8 @@ class ChunkReader(Generic[T, A]):
         if kind == "exception":
             raise self._exception(message.exception_type or "unknownException", message.payload)
         if kind == "error":
-            code = message.headers.get(":error-code")
-            text = message.headers.get(":error-message")
+            code = headers.get(":error-code")
+            text = headers.get(":error-message")
             raise errors.StreamDecodeError(
                 f"The event stream reported an error: {code!s}: {text!s}", self._response.request
             )
