@@ -105,6 +105,10 @@ class ResponseMetadata(Model):
         """Read from the response headers the API description names (`headers` looked up by lower-case
         name, as `httpx.Headers` does); a missing or malformed header, and a field no header carries,
         read as None."""
+        multi_items = getattr(headers, "multi_items", None)
+        if multi_items is not None:
+            # httpx.Headers scans its list on every lookup: one pass to a dict reads them all faster.
+            headers = dict(multi_items())
         return cls(
             request_id=header_str(headers, "x-amzn-requestid"),
             input_tokens=header_int(headers, "x-amzn-bedrock-input-token-count"),

@@ -58,8 +58,9 @@ _WHY: Final = {
     "uniqueItems": "array bounds other than minItems 0 or 1",
     "oneOf": "oneOf (use anyOf)",
 }
-# Annotations dropped from a derived schema: with every property required, a default says nothing.
-_DROPPED: Final = frozenset({"default", "examples"})
+# Dropped from a derived schema: with every property required a default says nothing, and a
+# discriminator (an OpenAPI annotation pydantic adds to tagged unions) only accompanies `oneOf`.
+_DROPPED: Final = frozenset({"default", "examples", "discriminator"})
 
 
 def _unsupported(path: Path, text: str, keyword: str) -> CheckValueError:
@@ -101,12 +102,18 @@ def _check(node: Any, path: Path, root: Mapping[str, Any], refs: tuple[str, ...]
                 where, "must list strings, numbers, booleans or nulls only (Bedrock's structured outputs)", key
             )
     for key in ("properties", "$defs", "definitions"):
-        for name, sub in (node.get(key) or {}).items():
+        named = node.get(key) or {}
+        if not isinstance(named, Mapping):
+            raise CheckTypeError(f"{render((path, key))} must be a dict of schemas", (path, key), "type", {})
+        for name, sub in named.items():
             _check(sub, ((path, key), name), root, refs)
     if "items" in node:
         _check(node["items"], (path, "items"), root, refs)
     for key in ("anyOf", "allOf"):
-        for index, sub in enumerate(node.get(key) or ()):
+        variants = node.get(key) or []
+        if not isinstance(variants, list):
+            raise CheckTypeError(f"{render((path, key))} must be a list of schemas", (path, key), "type", {})
+        for index, sub in enumerate(variants):
             _check(sub, ((path, key), index), root, refs)
     ref = node.get("$ref")
     if ref is not None:
