@@ -77,9 +77,7 @@ def test_a_new_streaming_operation(extended: Emulator) -> None:
         refused = client.post("/example/v1/events", content=b"{}")
         assert refused.status_code == 403
         assert refused.json()["error"]["type"] == "MissingAuthenticationTokenException"
-        faulted = client.post(
-            "/example/v1/events", content=b"{}", headers={**BEARER, "x-emulator-fault": "status=529"}
-        )
+        faulted = client.post("/example/v1/events", content=b"{}", headers={**BEARER, "x-emulator-fault": "status=529"})
         assert faulted.status_code == 529 and faulted.json()["type"] == "error"
     assert [entry.operation for entry in extended.log] == ["example_events"] * 3
     assert extended.stats().signature_failures == 1
