@@ -90,6 +90,17 @@ def _parsed_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
+def _merged(base: Mapping[str, str], over: Mapping[str, str]) -> dict[str, str]:
+    """`base` with the headers of `over` in place of those of the same name in any spelling (two
+    spellings would otherwise both go out, `anthropic-beta` and `Anthropic-Beta` as two lines)."""
+    if not over:
+        return dict(base)
+    names = {name.lower() for name in over}
+    headers = {name: value for name, value in base.items() if name.lower() not in names}
+    headers.update(over)
+    return headers
+
+
 def build_request(
     settings: Settings,
     parts: RequestParts,
@@ -99,9 +110,9 @@ def build_request(
     timeout: Timeout | NotGiven = NOT_GIVEN,
 ) -> httpx.Request:
     """The httpx request for `parts` with the client's and the call's headers, query and timeout."""
-    headers = {**parts.headers, **settings.default_headers}
+    headers = _merged(parts.headers, settings.default_headers)
     if extra_headers is not None:
-        headers.update(checked_headers("extra_headers", extra_headers))
+        headers = _merged(headers, checked_headers("extra_headers", extra_headers))
     query = {**settings.default_query, **(extra_query or {})}
     url = settings.base_url + parts.path
     if query:
