@@ -131,7 +131,9 @@ those). A header wins over the queue; requests refused by authentication consume
 ``exception=<type>``    after ``after=<k>`` chunk frames (default 0) send an in-stream exception frame
                         (``throttlingException``, ``modelStreamErrorException``,
                         ``internalServerException``, ``validationException``,
-                        ``modelTimeoutException``, ``serviceUnavailableException``) and end the stream
+                        ``modelTimeoutException``, ``serviceUnavailableException``) and end the stream;
+                        on the Anthropic-native paths an ``error`` event, where Anthropic's types
+                        (``overloaded_error``, ``rate_limit_error``, ...) are accepted too
 ``length=<n>``          make the answer end naturally after n tokens
 ``novel`` / ``novel=<kinds>``  add things no SDK knows yet (comma-separated kinds, default all
                         but ``frame``): ``block`` a last content block ``{"type": "novel_block",
