@@ -17,8 +17,9 @@ import pytest
 
 anthropic = pytest.importorskip("anthropic")
 
-import anthropic_bedrock as ab  # noqa: E402
 from test_differential import HELLO, MODEL, SCENARIOS  # noqa: E402
+
+import anthropic_bedrock as ab  # noqa: E402
 
 
 def _without_version(params: dict[str, Any]) -> dict[str, Any]:
