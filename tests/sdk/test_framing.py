@@ -37,7 +37,7 @@ def read(server_sent_events: bool, body: bytes, cuts: list[int]) -> tuple[list[A
     r = reader(server_sent_events)
     events: list[Any] = []
     start = 0
-    for cut in sorted({c % (len(body) + 1) for c in cuts}) + [len(body)]:
+    for cut in [*sorted({c % (len(body) + 1) for c in cuts}), len(body)]:
         events += r.feed(body[start:cut])
         start = cut
     r.end()
