@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Required, TypedDict
+from typing import Annotated, Required, TypedDict
 
 from ..models.message_param import MessageParam
 from ..models.metadata_param import MetadataParam
@@ -11,16 +11,19 @@ from ..models.text_block_param import TextBlockParam
 from ..models.thinking_config_param import ThinkingConfigParam
 from ..models.tool_choice_param import ToolChoiceParam
 from ..models.tool_param import ToolParam
+from ..types import (
+    Constraint,
+)
 
 
 class MessagesInvokeBody(TypedDict, total=False):
     """The InvokeModel body of a Messages API request."""
 
-    messages: Required[Iterable[MessageParam]]
+    messages: Required[Annotated[Iterable[MessageParam], Constraint(min_items=1)]]
     """ The conversation so far, alternating `user` and `assistant` turns and starting with `user`; a last
     `assistant` turn is continued by the model. """
 
-    max_tokens: Required[int]
+    max_tokens: Required[Annotated[int, Constraint(minimum=1.0)]]
     """ The largest number of tokens to generate before stopping. """
 
     anthropic_version: Required[str]
@@ -41,13 +44,13 @@ class MessagesInvokeBody(TypedDict, total=False):
     stop_sequences: Iterable[str]
     """ Strings that, when generated, stop the answer. """
 
-    temperature: float
+    temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """
 
-    top_p: float
+    top_p: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Nucleus sampling cut-off. """
 
-    top_k: int
+    top_k: Annotated[int, Constraint(minimum=0.0)]
     """ Sample only from the k most likely tokens. """
 
     metadata: MetadataParam
