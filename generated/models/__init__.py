@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from .base_64_image_source_param import Base64ImageSourceParam
     from .base_64_image_source_param_media_type import Base64ImageSourceParamMediaType
     from .base_64pdf_source_param import Base64PDFSourceParam
+    from .bash_tool_param import BashToolParam
+    from .bash_tool_param_type import BashToolParamType
     from .cache_control_ephemeral_param import CacheControlEphemeralParam
     from .cache_control_ephemeral_param_ttl import CacheControlEphemeralParamTtl
     from .chunk_event import ChunkEvent
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from .completion_chunk import CompletionChunk
     from .completion_request import CompletionRequest
     from .completions_invoke_body import CompletionsInvokeBody
+    from .computer_tool_param import ComputerToolParam
+    from .computer_tool_param_type import ComputerToolParamType
     from .content_block import ContentBlock, UnknownContentBlock, parse_content_block
     from .content_block_delta import ContentBlockDelta, UnknownContentBlockDelta, parse_content_block_delta
     from .content_block_delta_event import ContentBlockDeltaEvent
@@ -61,10 +65,14 @@ if TYPE_CHECKING:
     from .response_metadata import ResponseMetadata
     from .signature_delta import SignatureDelta
     from .stop_reason import StopReason
+    from .str_replace_based_edit_tool_param import StrReplaceBasedEditToolParam
+    from .str_replace_based_edit_tool_param_type import StrReplaceBasedEditToolParamType
     from .text_block import TextBlock
     from .text_block_param import TextBlockParam
     from .text_block_param_citations_type_0_item import TextBlockParamCitationsType0Item
     from .text_delta import TextDelta
+    from .text_editor_tool_param import TextEditorToolParam
+    from .text_editor_tool_param_type import TextEditorToolParamType
     from .thinking_block import ThinkingBlock
     from .thinking_block_param import ThinkingBlockParam
     from .thinking_config_disabled_param import ThinkingConfigDisabledParam
@@ -80,6 +88,7 @@ if TYPE_CHECKING:
     from .tool_param_input_schema import ToolParamInputSchema
     from .tool_result_block_param import ToolResultBlockParam
     from .tool_result_content_param import ToolResultContentParam
+    from .tool_union_param import ToolUnionParam
     from .tool_use_block import ToolUseBlock
     from .tool_use_block_input import ToolUseBlockInput
     from .tool_use_block_param import ToolUseBlockParam
@@ -90,6 +99,8 @@ _MODULES = {
     "Base64ImageSourceParam": ".base_64_image_source_param",
     "Base64ImageSourceParamMediaType": ".base_64_image_source_param_media_type",
     "Base64PDFSourceParam": ".base_64pdf_source_param",
+    "BashToolParam": ".bash_tool_param",
+    "BashToolParamType": ".bash_tool_param_type",
     "CacheControlEphemeralParam": ".cache_control_ephemeral_param",
     "CacheControlEphemeralParamTtl": ".cache_control_ephemeral_param_ttl",
     "ChunkEvent": ".chunk_event",
@@ -100,6 +111,8 @@ _MODULES = {
     "CompletionChunk": ".completion_chunk",
     "CompletionRequest": ".completion_request",
     "CompletionsInvokeBody": ".completions_invoke_body",
+    "ComputerToolParam": ".computer_tool_param",
+    "ComputerToolParamType": ".computer_tool_param_type",
     "ContentBlock": ".content_block",
     "ContentBlockDelta": ".content_block_delta",
     "ContentBlockDeltaEvent": ".content_block_delta_event",
@@ -136,10 +149,14 @@ _MODULES = {
     "ResponseMetadata": ".response_metadata",
     "SignatureDelta": ".signature_delta",
     "StopReason": ".stop_reason",
+    "StrReplaceBasedEditToolParam": ".str_replace_based_edit_tool_param",
+    "StrReplaceBasedEditToolParamType": ".str_replace_based_edit_tool_param_type",
     "TextBlock": ".text_block",
     "TextBlockParam": ".text_block_param",
     "TextBlockParamCitationsType0Item": ".text_block_param_citations_type_0_item",
     "TextDelta": ".text_delta",
+    "TextEditorToolParam": ".text_editor_tool_param",
+    "TextEditorToolParamType": ".text_editor_tool_param_type",
     "ThinkingBlock": ".thinking_block",
     "ThinkingBlockParam": ".thinking_block_param",
     "ThinkingConfigDisabledParam": ".thinking_config_disabled_param",
@@ -155,6 +172,7 @@ _MODULES = {
     "ToolParamInputSchema": ".tool_param_input_schema",
     "ToolResultBlockParam": ".tool_result_block_param",
     "ToolResultContentParam": ".tool_result_content_param",
+    "ToolUnionParam": ".tool_union_param",
     "ToolUseBlock": ".tool_use_block",
     "ToolUseBlockInput": ".tool_use_block_input",
     "ToolUseBlockParam": ".tool_use_block_param",
@@ -182,6 +200,8 @@ __all__ = (
     "Base64ImageSourceParam",
     "Base64ImageSourceParamMediaType",
     "Base64PDFSourceParam",
+    "BashToolParam",
+    "BashToolParamType",
     "CacheControlEphemeralParam",
     "CacheControlEphemeralParamTtl",
     "ChunkEvent",
@@ -192,6 +212,8 @@ __all__ = (
     "CompletionChunk",
     "CompletionRequest",
     "CompletionsInvokeBody",
+    "ComputerToolParam",
+    "ComputerToolParamType",
     "ContentBlock",
     "ContentBlockDelta",
     "ContentBlockDeltaEvent",
@@ -231,10 +253,14 @@ __all__ = (
     "ResponseMetadata",
     "SignatureDelta",
     "StopReason",
+    "StrReplaceBasedEditToolParam",
+    "StrReplaceBasedEditToolParamType",
     "TextBlock",
     "TextBlockParam",
     "TextBlockParamCitationsType0Item",
     "TextDelta",
+    "TextEditorToolParam",
+    "TextEditorToolParamType",
     "ThinkingBlock",
     "ThinkingBlockParam",
     "ThinkingConfigDisabledParam",
@@ -250,6 +276,7 @@ __all__ = (
     "ToolParamInputSchema",
     "ToolResultBlockParam",
     "ToolResultContentParam",
+    "ToolUnionParam",
     "ToolUseBlock",
     "ToolUseBlockInput",
     "ToolUseBlockParam",

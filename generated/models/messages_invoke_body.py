@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Required, TypedDict
+from typing import Annotated, Literal, Required, TypedDict
 
 from ..models.message_param import MessageParam
 from ..models.metadata_param import MetadataParam
 from ..models.text_block_param import TextBlockParam
 from ..models.thinking_config_param import ThinkingConfigParam
 from ..models.tool_choice_param import ToolChoiceParam
-from ..models.tool_param import ToolParam
+from ..models.tool_union_param import ToolUnionParam
 from ..types import (
     Constraint,
 )
@@ -26,13 +26,14 @@ class MessagesInvokeBody(TypedDict, total=False):
     max_tokens: Required[Annotated[int, Constraint(minimum=1.0)]]
     """ The largest number of tokens to generate before stopping. """
 
-    anthropic_version: Required[str]
-    """ The Anthropic API version Bedrock should speak. """
+    anthropic_version: Required[Literal["bedrock-2023-05-31"]]
+    """ The Anthropic API version Bedrock should speak; Bedrock's Claude parameters say "The value must be
+    bedrock-2023-05-31". """
 
     system: str | Iterable[TextBlockParam]
     """ A system prompt, as text or as text blocks. """
 
-    tools: Iterable[ToolParam]
+    tools: Iterable[ToolUnionParam]
     """ Tools the model may call. """
 
     tool_choice: ToolChoiceParam
@@ -41,8 +42,8 @@ class MessagesInvokeBody(TypedDict, total=False):
     thinking: ThinkingConfigParam
     """ Extended thinking. """
 
-    stop_sequences: Iterable[str]
-    """ Strings that, when generated, stop the answer. """
+    stop_sequences: Annotated[Iterable[str], Constraint(max_items=8191)]
+    """ Strings that, when generated, stop the answer (at most 8191, Bedrock's documented maximum). """
 
     temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """
