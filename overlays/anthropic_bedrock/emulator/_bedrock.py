@@ -15,16 +15,14 @@ from dataclasses import dataclass
 
 from . import _completions, _messages, _messages_check
 from ._chunks import Metrics
-from ._completions import HUMAN_TURN_END, MAX_TOKENS_TO_SAMPLE
+from ._completions import HUMAN_TURN_END
 from ._messages_check import MAX_OUTPUT_TOKENS
-from ._schema import ANTHROPIC_VERSION, BodyError, JSONObject, type_name
+from ._schema import BodyError, JSONObject, type_name
 from ._tokens import count_message_tokens
 
 __all__ = [
-    "ANTHROPIC_VERSION",
     "HUMAN_TURN_END",
     "MAX_OUTPUT_TOKENS",
-    "MAX_TOKENS_TO_SAMPLE",
     "Answer",
     "BodyError",
     "Invocation",
