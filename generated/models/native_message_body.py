@@ -10,7 +10,7 @@ from ..models.metadata_param import MetadataParam
 from ..models.text_block_param import TextBlockParam
 from ..models.thinking_config_param import ThinkingConfigParam
 from ..models.tool_choice_param import ToolChoiceParam
-from ..models.tool_param import ToolParam
+from ..models.tool_union_param import ToolUnionParam
 from ..types import Constraint
 
 
@@ -18,11 +18,11 @@ class NativeMessageBody(TypedDict, total=False):
     """A Messages request in Anthropic's wire format: `MessageRequest` plus `model` and `stream`, without InvokeModel's
     `anthropic_version` and `anthropic_beta` body fields [F10]."""
 
-    messages: Required[Iterable[MessageParam]]
+    messages: Required[Annotated[Iterable[MessageParam], Constraint(min_items=1)]]
     """ The conversation so far, alternating `user` and `assistant` turns and starting with `user`; a last
     `assistant` turn is continued by the model. """
 
-    max_tokens: Required[int]
+    max_tokens: Required[Annotated[int, Constraint(minimum=1.0)]]
     """ The largest number of tokens to generate before stopping. """
 
     model: Required[Annotated[str, Constraint(min_length=1)]]
@@ -31,7 +31,7 @@ class NativeMessageBody(TypedDict, total=False):
     system: str | Iterable[TextBlockParam]
     """ A system prompt, as text or as text blocks. """
 
-    tools: Iterable[ToolParam]
+    tools: Iterable[ToolUnionParam]
     """ Tools the model may call. """
 
     tool_choice: ToolChoiceParam
@@ -40,16 +40,16 @@ class NativeMessageBody(TypedDict, total=False):
     thinking: ThinkingConfigParam
     """ Extended thinking. """
 
-    stop_sequences: Iterable[str]
-    """ Strings that, when generated, stop the answer. """
+    stop_sequences: Annotated[Iterable[str], Constraint(max_items=8191)]
+    """ Strings that, when generated, stop the answer (at most 8191, Bedrock's documented maximum). """
 
-    temperature: float
+    temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """
 
-    top_p: float
+    top_p: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Nucleus sampling cut-off. """
 
-    top_k: int
+    top_k: Annotated[int, Constraint(minimum=0.0)]
     """ Sample only from the k most likely tokens. """
 
     metadata: MetadataParam

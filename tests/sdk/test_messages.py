@@ -360,6 +360,21 @@ BAD_INPUT: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"system": 5}, TypeError, "system"),
     ({"tools": [{"name": "has space", "input_schema": {}}]}, ValueError, r"tools\[0\]\.name"),
     ({"tools": [{"name": "t"}]}, TypeError, r"tools\[0\].*input_schema"),
+    ({"tools": [{"type": "custom", "name": "t"}]}, TypeError, r"tools\[0\].*input_schema"),
+    ({"tools": [{"type": "bash_20250124", "name": "shell"}]}, ValueError, r"tools\[0\]\.name"),
+    ({"tools": [{"type": "computer_20250124", "name": "computer"}]}, TypeError, r"tools\[0\].*display_width_px"),
+    ({"stop_sequences": ["s"] * 8192}, ValueError, "stop_sequences"),
+    (
+        {
+            "messages": [
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "content": [{"type": "tool_use", "id": "a b", "name": "t", "input": {}}]},
+                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "a b"}]},
+            ]
+        },
+        ValueError,
+        r"messages\[1\]\.content\[0\]\.id",
+    ),
     ({"tool_choice": {"type": "tool"}}, TypeError, r"tool_choice.*name"),
     ({"thinking": {"type": "enabled", "budget_tokens": 100}}, ValueError, r"thinking\.budget_tokens"),
     ({"messages": [{"role": "user", "content": "a\udc00"}]}, ValueError, r"messages\[0\]\.content"),
@@ -389,6 +404,19 @@ def test_missing_required_arguments(driver: Driver, emulator: Any) -> None:
     with pytest.raises(TypeError, match="missing required argument: 'model'"):
         driver.run(driver.client.messages.create(max_tokens=3, messages=HELLO))
     assert emulator.log == []
+
+
+def test_computer_use_tools_travel_with_custom_ones(driver: Driver, emulator: Any, wire: Wire) -> None:
+    tools = [
+        {"type": "computer_20250124", "name": "computer", "display_width_px": 1024, "display_height_px": 768},
+        {"type": "bash_20250124", "name": "bash"},
+        {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool", "max_characters": 5000},
+        {"type": "custom", "name": "get_time", "input_schema": {"type": "object"}},
+        {"name": "get_date", "input_schema": {"type": "object"}},
+    ]
+    create(driver, tools=tools, extra_headers={"anthropic-beta": "computer-use-2025-01-24"})
+    entry = wire.requests(emulator, "invoke")[-1]
+    assert wire.arguments(entry)["tools"] == tools and wire.betas(entry) == ["computer-use-2025-01-24"]
 
 
 def test_unknown_block_types_in_requests_travel_unchecked(driver: Driver, emulator: Any, wire: Wire) -> None:

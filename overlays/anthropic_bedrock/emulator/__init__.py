@@ -66,7 +66,10 @@ space (`` alpha beta``). ``stop_reason``: ``max_tokens``; ``stop_sequence`` with
 it; a natural end is ``stop_sequence`` with ``stop: "\\n\\nHuman:"``. Input tokens: the prompt's.
 Streams send one ``chunk`` per token, the last with ``stop_reason`` and the metrics.
 
-Messages API (any other body; validated field by field, see ``_messages_check``). The message's
+Messages API (any other body). Bodies of both APIs are validated against the API description (the
+generated ``MessagesInvokeBody`` and ``CompletionsInvokeBody``, checked strictly: a key or a kind it
+does not know is refused, as Bedrock refuses it), then by the rules between fields in
+``_messages_check``; errors are worded as Bedrock words them (``_schema``). The message's
 ``id`` is ``msg_bdrk_`` + the first 24 hex digits of SHA-256 over the body as canonical JSON
 (``json.dumps(body, sort_keys=True, separators=(",", ":"))``). Content, generated in this order
 against one ``max_tokens`` budget:
