@@ -48,3 +48,5 @@ class Endpoint:
     """For an event stream: each in-stream `:exception-type` and the HTTP status it stands for."""
     header_parameters: Mapping[str, str] = field(factory=dict)
     """Each optional header the operation takes, by name, and the `build_request` keyword that sets it."""
+    server_sent_events: bool = False
+    """True when a streamed answer is server-sent events (`text/event-stream`), decoded as they arrive."""

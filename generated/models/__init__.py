@@ -12,6 +12,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .anthropic_error_object import AnthropicErrorObject
+    from .anthropic_error_response import AnthropicErrorResponse
     from .base_64_image_source_param import Base64ImageSourceParam
     from .base_64_image_source_param_media_type import Base64ImageSourceParamMediaType
     from .base_64pdf_source_param import Base64PDFSourceParam
@@ -95,6 +97,9 @@ if TYPE_CHECKING:
     from .model_invocation_job_status import ModelInvocationJobStatus
     from .model_invocation_job_summary import ModelInvocationJobSummary
     from .model_invocation_type import ModelInvocationType
+    from .native_count_tokens_body import NativeCountTokensBody
+    from .native_count_tokens_response import NativeCountTokensResponse
+    from .native_message_body import NativeMessageBody
     from .output_config_param import OutputConfigParam
     from .performance_config_latency import PerformanceConfigLatency
     from .ping_event import PingEvent
@@ -150,6 +155,8 @@ if TYPE_CHECKING:
     from .vpc_config_param import VpcConfigParam
 
 _MODULES = {
+    "AnthropicErrorObject": ".anthropic_error_object",
+    "AnthropicErrorResponse": ".anthropic_error_response",
     "Base64ImageSourceParam": ".base_64_image_source_param",
     "Base64ImageSourceParamMediaType": ".base_64_image_source_param_media_type",
     "Base64PDFSourceParam": ".base_64pdf_source_param",
@@ -233,6 +240,9 @@ _MODULES = {
     "ModelInvocationJobStatus": ".model_invocation_job_status",
     "ModelInvocationJobSummary": ".model_invocation_job_summary",
     "ModelInvocationType": ".model_invocation_type",
+    "NativeCountTokensBody": ".native_count_tokens_body",
+    "NativeCountTokensResponse": ".native_count_tokens_response",
+    "NativeMessageBody": ".native_message_body",
     "OutputConfigParam": ".output_config_param",
     "PerformanceConfigLatency": ".performance_config_latency",
     "PingEvent": ".ping_event",
@@ -307,6 +317,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = (
+    "AnthropicErrorObject",
+    "AnthropicErrorResponse",
     "Base64ImageSourceParam",
     "Base64ImageSourceParamMediaType",
     "Base64PDFSourceParam",
@@ -390,6 +402,9 @@ __all__ = (
     "ModelInvocationJobStatus",
     "ModelInvocationJobSummary",
     "ModelInvocationType",
+    "NativeCountTokensBody",
+    "NativeCountTokensResponse",
+    "NativeMessageBody",
     "OutputConfigParam",
     "parse_citation",
     "parse_content_block",

@@ -41,8 +41,8 @@ class MessageRequest(TypedDict, total=False):
     output_config: OutputConfigParam
     """ How the model shapes its output. """
 
-    stop_sequences: Iterable[str]
-    """ Strings that, when generated, stop the answer. """
+    stop_sequences: Annotated[Iterable[str], Constraint(max_items=8191)]
+    """ Strings that, when generated, stop the answer (at most 8191, Bedrock's documented maximum). """
 
     temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """

@@ -19,6 +19,7 @@ class ToolParam(TypedDict, total=False):
     """ The JSON Schema of the tool's input (an object schema). """
 
     type: Literal["custom"]
+    """ The kind of tool; the one taken when `type` is left out. """
 
     description: str
     """ What the tool does and when to use it; the more the better. """

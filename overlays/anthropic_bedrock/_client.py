@@ -148,7 +148,7 @@ class _Bedrock(BaseClient[HttpT]):
         )
         auth = self._auth
         if isinstance(auth, SigV4Auth) and region != auth.region:
-            auth = SigV4Auth(auth.source, region)
+            auth = SigV4Auth(auth.source, region, service=auth.service)
         clone = object.__new__(type(self))
         clone._init_engine(settings, auth, self._pool)
         return clone

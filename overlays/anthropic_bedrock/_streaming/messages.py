@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .. import _exceptions as errors
 from ..types import (
     Citation,
     CitationsDelta,
@@ -159,6 +160,8 @@ class MessageAccumulator:
         metrics = self.metrics or {}
         # The stream's headers say the request id, tier and latency setting; its last event the counts.
         metadata = ResponseMetadata.from_headers(headers)
+        if metadata.request_id is None:
+            metadata.request_id = errors.request_id(headers)  # Anthropic's `request-id`
         metadata.input_tokens = metrics.get("inputTokenCount")
         metadata.output_tokens = metrics.get("outputTokenCount")
         metadata.invocation_latency_ms = metrics.get("invocationLatency")
