@@ -256,6 +256,22 @@ class S3Transfers:
         with contextlib.suppress(Exception):
             client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
 
+    def check_bucket(self, bucket: str) -> None:
+        """That `bucket` exists and these credentials may use it (HeadBucket), before any work."""
+        client: Any = self.client
+        try:
+            self._call("HeadBucket", bucket, None, lambda: client.head_bucket(Bucket=bucket))
+        except S3NotFoundError as exc:
+            # HeadBucket answers with no body: name the error as the other operations would.
+            raise S3NotFoundError(
+                f"The bucket {bucket!r} does not exist",
+                response=exc.response,
+                code="NoSuchBucket",
+                operation="HeadBucket",
+                bucket=bucket,
+                key=None,
+            ) from exc
+
     def put_bytes(self, bucket: str, key: str, data: bytes, *, content_type: str = "application/json") -> Upload:
         """Write a small object in one PUT."""
         return self.upload(bucket, key, [data], content_type=content_type)

@@ -41,7 +41,7 @@ STREAM_EXCEPTION_TYPES: Final = (
 )
 
 MAX_CHUNKS: Final = 100_000  # frames one stream may be split into (empty ones included)
-_MATCHES: Final = ("invoke", "stream", "count_tokens")
+_MATCHES: Final = ("invoke", "stream", "count_tokens", "create_job", "get_job", "stop_job", "list_jobs")
 _FLAGS: Final = ("reset", "crc", "novel")
 
 
@@ -158,7 +158,7 @@ def parse_fault(text: str) -> FaultSpec:
             fields["novel"] = kinds
         elif key == "match":
             if value not in _MATCHES:
-                raise ValueError(f"match must be invoke, stream or count_tokens, got {value!r}")
+                raise ValueError(f"match must be one of {', '.join(_MATCHES)}, got {value!r}")
             fields["match"] = value
         else:
             raise ValueError(f"unknown fault key {key!r}")
