@@ -72,7 +72,12 @@ def create_batch(
     )
     limits = _quotas(model, quotas)
     layout = BatchLayout.under(prefix, name)
-    settings = {"model": model, "role_arn": role_arn, "timeout_hours": timeout_hours, "kms_key_id": kms_key_id}
+    settings: dict[str, Any] = {
+        "model": model,
+        "role_arn": role_arn,
+        "timeout_hours": timeout_hours,
+        "kms_key_id": kms_key_id,
+    }
     # The arguments of every job, checked here and by the API description's own checks.
     probe = create_job_body(layout=layout, batch=name, part=1, parts=1, records=1, tags=tags, **settings)
     return _create(requests, probe, layout, name, limits, check, tags, settings, spool_dir)

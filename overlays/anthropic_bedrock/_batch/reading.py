@@ -10,13 +10,13 @@ connections back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from types import TracebackType
 from typing import TYPE_CHECKING, Final, Protocol
 
-from .._aws.s3 import LineReader, S3NotFoundError, S3Transfers
+from .._aws.s3 import LineReader, S3NotFoundError, S3Object, S3Transfers
 from .._http.offloop import run_in_worker
 from ..types import Message
 from .effects import Flow, WithS3
@@ -81,7 +81,7 @@ def _plan(batch: str | MessageBatch) -> Flow[list[ResultFile]]:
     for job in summary.jobs:
         layout = _layout(job.output_s3_uri, name)
         folder = layout.input_folder(job.part)
-        found = yield WithS3(lambda s3, folder=folder: list(s3.list_objects(folder.bucket, folder.key + "/")))
+        found: list[S3Object] = yield WithS3(_lister(folder))
         job_id = job_id_from_arn(job.arn)
         for item in found:
             file_name = item.key.rsplit("/", 1)[-1]
@@ -99,6 +99,10 @@ def _plan(batch: str | MessageBatch) -> Flow[list[ResultFile]]:
     return files
 
 
+def _lister(folder: S3Location) -> Callable[[S3Transfers], list[S3Object]]:
+    return lambda s3: list(s3.list_objects(folder.bucket, folder.key + "/"))
+
+
 def file_results(
     s3: S3Transfers, spec: ResultFile, opened: list[LineReader]
 ) -> Iterator[MessageBatchIndividualResponse[Message]]:
@@ -107,12 +111,14 @@ def file_results(
     ids_reader = s3.lines(spec.bucket, spec.id_map_key)
     opened.append(ids_reader)
     ids = read_id_map(ids_reader)
+    answers: Iterable[bytes] = ()
     try:
-        answers: Iterator[bytes] | LineReader = s3.lines(spec.bucket, spec.output_key)
+        reader = s3.lines(spec.bucket, spec.output_key)
     except S3NotFoundError:
-        answers = iter(())  # the job ended before writing this file: every record is unanswered
+        pass  # the job ended before writing this file: every record is unanswered
     else:
-        opened.append(answers)
+        opened.append(reader)
+        answers = reader
     yield from read_results(answers, ids, Message.from_dict, unanswered=spec.unanswered, job_message=spec.job_message)
 
 

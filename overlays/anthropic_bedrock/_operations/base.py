@@ -159,7 +159,7 @@ def prepare(
     forces streaming (for `messages.stream`); otherwise the `stream` argument decides.
     """
     arguments = dict(params)
-    options = {name: arguments.pop(name) for name in OPTIONS if name in arguments}
+    options: dict[str, Any] = {name: arguments.pop(name) for name in OPTIONS if name in arguments}
     if operation.request is not None:
         # A control-plane operation: its arguments make the whole request, nothing streams.
         parts = operation.request(check_arguments(operation, arguments))
