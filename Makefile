@@ -36,7 +36,7 @@ $(LINKED): $(STAMP) $(SOURCE_DIRS)
 
 install: $(LINKED) ## create .venv and install the package (editable, re-linked) with the dev tools
 
-demo: $(LINKED) ## stream a completion through the SDK from the bundled emulator (no AWS account)
+demo: $(LINKED) ## stream an answer, a completion and a small batch through the SDK from the bundled emulator (no AWS account)
 	$(BIN)/python scripts/demo.py
 
 test: $(LINKED) ## run the test suite
