@@ -23,9 +23,8 @@ from .spool import SpooledBatch, SpooledFile, spool
 
 __all__ = ["UPLOAD_THREADS", "SubmittedPart", "spool_and_upload"]
 
-UPLOAD_THREADS: Final = 4
+UPLOAD_THREADS: Final = 2
 """Files uploaded at once (each holds one multipart part in memory)."""
-_READ_SIZE: Final = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +50,10 @@ def check_concurrency(batch: SpooledBatch, quotas: BatchQuotas) -> None:
         )
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
+def _chunks(path: Path, size: int) -> Iterator[bytes]:
+    # A part at a time: the uploader sends each as it is, so a file in flight costs one part of memory.
     with path.open("rb") as data:
-        while chunk := data.read(_READ_SIZE):
+        while chunk := data.read(size):
             yield chunk
 
 
@@ -62,7 +62,7 @@ def _upload(s3: S3Transfers, layout: BatchLayout, spooled: SpooledFile) -> int:
     ids = layout.id_map(spooled.part, spooled.name)
     s3.put_bytes(ids.bucket, ids.key, spooled.id_map_path.read_bytes(), content_type="application/jsonl")
     # The input file last: a job reads every .jsonl of its folder, and its id map must be there first.
-    return s3.upload(location.bucket, location.key, _chunks(spooled.path)).size
+    return s3.upload(location.bucket, location.key, _chunks(spooled.path, s3.part_size)).size
 
 
 def spool_and_upload(

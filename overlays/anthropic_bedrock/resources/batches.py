@@ -120,7 +120,7 @@ class Batches:
         on_progress: OnProgress | None = None,
     ) -> MessageBatch:
         """Poll until the batch has ended and return it. A batch takes minutes to hours, up to its
-        jobs' timeout (24 hours by default on Bedrock): polls start `poll_interval` seconds apart
+        jobs' timeout (`timeout_hours`, 24 to 168): polls start `poll_interval` seconds apart
         and back off, with jitter, to `max_poll_interval` while nothing changes. `on_progress` gets
         the batch at every poll. After `timeout` seconds raises `BatchWaitTimeoutError` (the batch
         goes on running); None waits as long as it takes."""
