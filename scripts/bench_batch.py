@@ -123,9 +123,7 @@ def input_bytes(name: str) -> int:
 
 
 def child(*arguments: str, env: dict[str, str]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, *arguments], env=env, check=True, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, __file__, *arguments], env=env, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

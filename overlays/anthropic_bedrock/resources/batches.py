@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from .._batch.quotas import BatchQuotas
     from .._batch.reading import AsyncBatchResults, BatchResults
     from .._batch.sharder import Check
+    from ..types.batches import BatchRequest
 
 __all__ = ["AsyncBatches", "Batches"]
 
-Requests = Iterable[Mapping[str, Any]]
+Requests = Iterable["BatchRequest"]
 
 
 def _check(client: SyncAPIClient | AsyncAPIClient) -> Check:
