@@ -12,6 +12,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .anthropic_error_object import AnthropicErrorObject
+    from .anthropic_error_response import AnthropicErrorResponse
     from .base_64_image_source_param import Base64ImageSourceParam
     from .base_64_image_source_param_media_type import Base64ImageSourceParamMediaType
     from .base_64pdf_source_param import Base64PDFSourceParam
@@ -76,6 +78,9 @@ if TYPE_CHECKING:
     from .model_invocation_job_status import ModelInvocationJobStatus
     from .model_invocation_job_summary import ModelInvocationJobSummary
     from .model_invocation_type import ModelInvocationType
+    from .native_count_tokens_body import NativeCountTokensBody
+    from .native_count_tokens_response import NativeCountTokensResponse
+    from .native_message_body import NativeMessageBody
     from .ping_event import PingEvent
     from .plain_text_source_param import PlainTextSourceParam
     from .redacted_thinking_block import RedactedThinkingBlock
@@ -115,6 +120,8 @@ if TYPE_CHECKING:
     from .vpc_config_param import VpcConfigParam
 
 _MODULES = {
+    "AnthropicErrorObject": ".anthropic_error_object",
+    "AnthropicErrorResponse": ".anthropic_error_response",
     "Base64ImageSourceParam": ".base_64_image_source_param",
     "Base64ImageSourceParamMediaType": ".base_64_image_source_param_media_type",
     "Base64PDFSourceParam": ".base_64pdf_source_param",
@@ -179,6 +186,9 @@ _MODULES = {
     "ModelInvocationJobStatus": ".model_invocation_job_status",
     "ModelInvocationJobSummary": ".model_invocation_job_summary",
     "ModelInvocationType": ".model_invocation_type",
+    "NativeCountTokensBody": ".native_count_tokens_body",
+    "NativeCountTokensResponse": ".native_count_tokens_response",
+    "NativeMessageBody": ".native_message_body",
     "PingEvent": ".ping_event",
     "PlainTextSourceParam": ".plain_text_source_param",
     "RedactedThinkingBlock": ".redacted_thinking_block",
@@ -235,6 +245,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = (
+    "AnthropicErrorObject",
+    "AnthropicErrorResponse",
     "Base64ImageSourceParam",
     "Base64ImageSourceParamMediaType",
     "Base64PDFSourceParam",
@@ -299,6 +311,9 @@ __all__ = (
     "ModelInvocationJobStatus",
     "ModelInvocationJobSummary",
     "ModelInvocationType",
+    "NativeCountTokensBody",
+    "NativeCountTokensResponse",
+    "NativeMessageBody",
     "parse_content_block",
     "parse_content_block_delta",
     "parse_message_stream_event",

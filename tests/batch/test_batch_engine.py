@@ -100,3 +100,11 @@ def test_a_conflict_exception_is_a_conflict_error_whatever_its_status() -> None:
         httpx.Response(400, headers={"x-amzn-ErrorType": "ValidationException"}, request=request), b"{}"
     )
     assert type(other) is BadRequestError
+
+
+def test_the_anthropic_native_clients_send_batches_to_anthropic_bedrock() -> None:
+    from anthropic_bedrock import AnthropicBedrockMantle, AnthropicBedrockNative
+
+    for client in (AnthropicBedrockMantle(**KEYS), AnthropicBedrockNative(**KEYS)):
+        with pytest.raises(TypeError, match=r"use AnthropicBedrock\(\.\.\.\)\.messages\.batches"):
+            client.messages.batches.retrieve("some-batch")

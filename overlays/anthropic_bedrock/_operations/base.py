@@ -70,6 +70,9 @@ class Operation(Generic[R, E]):
     stream_class: Any = None
     """The sync stream class (a `Stream` subclass with this operation's helpers)."""
     async_stream_class: Any = None
+    model_in_body: bool = False
+    """Anthropic's own wire format: `model` (and `stream`, when the caller names it) are body
+    fields, not a path segment (the Anthropic-native endpoints)."""
     request: Callable[[dict[str, Any]], RequestParts] | None = None
     """The request parts from the checked arguments, for an operation whose arguments are not a
     model and a body (a control-plane operation: path and query parameters, or a whole body)."""
@@ -101,6 +104,17 @@ def _parsed_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
+def _merged(base: Mapping[str, str], over: Mapping[str, str]) -> dict[str, str]:
+    """`base` with the headers of `over` in place of those of the same name in any spelling (two
+    spellings would otherwise both go out, `anthropic-beta` and `Anthropic-Beta` as two lines)."""
+    if not over:
+        return dict(base)
+    names = {name.lower() for name in over}
+    headers = {name: value for name, value in base.items() if name.lower() not in names}
+    headers.update(over)
+    return headers
+
+
 def build_request(
     settings: Settings,
     parts: RequestParts,
@@ -112,9 +126,9 @@ def build_request(
 ) -> httpx.Request:
     """The httpx request for `parts` with the client's and the call's headers, query and timeout
     (sent to `base_url`, by default the client's runtime endpoint)."""
-    headers = {**parts.headers, **settings.default_headers}
+    headers = _merged(parts.headers, settings.default_headers)
     if extra_headers is not None:
-        headers.update(checked_headers("extra_headers", extra_headers))
+        headers = _merged(headers, checked_headers("extra_headers", extra_headers))
     query = {**settings.default_query, **parts.params, **(extra_query or {})}
     url = (settings.base_url if base_url is None else base_url) + parts.path
     if query:
@@ -166,6 +180,7 @@ def prepare(
         headers = checked_headers("extra_headers", options.get("extra_headers"))
         return _ready(settings, operation, parts, options, headers, stream=False)
     model = check_model(arguments.pop("model", NOT_GIVEN))
+    stream_given = stream if stream is not None else arguments.get("stream")
     wants_stream = arguments.pop("stream", False) if stream is None else stream
     if not isinstance(wants_stream, bool):
         raise TypeError(f"stream must be a bool, not {type(wants_stream).__name__}")
@@ -183,10 +198,16 @@ def prepare(
             raise TypeError(f"extra_body must be a dict, not {type(extra_body).__name__}")
         for key in ("model", "stream"):
             if key in extra_body:
-                raise ValueError(f"extra_body must not contain {key!r}: Bedrock takes it from the URL")
+                raise ValueError(f"extra_body must not contain {key!r}: pass it as the {key} argument")
         body.update(extra_body)  # last, so it overrides anything the arguments set
 
-    parts = endpoint.build_request(model, body=body)
+    if operation.model_in_body:
+        body = {"model": model, **body}
+        if stream_given is not None:
+            body["stream"] = wants_stream
+        parts = endpoint.build_request(body=body)
+    else:
+        parts = endpoint.build_request(model, body=body)
     return _ready(settings, operation, parts, options, extra_headers, stream=wants_stream)
 
 
@@ -258,7 +279,10 @@ def parse_result(call: Call[R, E], response: httpx.Response) -> R:
         raise _invalid(call, response, ValueError("the JSON document is nested too deeply to decode")) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _invalid(call, response, exc) from exc
-    answer.response_metadata = ResponseMetadata.from_headers(response.headers)
+    metadata = ResponseMetadata.from_headers(response.headers)
+    if metadata.request_id is None:
+        metadata.request_id = errors.request_id(response.headers)  # Anthropic's `request-id`
+    answer.response_metadata = metadata
     result: R = answer
     return result
 

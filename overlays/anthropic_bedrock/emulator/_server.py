@@ -63,6 +63,7 @@ class EmulatorConfig(TypedDict, total=False):
     idle_timeout: float
     header_timeout: float
     unauthenticated_bytes: int
+    reuse_port: bool
     s3: bool
     batch_pace: float
     batch_limits: BatchLimits | None
@@ -77,7 +78,9 @@ class Emulator:
     Bounds: the log keeps at most ``log_limit`` entries and about ``log_bytes`` bytes; a connection
     idle for ``idle_timeout`` seconds is closed, as is one whose request head takes longer than
     ``header_timeout`` seconds to arrive; request bodies held before they can be authenticated take
-    at most ``unauthenticated_bytes`` between them (past that, such requests are answered 503).
+    at most ``unauthenticated_bytes`` between them (past that, such requests are answered 503). With
+    ``reuse_port``, several emulator processes may listen on one port (``SO_REUSEPORT``), each taking
+    a share of the connections.
 
     Batch inference (the control plane's model invocation jobs, on the same port) needs ``s3=True``:
     the emulator then starts moto's S3 server on loopback with a bucket (``s3_url``, ``bucket``),
@@ -101,12 +104,14 @@ class Emulator:
         idle_timeout: float = 60.0,
         header_timeout: float = 10.0,
         unauthenticated_bytes: int = 64 << 20,
+        reuse_port: bool = False,
         s3: bool = False,
         batch_pace: float = 0.0,
         batch_limits: BatchLimits | None = None,
     ) -> None:
         self.host = host
         self.port = port
+        self.reuse_port = reuse_port
         self.region = region
         self._auth = Authenticator(
             access_key=access_key,
@@ -253,7 +258,7 @@ class Emulator:
         if self._batch is not None:
             await asyncio.to_thread(self._batch.start)  # moto takes about a second to start
         listener = Listener(self._serve_connection)
-        self.port = await listener.start(self.host, self.port)
+        self.port = await listener.start(self.host, self.port, reuse_port=self.reuse_port)
         self._listener = listener
         self._loop = asyncio.get_running_loop()
 

@@ -41,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="close connections whose request head takes longer than this many seconds (default: 10)",
     )
     parser.add_argument(
+        "--reuse-port",
+        action="store_true",
+        help="let several emulator processes listen on the same --port (SO_REUSEPORT), for load tests",
+    )
+    parser.add_argument(
         "--s3", action="store_true", help="run batch inference too, with moto's S3 server on loopback (emulator extra)"
     )
     parser.add_argument(
@@ -61,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         region=args.region,
         idle_timeout=args.idle_timeout,
         header_timeout=args.header_timeout,
+        reuse_port=args.reuse_port,
         s3=args.s3,
         batch_pace=args.batch_pace,
     )
