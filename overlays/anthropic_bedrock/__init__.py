@@ -44,6 +44,19 @@ from ._exceptions import (
 )
 
 if TYPE_CHECKING:
+    from ._batch.errors import BatchNotEndedError, BatchNotFoundError, BatchWaitTimeoutError
+    from ._batch.jobs import BatchJob, MessageBatch
+    from ._batch.quotas import BatchQuotas
+    from ._batch.results import (
+        MessageBatchCanceledResult,
+        MessageBatchErroredResult,
+        MessageBatchExpiredResult,
+        MessageBatchIndividualResponse,
+        MessageBatchResult,
+        MessageBatchSucceededResult,
+    )
+    from ._batch.sharder import BatchQuotaError, BatchRequestError
+    from ._batch.status import RequestCounts as MessageBatchRequestCounts
     from ._client import AnthropicBedrock, AsyncAnthropicBedrock
     from ._config import NOT_GIVEN, NotGiven
     from ._native_client import (
@@ -78,7 +91,25 @@ _LAZY = {
     "CompletionChunk": ".types",
     "ResponseMetadata": ".types",
     "get_tokenizer": ".tokenizer",
+    # batch inference (client.messages.batches)
+    "BatchJob": "._batch.jobs",
+    "BatchNotEndedError": "._batch.errors",
+    "BatchNotFoundError": "._batch.errors",
+    "BatchQuotaError": "._batch.sharder",
+    "BatchQuotas": "._batch.quotas",
+    "BatchRequestError": "._batch.sharder",
+    "BatchWaitTimeoutError": "._batch.errors",
+    "MessageBatch": "._batch.jobs",
+    "MessageBatchCanceledResult": "._batch.results",
+    "MessageBatchErroredResult": "._batch.results",
+    "MessageBatchExpiredResult": "._batch.results",
+    "MessageBatchIndividualResponse": "._batch.results",
+    "MessageBatchRequestCounts": "._batch.status",
+    "MessageBatchResult": "._batch.results",
+    "MessageBatchSucceededResult": "._batch.results",
 }
+# Names whose home module calls them otherwise.
+_RENAMED = {"MessageBatchRequestCounts": "RequestCounts"}
 
 __all__ = [
     "AI_PROMPT",
@@ -102,11 +133,26 @@ __all__ = [
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "BatchJob",
+    "BatchNotEndedError",
+    "BatchNotFoundError",
+    "BatchQuotaError",
+    "BatchQuotas",
+    "BatchRequestError",
+    "BatchWaitTimeoutError",
     "Completion",
     "CompletionChunk",
     "ConflictError",
     "FailedDependencyError",
     "InternalServerError",
+    "MessageBatch",
+    "MessageBatchCanceledResult",
+    "MessageBatchErroredResult",
+    "MessageBatchExpiredResult",
+    "MessageBatchIndividualResponse",
+    "MessageBatchRequestCounts",
+    "MessageBatchResult",
+    "MessageBatchSucceededResult",
     "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
@@ -135,7 +181,7 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(importlib.import_module(module, __name__), _RENAMED.get(name, name))
     globals()[name] = value
     return value
 

@@ -142,7 +142,7 @@ def with_image(**source: Any) -> dict[str, Any]:
             body(tools=[{"type": "computer_20250124", "name": "computer"}]),
             "#/tools/0: required key [display_width_px] not found#/tools/0: required key [display_height_px] not found",
         ),
-        (body(tools=[{**CLOCK, "type": "custom", "strict": True}]), "#/tools/0: extraneous key [strict]"),
+        (body(tools=[{**CLOCK, "type": "custom", "surprise": True}]), "#/tools/0: extraneous key [surprise]"),
         (body(tool_choice={"type": "auto"}), "#/tool_choice: tool_choice may only be specified while providing tools"),
         (body(tools=[CLOCK], tool_choice={"type": "some"}), "#/tool_choice/type"),
         (body(tools=[CLOCK], tool_choice={"type": "tool"}), "#/tool_choice: required key [name]"),

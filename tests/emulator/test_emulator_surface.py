@@ -201,3 +201,10 @@ def test_novel_field(emulator: Emulator) -> None:
     assert invoke(emulator, body(), fault="novel=field").json()["novel_field"] == {"answer": 42}
     delta = next(e for e in events(emulator, body(), fault="novel=field") if e["type"] == "message_delta")
     assert delta["delta"]["novel_field"] == {"answer": 42}
+
+
+def test_strict_tool_use_is_accepted(emulator: Emulator) -> None:
+    tool = {"name": "t", "input_schema": {"type": "object", "additionalProperties": False}, "strict": True}
+    assert invoke(emulator, body(tools=[tool])).status_code == 200
+    wrong = invoke(emulator, body(tools=[{**tool, "strict": "yes"}]))
+    assert wrong.status_code == 400 and "#/tools/0/strict" in wrong.json()["message"]
