@@ -22,7 +22,7 @@ import httpx
 
 from ._config import Settings
 from ._constants import MAX_CONNECTIONS, MAX_KEEPALIVE_CONNECTIONS
-from ._exceptions import connection_error, status_error
+from ._exceptions import connection_error, status_error, undecodable_body
 from ._http.deadline import bound_body
 from ._http.offloop import prepared
 from ._http.orphans import Orphans
@@ -159,6 +159,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 response.read()
             except httpx.TransportError as exc:
                 raise connection_error(exc, request) from exc
+            except httpx.DecodingError as exc:
+                raise undecodable_body(response, exc) from exc
             finally:
                 response.close()
             if response.status_code >= 400:
@@ -228,6 +230,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 await response.aread()
             except httpx.TransportError as exc:
                 raise connection_error(exc, request) from exc
+            except httpx.DecodingError as exc:
+                raise undecodable_body(response, exc) from exc
             finally:
                 await response.aclose()
             if response.status_code >= 400:

@@ -61,6 +61,9 @@ class Operation(Generic[R, E]):
     stream_class: Any = None
     """The sync stream class (a `Stream` subclass with this operation's helpers)."""
     async_stream_class: Any = None
+    envelope: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Wraps the body (`extra_body` merged) in the request the endpoint takes, when the body is
+    carried inside another (CountTokens counts an InvokeModel body sent in base64)."""
 
     @property
     def keys(self) -> frozenset[str]:
@@ -172,6 +175,8 @@ def prepare(
             if key in extra_body:
                 raise ValueError(f"extra_body must not contain {key!r}: Bedrock takes it from the URL")
         body.update(extra_body)  # last, so it overrides anything the arguments set
+    if operation.envelope is not None:
+        body = operation.envelope(body)
 
     request = build_request(
         settings,

@@ -44,8 +44,8 @@ def pointer(path: Path) -> str:
 class CheckError(Exception):
     """A request failed a check: `path` is where, `rule` which check (`type`, `missing`, `enum`,
     `const`, `finite`, `minimum`, `maximum`, `min_length`, `max_length`, `pattern`, `min_items`,
-    `max_items`, `extraneous`, `kind`, `encoding`), `info` its details (`value`, `expected`, `key`,
-    `bound`, `allowed`)."""
+    `max_items`, `base64`, `extraneous`, `kind`, `encoding`), `info` its details (`value`,
+    `expected`, `key`, `bound`, `allowed`)."""
 
     def __init__(self, message: str, path: Path, rule: str, info: dict[str, Any]) -> None:
         super().__init__(message)

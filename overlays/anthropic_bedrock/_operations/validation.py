@@ -13,6 +13,7 @@ as Bedrock does: the emulator validates what it receives that way.
 
 from __future__ import annotations
 
+import binascii
 import functools
 import math
 import re
@@ -340,6 +341,15 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _not_base64(value: str, wanted: bool) -> bool:
+    # Base64 as Bedrock decodes it: RFC 4648's alphabet, padded, nothing else (no line breaks).
+    try:
+        binascii.a2b_base64(value, strict_mode=True)
+    except (binascii.Error, ValueError):  # ValueError: characters outside ASCII
+        return wanted
+    return False
+
+
 # Each bound of a `Constraint`: the values it applies to, when a value breaks it, and what to say.
 _BOUNDS: tuple[tuple[str, Callable[[object], bool], Callable[[Any, Any], bool], str], ...] = (
     ("minimum", _is_number, lambda v, b: v < b, "must be >= {bound:g}, got {shown}"),
@@ -349,13 +359,19 @@ _BOUNDS: tuple[tuple[str, Callable[[object], bool], Callable[[Any, Any], bool], 
     ("pattern", lambda v: isinstance(v, str), lambda v, b: not re.search(b, v), "must match {bound}, got {shown}"),
     ("min_items", lambda v: isinstance(v, list), lambda v, b: len(v) < b, "must hold at least {bound} item(s)"),
     ("max_items", lambda v: isinstance(v, list), lambda v, b: len(v) > b, "must hold at most {bound} item(s)"),
+    (
+        "base64",
+        lambda v: isinstance(v, str),
+        _not_base64,
+        "is not valid base64 (A-Z, a-z, 0-9, '+' and '/', padded with '=' to a multiple of 4; no line breaks)",
+    ),
 )
 
 
 def _bounded(inner: Check, constraint: Constraint) -> Check:
     # Only the bounds the description sets are checked (`re` caches the compiled pattern).
     bounds = [(rule, applies, broken, text, getattr(constraint, rule)) for rule, applies, broken, text in _BOUNDS]
-    bounds = [entry for entry in bounds if entry[4] is not None]
+    bounds = [entry for entry in bounds if entry[4] is not None and entry[4] is not False]
 
     def check(value: Any, path: Path) -> Any:
         value = inner(value, path)
