@@ -10,6 +10,7 @@ these classes, never against the public clients, and call only `_prepare` and `_
 from __future__ import annotations
 
 import functools
+import os
 import ssl
 import threading
 import time
@@ -62,16 +63,33 @@ class Pool(Generic[HttpT]):
 
     It holds no reference to any client (its factory is a plain function), and it has no finalizer:
     connections are released by `close()`, or by the garbage collector freeing their sockets; never
-    from inside the collector, where closing could wait on a lock its own thread holds."""
+    from inside the collector, where closing could wait on a lock its own thread holds. A process
+    forked from the one that made it gets connections of its own."""
 
     def __init__(self, factory: Callable[[], HttpT], given: HttpT | None) -> None:
         self._factory: Callable[[], HttpT] = factory
         self._client: HttpT | None = given
         self.owned = given is None
         self._lock = threading.Lock()
-        self.orphans = Orphans()
+        self._orphans = Orphans()
+        self._pid = os.getpid()
+        self._inherited: list[HttpT] = []
+
+    def _forked(self) -> None:
+        """This process is a fork of the one that made the pool: its connections are the parent's
+        sockets, which two processes cannot share (their requests would interleave on one stream).
+        The child starts afresh; what it inherited is kept, never closed, as closing could end a
+        connection (or a TLS session) the parent is still using."""
+        if self.owned and self._client is not None:
+            self._inherited.append(self._client)
+            self._client = None
+        self._lock = threading.Lock()  # it may have been held by a thread that did not come along
+        self._orphans = Orphans()
+        self._pid = os.getpid()
 
     def get(self) -> HttpT:
+        if self._pid != os.getpid():
+            self._forked()
         client = self._client
         if client is None:
             with self._lock:
@@ -82,8 +100,16 @@ class Pool(Generic[HttpT]):
 
     @property
     def created(self) -> HttpT | None:
-        client: HttpT | None = self._client
+        """The httpx client, if this process made it (or it was given)."""
+        client: HttpT | None = self._client if self._pid == os.getpid() or not self.owned else None
         return client
+
+    @property
+    def orphans(self) -> Orphans:
+        """The dropped streams of this process's connections, to be closed."""
+        if self._pid != os.getpid():
+            self._forked()
+        return self._orphans
 
 
 class BaseClient(Generic[HttpT]):
