@@ -25,10 +25,11 @@ from ._config import Settings
 from ._constants import MAX_CONNECTIONS, MAX_KEEPALIVE_CONNECTIONS
 from ._exceptions import connection_error, status_error, undecodable_body
 from ._http.deadline import bound_body
+from ._http.heads import bound_heads, head_deadline
 from ._http.offloop import prepared
 from ._http.orphans import Orphans
 from ._http.retry import Attempts
-from ._http.transport import async_transport
+from ._http.transport import async_transport, proxy_mounts
 from ._operations.base import Call, Operation, parse_result, prepare
 from ._response import APIResponse, AsyncAPIResponse
 from ._streaming.stream import ChunkReader
@@ -47,14 +48,21 @@ def shared_ssl_context() -> ssl.SSLContext:
 
 
 def new_sync_http(timeout: httpx.Timeout) -> httpx.Client:
-    return httpx.Client(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+    client = httpx.Client(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+    bound_heads(client)
+    return client
 
 
 def new_async_http(timeout: httpx.Timeout) -> httpx.AsyncClient:
     transport = async_transport(LIMITS, shared_ssl_context())
     if transport is not None:
-        return httpx.AsyncClient(transport=transport, timeout=timeout)
-    return httpx.AsyncClient(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+        # httpx mounts no environment proxies beside a transport it is given: route them as it would
+        mounts = proxy_mounts(LIMITS, shared_ssl_context())
+        client = httpx.AsyncClient(transport=transport, mounts=mounts, timeout=timeout)
+    else:
+        client = httpx.AsyncClient(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+    bound_heads(client)
+    return client
 
 
 class Pool(Generic[HttpT]):
@@ -170,7 +178,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             attempts.log_send(request)
             started = time.monotonic()
             try:
-                response = self._http.send(request, auth=self._auth, stream=True)
+                with head_deadline(request, started):
+                    response = self._http.send(request, auth=self._auth, stream=True)
             except httpx.TransportError as exc:
                 time.sleep(attempts.after_error(exc, request))
                 continue
@@ -241,7 +250,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             attempts.log_send(request)
             started = time.monotonic()
             try:
-                response = await self._http.send(request, auth=self._auth, stream=True)
+                with head_deadline(request, started):
+                    response = await self._http.send(request, auth=self._auth, stream=True)
             except httpx.TransportError as exc:
                 await anyio.sleep(attempts.after_error(exc, request))
                 continue
