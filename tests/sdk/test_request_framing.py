@@ -223,12 +223,12 @@ def test_a_body_labelled_gzip_that_is_not_is_the_sdks_error(
 
 
 def test_hostile_header_blocks_pin_no_memory() -> None:
-    # 32 MB of frames, each with its own 100 KiB header block: once parsed, none is kept.
+    # 32 MiB of frames, each with its own 128 KiB header block: once parsed, none is kept.
     decoder = EventStreamDecoder()
     tracemalloc.start()
     try:
-        for index in range(320):
-            pad = f"{index:06d}" + "p" * 50_000
+        for index in range(256):  # as many as the cache holds, 128 KiB of headers each: 32 MiB
+            pad = f"{index:06d}" + "p" * 65_000
             frame = encode_message({":message-type": "event", ":event-type": "chunk", "x-a": pad, "x-b": pad}, b"{}")
             assert len(decoder.feed(frame)) == 1
             del frame
