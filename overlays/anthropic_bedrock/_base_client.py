@@ -30,7 +30,7 @@ from ._http.offloop import prepared
 from ._http.orphans import Orphans
 from ._http.retry import Attempts
 from ._http.transport import async_transport, proxy_mounts
-from ._operations.base import Call, Operation, parse_result, prepare
+from ._operations.base import Call, Operation, check_body, parse_result, prepare
 from ._response import APIResponse, AsyncAPIResponse
 from ._streaming.stream import ChunkReader
 
@@ -142,12 +142,23 @@ class BaseClient(Generic[HttpT]):
         """The checked call; raises TypeError or ValueError naming a bad argument, nothing sent."""
         return prepare(self._settings, operation, params, stream=stream)
 
+    def _check(self, operation: Operation[Any, Any], params: Mapping[str, Any], where: str) -> Any:
+        """The body `_prepare` would build from `params` given as data (a batch request's), checked
+        the same way; raises TypeError or ValueError naming the place under `where`."""
+        return check_body(self._settings, operation, params, where)
+
     @staticmethod
     def _reader(call: Call[Any, Any], response: httpx.Response) -> ChunkReader[Any, Any]:
         operation = call.operation
         endpoint = operation.stream_endpoint
         assert endpoint is not None and operation.event is not None and operation.accumulator is not None
-        return ChunkReader(response, operation.event, operation.accumulator(), endpoint.stream_exceptions)
+        return ChunkReader(
+            response,
+            operation.event,
+            operation.accumulator(),
+            endpoint.stream_exceptions,
+            server_sent_events=endpoint.server_sent_events,
+        )
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):

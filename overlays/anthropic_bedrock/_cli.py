@@ -4,6 +4,7 @@
     anthropic-bedrock count-tokens "Why is the sky blue?" [--system ...] [--model ...]
     anthropic-bedrock complete "Why is the sky blue?" --model anthropic.claude-v2 [--stream]
     anthropic-bedrock emulator --port 8080
+    anthropic-bedrock batch submit requests.jsonl --role-arn ARN --s3 s3://bucket/prefix [--wait]  (see _cli_batch)
 
 The model commands read credentials and region exactly as the client does (arguments,
 environment, AWS config files). Errors print as one line on stderr with a non-zero exit code.
@@ -16,11 +17,16 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._cli_batch import add_batch_commands
 from ._constants import AI_PROMPT, DEFAULT_MESSAGES_MODEL, HUMAN_PROMPT
 from ._exceptions import AnthropicBedrockError
 
 if TYPE_CHECKING:
     from ._client import AnthropicBedrock
+    from ._native_client import AnthropicBedrockMantle, AnthropicBedrockNative
+
+# `--endpoint`: which of Bedrock's Messages endpoints the Messages commands talk to.
+ENDPOINTS = ("invoke", "mantle", "runtime")
 
 
 def _prompt(text: str) -> str:
@@ -41,6 +47,21 @@ def _client(args: argparse.Namespace) -> AnthropicBedrock:
     )
 
 
+def _messages_client(args: argparse.Namespace) -> AnthropicBedrock | AnthropicBedrockMantle | AnthropicBedrockNative:
+    if args.endpoint == "invoke":
+        return _client(args)
+    from ._native_client import AnthropicBedrockMantle, AnthropicBedrockNative
+
+    cls = AnthropicBedrockMantle if args.endpoint == "mantle" else AnthropicBedrockNative
+    return cls(
+        aws_region=args.region,
+        aws_profile=args.profile,
+        base_url=args.base_url,
+        max_retries=args.max_retries,
+        timeout=args.timeout,
+    )
+
+
 def _messages(args: argparse.Namespace) -> int:
     params: dict[str, Any] = {
         "model": args.model,
@@ -50,7 +71,7 @@ def _messages(args: argparse.Namespace) -> int:
         "temperature": args.temperature,
         "stop_sequences": args.stop or None,
     }
-    with _client(args) as client:
+    with _messages_client(args) as client:
         if args.stream:
             with client.messages.stream(**params) as stream:
                 for text in stream.text_stream:
@@ -64,7 +85,7 @@ def _messages(args: argparse.Namespace) -> int:
 
 
 def _count_tokens(args: argparse.Namespace) -> int:
-    with _client(args) as client:
+    with _messages_client(args) as client:
         count = client.messages.count_tokens(
             model=args.model, messages=[{"role": "user", "content": args.prompt}], system=args.system
         )
@@ -100,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     messages.add_argument("prompt", help="the user message")
     messages.add_argument("--system", default=None, help="a system prompt")
     _model_options(messages, DEFAULT_MESSAGES_MODEL, "max_tokens")
+    _endpoint_option(messages)
     messages.set_defaults(run=_messages)
 
     count = commands.add_parser("count-tokens", help="count the input tokens of a message (Bedrock CountTokens)")
@@ -107,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     count.add_argument("--system", default=None, help="a system prompt")
     count.add_argument("--model", "-m", default=DEFAULT_MESSAGES_MODEL, help="model id (default: %(default)s)")
     _connection_options(count)
+    _endpoint_option(count)
     count.set_defaults(run=_count_tokens)
 
     complete = commands.add_parser("complete", help="complete a prompt with a legacy model and print the text")
@@ -115,6 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _model_options(complete, "anthropic.claude-v2", "max_tokens_to_sample")
     complete.set_defaults(run=_complete)
+
+    add_batch_commands(commands)
 
     # The emulator's own parser is built only when asked for, so `complete` does not import it.
     emulator = commands.add_parser("emulator", help="run the local Bedrock emulator", add_help=False)
@@ -131,6 +156,16 @@ def _model_options(parser: argparse.ArgumentParser, model: str, max_tokens: str)
     parser.add_argument("--stop", action="append", help="a stop sequence (repeatable)")
     parser.add_argument("--stream", action="store_true", help="print the text as it arrives")
     _connection_options(parser)
+
+
+def _endpoint_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--endpoint",
+        choices=ENDPOINTS,
+        default="invoke",
+        help="invoke: InvokeModel on bedrock-runtime (default); mantle: bedrock-mantle; runtime: bedrock-runtime's"
+        " /anthropic path (both in Anthropic's own wire format; --base-url then ends in /anthropic)",
+    )
 
 
 def _connection_options(parser: argparse.ArgumentParser) -> None:

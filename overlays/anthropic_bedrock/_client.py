@@ -23,8 +23,11 @@ from ._constants import AI_PROMPT, DEFAULT_MAX_RETRIES, HUMAN_PROMPT
 from ._logs import setup_logging
 from ._operations.headers import checked_headers
 
+# Completions load with the client (they are light, and an async program then finds them loaded
+# before its event loop runs); the Messages API's operations and models load on first use.
+from .resources.completions import AsyncCompletions, Completions
+
 if TYPE_CHECKING:
-    from .resources.completions import AsyncCompletions, Completions
     from .resources.messages import AsyncMessages, Messages
     from .tokenizer import Tokenizer
 
@@ -63,6 +66,7 @@ class _Bedrock(BaseClient[HttpT]):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: HttpT | None = None,
+        control_base_url: str | httpx.URL | None = None,
     ) -> None:
         """Credentials: explicit keys; else `api_key` / `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key);
         else botocore's default chain (environment, shared files, `aws_profile`, SSO, roles,
@@ -70,6 +74,8 @@ class _Bedrock(BaseClient[HttpT]):
 
         Region: `aws_region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region, `us-east-1`.
         Endpoint: `base_url`, `ANTHROPIC_BEDROCK_BASE_URL`, the regional Bedrock Runtime URL.
+        Batch jobs go to Bedrock's control plane: `control_base_url`,
+        `ANTHROPIC_BEDROCK_CONTROL_BASE_URL`, the regional `https://bedrock.{region}.amazonaws.com`.
         """
         for name, value in (
             ("aws_secret_key", aws_secret_key),
@@ -95,6 +101,7 @@ class _Bedrock(BaseClient[HttpT]):
             max_retries=config.check_max_retries(max_retries),
             default_headers={"User-Agent": _USER_AGENT, **headers},
             default_query=dict(default_query or {}),
+            control_base_url=config.control_base_url_for(control_base_url),
         )
         explicit_keys = aws_access_key or aws_secret_key or aws_session_token
         api_key = api_key or (None if explicit_keys else os.environ.get("AWS_BEARER_TOKEN_BEDROCK"))
@@ -142,10 +149,11 @@ class _Bedrock(BaseClient[HttpT]):
             default_query=s.default_query
             if isinstance(default_query, NotGiven)
             else {**s.default_query, **(default_query or {})},
+            control_base_url=s.control_base_url,
         )
         auth = self._auth
         if isinstance(auth, SigV4Auth) and region != auth.region:
-            auth = SigV4Auth(auth.source, region)
+            auth = SigV4Auth(auth.source, region, service=auth.service)
         clone = object.__new__(type(self))
         clone._init_engine(settings, auth, self._pool)
         return clone
@@ -186,8 +194,6 @@ class AnthropicBedrock(_Bedrock[httpx.Client], SyncAPIClient):
     @functools.cached_property
     def completions(self) -> Completions:
         """Anthropic text completions (the legacy API of Claude 2 and earlier)."""
-        from .resources.completions import Completions
-
         return Completions(self)
 
     @functools.cached_property
@@ -217,8 +223,6 @@ class AsyncAnthropicBedrock(_Bedrock[httpx.AsyncClient], AsyncAPIClient):
     @functools.cached_property
     def completions(self) -> AsyncCompletions:
         """Anthropic text completions (the legacy API of Claude 2 and earlier)."""
-        from .resources.completions import AsyncCompletions
-
         return AsyncCompletions(self)
 
     @functools.cached_property

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from ._exceptions import request_id
 from ._http.orphans import watch
 from .types import ResponseMetadata
 
@@ -38,8 +39,7 @@ class _RawBase:
 
     @property
     def request_id(self) -> str | None:
-        value: str | None = self.http_response.headers.get("x-amzn-requestid")
-        return value
+        return request_id(self.http_response.headers)
 
     @property
     def metadata(self) -> ResponseMetadata:

@@ -53,11 +53,9 @@ async def _create_job(call: Call, reply: Reply) -> None:
 
 
 EXTRA = (
-    Operation("native_messages", route("/anthropic/v1/messages"), _events, reply=_AnthropicErrors),
-    Operation(
-        "list_jobs", route("/model-invocation-jobs"), _list_jobs, methods=frozenset({"GET"}), authenticated=False
-    ),
-    Operation("create_job", route("/model-invocation-jobs"), _create_job, authenticated=False, faults=False),
+    Operation("example_events", route("/example/v1/events"), _events, reply=_AnthropicErrors),
+    Operation("list_examples", route("/example-jobs"), _list_jobs, methods=frozenset({"GET"}), authenticated=False),
+    Operation("create_example", route("/example-jobs"), _create_job, authenticated=False, faults=False),
 )
 
 
@@ -70,29 +68,27 @@ def extended(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
 
 def test_a_new_streaming_operation(extended: Emulator) -> None:
     with httpx.Client(base_url=extended.url, timeout=10) as client:
-        response = client.post("/anthropic/v1/messages", content=b"{}", headers=BEARER)
+        response = client.post("/example/v1/events", content=b"{}", headers=BEARER)
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/event-stream"
         assert response.text.count("event: ping") == 3
-        refused = client.post("/anthropic/v1/messages", content=b"{}")
+        refused = client.post("/example/v1/events", content=b"{}")
         assert refused.status_code == 403
         assert refused.json()["error"]["type"] == "MissingAuthenticationTokenException"
-        faulted = client.post(
-            "/anthropic/v1/messages", content=b"{}", headers={**BEARER, "x-emulator-fault": "status=529"}
-        )
+        faulted = client.post("/example/v1/events", content=b"{}", headers={**BEARER, "x-emulator-fault": "status=529"})
         assert faulted.status_code == 529 and faulted.json()["type"] == "error"
-    assert [entry.operation for entry in extended.log] == ["native_messages"] * 3
+    assert [entry.operation for entry in extended.log] == ["example_events"] * 3
     assert extended.stats().signature_failures == 1
 
 
 def test_two_operations_on_one_route(extended: Emulator) -> None:
     with httpx.Client(base_url=extended.url, timeout=10) as client:
-        assert client.get("/model-invocation-jobs").json() == {"jobs": []}
-        created = client.post("/model-invocation-jobs", json={"name": "job"})
+        assert client.get("/example-jobs").json() == {"jobs": []}
+        created = client.post("/example-jobs", json={"name": "job"})
         assert created.status_code == 201 and created.json() == {"created": {"name": "job"}}
-        assert client.put("/model-invocation-jobs").status_code == 404
+        assert client.put("/example-jobs").status_code == 404
     assert [(entry.operation, entry.status) for entry in extended.log] == [
-        ("list_jobs", 200),
-        ("create_job", 201),
-        ("list_jobs", 404),  # no operation takes PUT: the first for the route answers that
+        ("list_examples", 200),
+        ("create_example", 201),
+        ("list_examples", 404),  # no operation takes PUT: the first for the route answers that
     ]

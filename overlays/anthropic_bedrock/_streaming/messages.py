@@ -216,7 +216,7 @@ class MessageAccumulator:
         message = self.snapshot()
         metrics = self.metrics or {}
         message.response_metadata = ResponseMetadata(
-            request_id=headers.get("x-amzn-requestid"),
+            request_id=errors.request_id(headers),
             input_tokens=metrics.get("inputTokenCount"),
             output_tokens=metrics.get("outputTokenCount"),
             invocation_latency_ms=metrics.get("invocationLatency"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import _control, _count_tokens, _invoke
+from . import _control, _count_tokens, _invoke, _jobs, _native
 from ._handler import DEFAULT_BODY_LIMIT, Operation, route
 
 __all__ = ["INVOKE_BODY_LIMIT", "OPERATIONS"]
@@ -48,6 +48,30 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         body_limit=_count_tokens.BODY_LIMIT,
         too_large=_too_large("input.invokeModel.body", _count_tokens.INNER_BODY_LIMIT),
     ),
+    # Anthropic's own Messages wire format (bedrock-mantle; bedrock-runtime's `/anthropic` path).
+    Operation(
+        "messages",
+        route("/anthropic/v1/messages"),
+        _native.messages,
+        body_limit=INVOKE_BODY_LIMIT,
+        too_large=f"The request body exceeds {INVOKE_BODY_LIMIT} bytes.",
+        reply=_native.NativeReply,
+        services=frozenset({"bedrock", "bedrock-mantle"}),
+    ),
+    Operation(
+        "messages_count_tokens",
+        route("/anthropic/v1/messages/count_tokens"),
+        _native.count_tokens,
+        body_limit=INVOKE_BODY_LIMIT,
+        too_large=f"The request body exceeds {INVOKE_BODY_LIMIT} bytes.",
+        reply=_native.NativeReply,
+        services=frozenset({"bedrock", "bedrock-mantle"}),
+    ),
+    # Batch inference: Bedrock's control plane (bedrock.{region}), served on the same port.
+    Operation("create_job", route("/model-invocation-job"), _jobs.jobs),
+    Operation("get_job", route("/model-invocation-job/[^/]+"), _jobs.jobs, methods=frozenset({"GET"})),
+    Operation("stop_job", route("/model-invocation-job/[^/]+/stop"), _jobs.jobs),
+    Operation("list_jobs", route("/model-invocation-jobs"), _jobs.jobs, methods=frozenset({"GET"})),
     Operation(
         "control",
         route("/_emulator/.*"),
