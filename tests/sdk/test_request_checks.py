@@ -126,7 +126,7 @@ STRICT_BASE = {"max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
         ({"service_tier": "default"}, "#", "extraneous"),
         ({"tools": [{"type": "web_search_20250305", "name": "web_search"}]}, "#/tools/0/type", "kind"),
         (
-            {"messages": [{"role": "user", "content": [{"type": "search_result"}]}]},
+            {"messages": [{"role": "user", "content": [{"type": "container_upload"}]}]},
             "#/messages/0/content/0/type",
             "kind",
         ),
