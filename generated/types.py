@@ -138,6 +138,13 @@ class Model:
         raise NotImplementedError
 
     @property
+    def _request_id(self) -> str | None:
+        """The request id Bedrock gave the call that returned this model (`x-amzn-RequestId`), as
+        `anthropic`'s `_request_id`; None for a model built by hand or nested in another."""
+        metadata = getattr(self, "response_metadata", None)
+        return None if metadata is None else getattr(metadata, "request_id", None)
+
+    @property
     def model_fields_set(self) -> set[str]:
         """The keys of the parsed JSON (built by hand: the required fields), and any field holding a value."""
         present, wire_names = self._fields_present, self._wire_names

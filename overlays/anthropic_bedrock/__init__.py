@@ -43,12 +43,14 @@ from ._exceptions import (
 )
 
 if TYPE_CHECKING:
-    from ._client import AnthropicBedrock, AsyncAnthropicBedrock
+    from httpx import Timeout
+
+    from ._client import AnthropicBedrock, AsyncAnthropicBedrock, AsyncClient, Client
     from ._config import NOT_GIVEN, NotGiven
     from ._response import APIResponse, AsyncAPIResponse
     from ._streaming.stream import AsyncStream, Stream
     from .tokenizer import get_tokenizer
-    from .types import Completion, CompletionChunk, ResponseMetadata
+    from .types import Completion, CompletionChunk, RequestOptions, ResponseMetadata
 
 __version__ = "0.9.0"
 
@@ -66,6 +68,7 @@ _LAZY = {
     "Completion": ".types",
     "CompletionChunk": ".types",
     "ResponseMetadata": ".types",
+    "RequestOptions": ".types",
     "get_tokenizer": ".tokenizer",
 }
 
@@ -84,9 +87,11 @@ __all__ = [
     "AnthropicBedrockError",
     "AsyncAPIResponse",
     "AsyncAnthropicBedrock",
+    "AsyncClient",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "Client",
     "Completion",
     "CompletionChunk",
     "ConflictError",
@@ -97,12 +102,14 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestOptions",
     "RequestTimeoutError",
     "ResponseMetadata",
     "ServiceUnavailableError",
     "Stream",
     "StreamDecodeError",
     "StreamInterruptedError",
+    "Timeout",
     "UnprocessableEntityError",
     "__version__",
     "get_tokenizer",
@@ -114,6 +121,10 @@ def __getattr__(name: str) -> Any:
 
     if name == "types":  # `anthropic_bedrock.types.X` after a plain `import anthropic_bedrock`
         value: Any = importlib.import_module(".types", __name__)
+        globals()[name] = value
+        return value
+    if name == "Timeout":  # httpx's, as in the original package (`timeout=Timeout(60.0, connect=2.0)`)
+        value = importlib.import_module("httpx").Timeout
         globals()[name] = value
         return value
     module = _LAZY.get(name)

@@ -168,6 +168,16 @@ class _Bedrock(BaseClient[HttpT]):
     def max_retries(self) -> int:
         return self._settings.max_retries
 
+    @property
+    def default_headers(self) -> dict[str, str]:
+        """The headers every request carries (`User-Agent` and those given); credentials are never
+        among them: they sign each request on its way out."""
+        return dict(self._settings.default_headers)
+
+    def is_closed(self) -> bool:
+        """Whether `close()` was called (on this client or a `with_options` copy sharing its pool)."""
+        return self._pool.closed
+
     def get_tokenizer(self) -> Tokenizer:
         """The legacy Claude tokenizer (loaded on first use)."""
         from .tokenizer import get_tokenizer

@@ -13,11 +13,13 @@ the httpx errors the clients already handle, and httpx's timeout phases map onto
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ssl
 import warnings
 import weakref
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import aiohttp
 import httpx
@@ -74,12 +76,23 @@ def _close_dropped(connector: aiohttp.BaseConnector) -> None:
     if connector.closed or getattr(connector, "_acquired", None):
         return
     warnings.warn(
-        "an AsyncAnthropicBedrock client was dropped without close(); its connections are closed now",
+        "an AsyncAnthropicBedrock client was not closed (close() or `async with`); its connections are closed now",
         ResourceWarning,
         stacklevel=2,
     )
-    with contextlib.suppress(Exception):  # the same synchronous close aiohttp's finalizer runs
-        connector._close()
+    _close_quietly(connector)
+
+
+def _close_quietly(connector: aiohttp.BaseConnector) -> None:
+    """Close the pool without awaiting, as aiohttp's own finalizer does: on a closed loop it only
+    marks the pool closed (its sockets go with the garbage collector); on a loop another thread
+    runs, the close is handed to that loop. Either way aiohttp has nothing left to report."""
+    loop = connector._loop
+    with contextlib.suppress(Exception):
+        if loop.is_running() and loop is not asyncio._get_running_loop():
+            loop.call_soon_threadsafe(connector._close)
+        else:
+            connector._close()
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -89,6 +102,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limits = limits
         self._ssl = ssl_context
         self._session: aiohttp.ClientSession | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
 
     def _new_session(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -96,7 +110,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             keepalive_timeout=self._limits.keepalive_expiry,
             ssl=self._ssl,
         )
-        weakref.finalize(self, _close_dropped, connector).atexit = False
+        # Also at interpreter exit, for a client never closed (a module-level one): aiohttp would
+        # otherwise print "Unclosed client session" to stderr as the interpreter shuts down.
+        self._finalizer = weakref.finalize(self, _close_dropped, connector)
         # No automatic headers or decompression: httpx already chose the headers that were signed.
         return aiohttp.ClientSession(
             connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent", "Accept-Encoding")
@@ -139,6 +155,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             request=request,
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()},
         )
+
+    def abandon(self) -> None:
+        """Let go of the pool without its event loop (the client moved on to another loop)."""
+        session, self._session = self._session, None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        if session is not None and session.connector is not None:
+            _close_quietly(session.connector)
 
     async def aclose(self) -> None:
         if self._session is not None:

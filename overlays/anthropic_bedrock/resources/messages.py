@@ -5,6 +5,7 @@ engine; the operations and models load on the first Messages call."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Unpack, overload
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         MessageStreamParams,
         MessageTokensCount,
     )
+    from .messages_streaming import AsyncMessagesWithStreamingResponse, MessagesWithStreamingResponse
 
 __all__ = ["AsyncMessages", "AsyncMessagesWithRawResponse", "Messages", "MessagesWithRawResponse"]
 
@@ -35,6 +37,13 @@ class Messages:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = MessagesWithRawResponse(client)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> MessagesWithStreamingResponse:
+        """The same calls as context managers that give the response with its body unread."""
+        from .messages_streaming import MessagesWithStreamingResponse
+
+        return MessagesWithStreamingResponse(self._client)
 
     @overload
     def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> Message: ...
@@ -103,6 +112,13 @@ class AsyncMessages:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncMessagesWithRawResponse(client)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncMessagesWithStreamingResponse:
+        """The same calls as async context managers that give the response with its body unread."""
+        from .messages_streaming import AsyncMessagesWithStreamingResponse
+
+        return AsyncMessagesWithStreamingResponse(self._client)
 
     @overload
     async def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> Message: ...
