@@ -24,6 +24,7 @@ from ._logs import setup_logging
 from ._operations.headers import checked_headers
 
 if TYPE_CHECKING:
+    from .resources.beta import AsyncBeta, Beta
     from .resources.completions import AsyncCompletions, Completions
     from .resources.messages import AsyncMessages, Messages
     from .tokenizer import Tokenizer
@@ -207,6 +208,13 @@ class AnthropicBedrock(_Bedrock[httpx.Client], SyncAPIClient):
 
         return Messages(self)
 
+    @functools.cached_property
+    def beta(self) -> Beta:
+        """The Messages API with beta features: `client.beta.messages.create(..., betas=[...])`."""
+        from .resources.beta import Beta
+
+        return Beta(self)
+
     def count_tokens(self, text: str) -> int:
         """The number of tokens in `text` by the legacy Claude tokenizer (loaded on first use), counted
         locally with no request.
@@ -237,6 +245,13 @@ class AsyncAnthropicBedrock(_Bedrock[httpx.AsyncClient], AsyncAPIClient):
         from .resources.messages import AsyncMessages
 
         return AsyncMessages(self)
+
+    @functools.cached_property
+    def beta(self) -> AsyncBeta:
+        """The Messages API with beta features: `await client.beta.messages.create(..., betas=[...])`."""
+        from .resources.beta import AsyncBeta
+
+        return AsyncBeta(self)
 
     async def count_tokens(self, text: str) -> int:
         """The number of tokens in `text` by the legacy Claude tokenizer, counted locally; the first

@@ -61,6 +61,9 @@ class Operation(Generic[R, E]):
     stream_class: Any = None
     """The sync stream class (a `Stream` subclass with this operation's helpers)."""
     async_stream_class: Any = None
+    inputs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """What turns the caller's arguments into plain request data before the checks (files read,
+    SDK models as their JSON); None when the arguments are taken as given."""
 
     @property
     def keys(self) -> frozenset[str]:
@@ -159,6 +162,8 @@ def prepare(
             raise TypeError(f"{operation.name}() missing required argument: {key!r}")
     # Explicit None means "not given", as in `anthropic`.
     arguments = {key: value for key, value in arguments.items() if value is not None}
+    if operation.inputs is not None:
+        arguments = operation.inputs(arguments)
     checked = checker(operation.arguments)(arguments, None)
 
     extra_headers = checked_headers("extra_headers", options.get("extra_headers"))

@@ -24,6 +24,7 @@ from ..types import (
 )
 from .base import Operation
 from .encoding import encode_body
+from .inputs import message_inputs
 
 __all__ = ["COUNT_TOKENS", "MESSAGES"]
 
@@ -75,10 +76,12 @@ MESSAGES: Final[Operation[Message, MessageStreamEvent]] = Operation(
     accumulator=MessageAccumulator,
     stream_class=RawMessageStream,
     async_stream_class=AsyncRawMessageStream,
+    inputs=message_inputs,
 )
 COUNT_TOKENS: Final[Operation[MessageTokensCount, None]] = Operation(
     name="messages.count_tokens",
     arguments=MessageInput,
     body=_count_body,
     endpoint=count_tokens.ENDPOINT,
+    inputs=message_inputs,
 )

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
+from ._betas import beta_keys
 from ._schema import (
     JSONObject,
     check_common,
@@ -101,7 +102,7 @@ class _Counts:
 
 def validate(body: JSONObject) -> MessagesRequest:
     """Check ``body`` as Bedrock would; raises BodyError naming the field."""
-    stops = check_common(body, _KEYS, ("anthropic_version", "max_tokens", "messages"))
+    stops = check_common(body, _KEYS | beta_keys(body), ("anthropic_version", "max_tokens", "messages"))
     max_tokens = int(check_number(body, "max_tokens", "#", 1, MAX_OUTPUT_TOKENS, integer=True) or 0)
     for index, beta in enumerate(expect_array(body.get("anthropic_beta", []), "#/anthropic_beta")):
         if not expect_string(beta, f"#/anthropic_beta/{index}"):

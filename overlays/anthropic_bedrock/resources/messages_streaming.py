@@ -11,7 +11,7 @@ and leaving it releases the connection.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Unpack, overload
+from typing import TYPE_CHECKING, Any, Unpack, overload
 
 from .._response import AsyncResponseContextManager, ResponseContextManager
 
@@ -49,9 +49,7 @@ class MessagesWithStreamingResponse:
     def create(
         self, **params: Unpack[MessageCreateParams]
     ) -> ResponseContextManager[APIResponse[Message | RawMessageStream]]: ...
-    def create(
-        self, **params: Unpack[MessageCreateParams]
-    ) -> ResponseContextManager[APIResponse[Message | RawMessageStream]]:
+    def create(self, **params: Unpack[MessageCreateParams]) -> ResponseContextManager[APIResponse[Any]]:
         """Like `messages.create`; `with` sends it and gives the response, its body unread."""
         from .._operations.messages import MESSAGES
 
@@ -86,9 +84,7 @@ class AsyncMessagesWithStreamingResponse:
     def create(
         self, **params: Unpack[MessageCreateParams]
     ) -> AsyncResponseContextManager[AsyncAPIResponse[Message | AsyncRawMessageStream]]: ...
-    def create(
-        self, **params: Unpack[MessageCreateParams]
-    ) -> AsyncResponseContextManager[AsyncAPIResponse[Message | AsyncRawMessageStream]]:
+    def create(self, **params: Unpack[MessageCreateParams]) -> AsyncResponseContextManager[AsyncAPIResponse[Any]]:
         """Like `messages.create`; `async with` sends it and gives the response, its body unread."""
         from .._operations.messages import MESSAGES
 
