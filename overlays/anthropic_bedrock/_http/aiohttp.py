@@ -69,11 +69,12 @@ class _Body(httpx.AsyncByteStream):
 
 
 def _close_dropped(connector: aiohttp.BaseConnector) -> None:
-    """The transport was dropped without `aclose()`. Close its idle sockets now, as aiohttp itself
-    would when the pool is collected, but say so with a ResourceWarning (as for an unclosed httpx
-    pool or socket) instead of an error logged through the event loop. A stream may still be
-    reading on one of them (it outlives its client): then the pool is left to aiohttp."""
-    if connector.closed or getattr(connector, "_acquired", None):
+    """The transport was dropped without `aclose()`, or the interpreter is exiting with it open.
+    Close its idle sockets now, as aiohttp itself would when the pool is collected, but say so with
+    a ResourceWarning (as for an unclosed httpx pool or socket) instead of an error logged through
+    the event loop. A stream may still be reading on one of them (it outlives its client): then
+    the pool is left to aiohttp, unless its loop is closed and nothing can read any more."""
+    if connector.closed or (getattr(connector, "_acquired", None) and not connector._loop.is_closed()):
         return
     warnings.warn(
         "an AsyncAnthropicBedrock client was not closed (close() or `async with`); its connections are closed now",

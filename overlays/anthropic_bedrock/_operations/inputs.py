@@ -15,6 +15,7 @@ caller owns is changed: a container is copied only when something in it is repla
 from __future__ import annotations
 
 import base64
+import io
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -141,8 +142,16 @@ def _read(data: Any, where: Path) -> tuple[bytes, str | None]:
             ) from exc
     read = getattr(data, "read", None)
     if callable(read):
-        content = read()
         file_name = getattr(data, "name", None)
+        if isinstance(data, io.TextIOBase):
+            content: Any = ""
+        else:
+            try:
+                content = read()
+            except (OSError, ValueError) as exc:  # a closed file raises ValueError
+                raise CheckValueError(
+                    f"{render(where)}: cannot read the file: {exc}", where, "file", {"value": data}
+                ) from exc
         if isinstance(content, str):
             raise CheckTypeError(
                 f"{render(where)} is a file opened in text mode: open it in binary mode ('rb')",
