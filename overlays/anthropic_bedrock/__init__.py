@@ -42,6 +42,9 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 
+AnthropicError = AnthropicBedrockError
+"""The root of every error this SDK raises, under the name `anthropic` gives its own root."""
+
 if TYPE_CHECKING:
     from httpx import Timeout
 
@@ -85,6 +88,7 @@ __all__ = [
     "APITimeoutError",
     "AnthropicBedrock",
     "AnthropicBedrockError",
+    "AnthropicError",
     "AsyncAPIResponse",
     "AsyncAnthropicBedrock",
     "AsyncClient",

@@ -15,6 +15,7 @@ that fails names the endpoint.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -95,8 +96,8 @@ def _count_tokens(args: argparse.Namespace) -> int:
         count = client.messages.count_tokens(
             model=args.model, messages=[{"role": "user", "content": _read_prompt(args.prompt)}], system=args.system
         )
-    if args.json:
-        _print_json(count)
+    if args.json:  # the SDK's name for the count (Bedrock's JSON says inputTokens)
+        print(json.dumps({"input_tokens": count.input_tokens}))
     else:
         print(count.input_tokens)
     return 0

@@ -175,6 +175,11 @@ class _Bedrock(BaseClient[HttpT]):
         among them: they sign each request on its way out."""
         return dict(self._settings.default_headers)
 
+    @property
+    def default_query(self) -> dict[str, object]:
+        """The query parameters every request carries."""
+        return dict(self._settings.default_query)
+
     def is_closed(self) -> bool:
         """Whether `close()` was called (on this client or a `with_options` copy sharing its pool)."""
         return self._pool.closed

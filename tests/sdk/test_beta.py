@@ -13,6 +13,7 @@ import pytest
 import anthropic_bedrock as ab
 from anthropic_bedrock._operations.beta import BETA_MESSAGES, merge_betas
 from anthropic_bedrock._operations.messages import MESSAGES
+
 from drivers import Driver
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"

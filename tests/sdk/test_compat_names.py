@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 import anthropic_bedrock as ab
+
 from drivers import Driver
 
 

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 import anthropic_bedrock as ab
+
 from drivers import HAVE_AIOHTTP, client_kwargs
 
 TRANSPORTS = ["httpx", *(["aiohttp"] if HAVE_AIOHTTP else [])]

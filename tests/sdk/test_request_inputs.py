@@ -14,6 +14,7 @@ import pytest
 import anthropic_bedrock as ab
 from anthropic_bedrock._operations.messages import MESSAGES
 from anthropic_bedrock.types import RedactedThinkingBlock, TextBlock
+
 from drivers import Driver
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"

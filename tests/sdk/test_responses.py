@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 import anthropic_bedrock as ab
+
 from drivers import PROMPT, Driver
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"

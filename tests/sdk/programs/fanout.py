@@ -21,7 +21,7 @@ async def ask(limit: asyncio.Semaphore, question: str) -> str:
 async def main() -> None:
     limit = asyncio.Semaphore(4)
     answers = await asyncio.gather(*(ask(limit, question) for question in QUESTIONS))
-    for question, answer in zip(QUESTIONS, answers):
+    for question, answer in zip(QUESTIONS, answers, strict=False):
         print(question, "->", answer)
     await client.close()
 
