@@ -37,7 +37,13 @@ class BetaMessagesWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def create(self, **params: Unpack[BetaMessageCreateParams]) -> APIResponse[Message | RawMessageStream]:
+    @overload
+    def create(self, **params: Unpack[BetaMessageCreateParamsNonStreaming]) -> APIResponse[Message]: ...
+    @overload
+    def create(self, **params: Unpack[BetaMessageCreateParamsStreaming]) -> APIResponse[RawMessageStream]: ...
+    @overload
+    def create(self, **params: Unpack[BetaMessageCreateParams]) -> APIResponse[Message | RawMessageStream]: ...
+    def create(self, **params: Unpack[BetaMessageCreateParams]) -> APIResponse[Any]:
         """Like `beta.messages.create`, but returns the raw response; `.parse()` gives the result."""
         from .._operations.beta import BETA_MESSAGES
 
@@ -91,9 +97,17 @@ class AsyncBetaMessagesWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    @overload
+    async def create(self, **params: Unpack[BetaMessageCreateParamsNonStreaming]) -> AsyncAPIResponse[Message]: ...
+    @overload
+    async def create(
+        self, **params: Unpack[BetaMessageCreateParamsStreaming]
+    ) -> AsyncAPIResponse[AsyncRawMessageStream]: ...
+    @overload
     async def create(
         self, **params: Unpack[BetaMessageCreateParams]
-    ) -> AsyncAPIResponse[Message | AsyncRawMessageStream]:
+    ) -> AsyncAPIResponse[Message | AsyncRawMessageStream]: ...
+    async def create(self, **params: Unpack[BetaMessageCreateParams]) -> AsyncAPIResponse[Any]:
         """Like `beta.messages.create`, but returns the raw response; `await .parse()` gives the result."""
         from .._operations.beta import BETA_MESSAGES
 

@@ -6,7 +6,7 @@ engine; the operations and models load on the first Messages call."""
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Unpack, overload
+from typing import TYPE_CHECKING, Any, Unpack, overload
 
 if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -93,7 +93,13 @@ class MessagesWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def create(self, **params: Unpack[MessageCreateParams]) -> APIResponse[Message | RawMessageStream]:
+    @overload
+    def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> APIResponse[Message]: ...
+    @overload
+    def create(self, **params: Unpack[MessageCreateParamsStreaming]) -> APIResponse[RawMessageStream]: ...
+    @overload
+    def create(self, **params: Unpack[MessageCreateParams]) -> APIResponse[Message | RawMessageStream]: ...
+    def create(self, **params: Unpack[MessageCreateParams]) -> APIResponse[Any]:
         """Like `messages.create`, but returns the raw response; `.parse()` gives the result."""
         from .._operations.messages import MESSAGES  # the Messages models load on the first Messages call
 
@@ -157,7 +163,17 @@ class AsyncMessagesWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def create(self, **params: Unpack[MessageCreateParams]) -> AsyncAPIResponse[Message | AsyncRawMessageStream]:
+    @overload
+    async def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> AsyncAPIResponse[Message]: ...
+    @overload
+    async def create(
+        self, **params: Unpack[MessageCreateParamsStreaming]
+    ) -> AsyncAPIResponse[AsyncRawMessageStream]: ...
+    @overload
+    async def create(
+        self, **params: Unpack[MessageCreateParams]
+    ) -> AsyncAPIResponse[Message | AsyncRawMessageStream]: ...
+    async def create(self, **params: Unpack[MessageCreateParams]) -> AsyncAPIResponse[Any]:
         from .._operations.messages import MESSAGES  # the Messages models load on the first Messages call
 
         return await self._client._call(self._client._prepare(MESSAGES, params))
