@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import io
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from .._generated.types import Model
@@ -42,46 +42,61 @@ def message_inputs(arguments: dict[str, Any]) -> dict[str, Any]:
     """`arguments` with files read and SDK models turned into their JSON (a new dict if anything changed)."""
     out = arguments
     messages = arguments.get("messages")
-    if isinstance(messages, Sequence) and not isinstance(messages, str | bytes):
-        new = _messages(messages)
-        if new is not messages:
-            out = {**out, "messages": new}
+    if messages is not None and messages.__class__ is not str:
+        if not _is_list(messages) and isinstance(messages, Iterable) and not isinstance(messages, bytes | Mapping):
+            messages = out["messages"] = list(messages)  # a generator, read once: the checks see the list
+        if _is_list(messages):
+            new = _messages(messages)
+            if new is not messages:
+                out = {**out, "messages": new}
     system = arguments.get("system")
-    if isinstance(system, Sequence) and not isinstance(system, str | bytes):
+    if system is not None and _is_list(system):
         new = _blocks(system, (None, "system"))
         if new is not system:
             out = {**out, "system": new}
     return out
 
 
+def _is_list(value: Any) -> bool:
+    # Exact types first: this runs for every message and block of every request.
+    cls = value.__class__
+    if cls is list or cls is tuple:
+        return True
+    if cls is str or cls is dict:
+        return False
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray)
+
+
 def _messages(messages: Sequence[Any]) -> Sequence[Any]:
     out: list[Any] | None = None
     for index, message in enumerate(messages):
-        path: Path = ((None, "messages"), index)
-        if isinstance(message, Model) and hasattr(message, "content") and hasattr(message, "role"):
-            raise CheckTypeError(
-                f"{render(path)} must be a dict, not {type(message).__name__}: to send an answer back,"
-                ' pass {"role": message.role, "content": message.content}',
-                path,
-                "type",
-                {"value": message, "expected": "object"},
-            )
-        if not isinstance(message, Mapping):
-            continue  # the checks say what is wrong with it
+        if message.__class__ is not dict:
+            if isinstance(message, Model) and hasattr(message, "content") and hasattr(message, "role"):
+                path: Path = ((None, "messages"), index)
+                raise CheckTypeError(
+                    f"{render(path)} must be a dict, not {type(message).__name__}: to send an answer back,"
+                    ' pass {"role": message.role, "content": message.content}',
+                    path,
+                    "type",
+                    {"value": message, "expected": "object"},
+                )
+            if not isinstance(message, Mapping):
+                continue  # the checks say what is wrong with it
         content = message.get("content")
-        if isinstance(content, Sequence) and not isinstance(content, str | bytes):
-            new = _blocks(content, (path, "content"))
-            if new is not content:
-                if out is None:
-                    out = list(messages)
-                out[index] = {**message, "content": new}
+        if content is None or content.__class__ is str or not _is_list(content):
+            continue
+        new = _blocks(content, (((None, "messages"), index), "content"))
+        if new is not content:
+            if out is None:
+                out = list(messages)
+            out[index] = {**message, "content": new}
     return messages if out is None else out
 
 
 def _blocks(blocks: Sequence[Any], path: Path) -> Sequence[Any]:
     out: list[Any] | None = None
     for index, block in enumerate(blocks):
-        new = _block(block, (path, index))
+        new = _block(block, path, index)
         if new is not block:
             if out is None:
                 out = list(blocks)
@@ -89,17 +104,21 @@ def _blocks(blocks: Sequence[Any], path: Path) -> Sequence[Any]:
     return blocks if out is None else out
 
 
-def _block(block: Any, path: Path) -> Any:
-    if isinstance(block, Model):
-        return block.to_dict()  # a block of an earlier answer, sent back as the JSON it came as
-    if not isinstance(block, Mapping):
-        return block
-    out = block
+def _block(block: Any, parent: Path, index: int) -> Any:
+    if block.__class__ is not dict:
+        if isinstance(block, Model):
+            return block.to_dict()  # a block of an earlier answer, sent back as the JSON it came as
+        if not isinstance(block, Mapping):
+            return block
     source = block.get("source")
+    content = block.get("content")  # a tool_result's blocks
+    if source is None and (content is None or content.__class__ is str):
+        return block  # the usual case: nothing to turn into data
+    out = block
+    path: Path = (parent, index)
     if isinstance(source, Mapping) and "data" in source and not isinstance(source["data"], str):
         out = {**out, "source": _source(source, (path, "source"))}
-    content = block.get("content")  # a tool_result's blocks
-    if isinstance(content, Sequence) and not isinstance(content, str | bytes):
+    if content is not None and _is_list(content):
         new = _blocks(content, (path, "content"))
         if new is not content:
             out = {**out, "content": new}
