@@ -9,7 +9,6 @@ these classes, never against the public clients, and call only `_prepare` and `_
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import ssl
 import threading
@@ -17,7 +16,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import anyio
 import httpx
@@ -34,6 +33,9 @@ from ._http.transport import async_transport
 from ._operations.base import Call, Operation, parse_result, prepare
 from ._response import APIResponse, AsyncAPIResponse, aread_body, read_body
 from ._streaming.stream import ChunkReader
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["AsyncAPIClient", "BaseClient", "Pool", "SyncAPIClient"]
 

@@ -72,9 +72,8 @@ def _close_dropped(connector: aiohttp.BaseConnector) -> None:
     """The transport was dropped without `aclose()`, or the interpreter is exiting with it open.
     Close its idle sockets now, as aiohttp itself would when the pool is collected, but say so with
     a ResourceWarning (as for an unclosed httpx pool or socket) instead of an error logged through
-    the event loop. A stream may still be reading on one of them (it outlives its client): then
-    the pool is left to aiohttp, unless its loop is closed and nothing can read any more."""
-    if connector.closed or (getattr(connector, "_acquired", None) and not connector._loop.is_closed()):
+    the event loop."""
+    if _in_use(connector):
         return
     warnings.warn(
         "an AsyncAnthropicBedrock client was not closed (close() or `async with`); its connections are closed now",
@@ -82,6 +81,13 @@ def _close_dropped(connector: aiohttp.BaseConnector) -> None:
         stacklevel=2,
     )
     _close_quietly(connector)
+
+
+def _in_use(connector: aiohttp.BaseConnector) -> bool:
+    """Closed already, or a stream may still read on one of its connections (it outlives its
+    client, or its loop is only paused): then the pool is left to aiohttp, unless its loop is
+    closed and nothing can read any more."""
+    return connector.closed or bool(getattr(connector, "_acquired", None) and not connector._loop.is_closed())
 
 
 def _close_quietly(connector: aiohttp.BaseConnector) -> None:
@@ -158,11 +164,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
 
     def abandon(self) -> None:
-        """Let go of the pool without its event loop (the client moved on to another loop)."""
+        """Let go of the pool without awaiting on its event loop (the client moved on to another
+        loop): its idle connections are closed, quietly; one a stream still reads on stays open."""
         session, self._session = self._session, None
         if self._finalizer is not None:
             self._finalizer.detach()
-        if session is not None and session.connector is not None:
+        if session is not None and session.connector is not None and not _in_use(session.connector):
             _close_quietly(session.connector)
 
     async def aclose(self) -> None:

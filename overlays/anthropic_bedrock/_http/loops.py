@@ -10,19 +10,25 @@ that another thread runs (which is not thread-safe).
 
 from __future__ import annotations
 
-import asyncio
+import sys
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["abandon", "loop_ref", "running_loop"]
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:
     """The asyncio loop running in this thread, or None (another async library, or no loop)."""
-    # The C accessor behind asyncio.get_running_loop(), without the exception when there is none.
-    return asyncio._get_running_loop()
+    # A sync program never imports asyncio (and with no asyncio there is no loop). The C accessor
+    # behind asyncio.get_running_loop(), without the exception when there is none.
+    module = sys.modules.get("asyncio")
+    loop: asyncio.AbstractEventLoop | None = None if module is None else module._get_running_loop()
+    return loop
 
 
 def loop_ref(loop: asyncio.AbstractEventLoop | None) -> weakref.ref[asyncio.AbstractEventLoop] | None:
