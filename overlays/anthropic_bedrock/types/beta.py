@@ -183,7 +183,7 @@ BetaThinkingConfigDisabledParam = ThinkingConfigDisabledParam
 class _BetaFields(TypedDict, total=False):
     """What a beta call adds to a Messages call, named as `anthropic`'s `beta.messages` names it."""
 
-    betas: Iterable[AnthropicBetaParam]
+    betas: list[AnthropicBetaParam]
     """Beta names to turn on; sent in the body's `anthropic_beta` with any `anthropic-beta` header's."""
     context_management: Mapping[str, object]
     """Context editing (beta `context-management-2025-06-27`): `{"edits": [{"type": ...}, ...]}`."""
