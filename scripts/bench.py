@@ -12,10 +12,17 @@ project's Bedrock emulator running in a separate process on 127.0.0.1. Results g
     .venv/bin/python scripts/bench.py --only import,footprint --anchors ours,v080
     .venv/bin/python scripts/bench.py --profile --only stream --anchors ours   # cProfile top entries
     .venv/bin/python scripts/bench.py --quick --only messages --anchors ours,anthropic   # the Messages rows
+    .venv/bin/python scripts/bench.py --only scale,concurrency --anchors ours,anthropic,boto3   # under load
 
 The Messages figures (msg_*) run `messages.create`, `create(stream=True)` and `messages.stream(...).text_stream`
 in ours and in `anthropic`'s `AnthropicBedrock`, and boto3's `invoke_model` / `invoke_model_with_response_stream`
 and the floor with a Messages JSON body; anthropic-bedrock 0.8.0 predates the Messages API.
+
+The scale figures (`--only scale`) load one client with 2,000 concurrent `messages.create` calls and with 200
+concurrent streams of 500 deltas each, all open at once: ours on aiohttp and on httpx's own async pool (what the
+default install gets), `anthropic`'s AsyncAnthropicBedrock, and boto3 in a thread pool. They get emulators of
+their own, `--emulators` processes on one port (SO_REUSEPORT), and each run reports the CPU those processes and
+the rest of the machine spent in its window, so a reader can see the server was not the bottleneck.
 """
 
 from __future__ import annotations
@@ -35,20 +42,51 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import report, venvs
-from benchlib.emulator import Emulator
+from benchlib.emulator import Emulator, EmulatorGroup
 
 WORKER = Path(__file__).resolve().parent / "benchlib" / "worker.py"
+CHART = Path(__file__).resolve().parent / "benchlib" / "chart.py"
 RESULT_MARK = "BENCH-RESULT "
 MESSAGES_FIGURES = ("msg_cold", "msg_requests", "msg_stream", "msg_text", "msg_first")
-FIGURES = ("footprint", "import", "requests", "stream", "pace", "concurrency", "tokens", *MESSAGES_FIGURES)
+SCALE_FIGURES = ("scale_create", "scale_stream")
+FIGURES = (
+    "footprint",
+    "import",
+    "requests",
+    "stream",
+    "pace",
+    "concurrency",
+    "tokens",
+    *MESSAGES_FIGURES,
+    *SCALE_FIGURES,
+)
 # Names `--only` accepts for several figures at once.
-GROUPS = {"messages": MESSAGES_FIGURES}
+GROUPS = {"messages": MESSAGES_FIGURES, "scale": SCALE_FIGURES}
+# The figures that also run ours with the async client on httpx's own pool (what the default install gets).
+HTTPX_POOL_FIGURES = {"concurrency", *SCALE_FIGURES}
 # The cold-start figures time their import at the top of the worker, outside any profiler.
 COLD = {"import", "msg_cold"}
 # The import figure also times the client's construction, which wants the emulator's URL.
-NEEDS_SERVER = {"import", "requests", "stream", "wire", "pace", "concurrency", "tokens", *MESSAGES_FIGURES}
-# Which venv runs each anchor; the floor lives in ours.
-VENV_OF = {"ours": "ours", "v080": "v080", "anthropic": "anthropic", "boto3": "boto3", "raw": "ours"}
+NEEDS_SERVER = {
+    "import",
+    "requests",
+    "stream",
+    "wire",
+    "pace",
+    "concurrency",
+    "tokens",
+    *MESSAGES_FIGURES,
+    *SCALE_FIGURES,
+}
+# Which venv runs each anchor; the floor and ours on httpx's pool live in ours.
+VENV_OF = {
+    "ours": "ours",
+    "ours_httpx": "ours",
+    "v080": "v080",
+    "anthropic": "anthropic",
+    "boto3": "boto3",
+    "raw": "ours",
+}
 # Where an anchor has nothing to measure: 0.8.0 has no Messages API, and only the SDKs have `messages.stream`.
 NOT_APPLICABLE = {
     ("tokens", "anthropic"),
@@ -58,6 +96,7 @@ NOT_APPLICABLE = {
     *((figure, "v080") for figure in MESSAGES_FIGURES),
     ("msg_text", "boto3"),
     ("msg_text", "raw"),
+    *((figure, anchor) for figure in SCALE_FIGURES for anchor in ("v080", "raw")),
 }
 # Figures whose first run is preceded by one untimed run of the floor (of this figure), so the emulator's own
 # first-use costs land on nobody.
@@ -98,6 +137,10 @@ def parameters(quick: bool) -> dict[str, Any]:
             "tokens": {"text_bytes": 1_000_000},
             "msg_first": {"n": 200, "warmup": 10, "chunks": 8},
         }
+    # Scale: boto3 gets a pool of threads for the calls and one thread per stream for the streams.
+    params["scale_create"] = {"n": 2000, "threads": 200}
+    params["scale_stream"] = {"n": 200, "chunks": 500}
+    params["runs"].update(scale_create=1 if quick else 5, scale_stream=1 if quick else 5)
     params["msg_requests"] = dict(params["requests"])
     params["msg_stream"] = dict(params["stream"])
     params["msg_text"] = dict(params["stream"])
@@ -129,14 +172,16 @@ class Runner:
         self.runs: report.Runs = {}
         self.errors: list[str] = []
         self.server: Emulator | None = None
+        self.scale_server: EmulatorGroup | None = None  # the scale figures' emulators, several on one port
 
     def worker(
         self, figure: str, anchor: str, extra: dict[str, Any] | None = None, timeout: float = 240
     ) -> dict[str, Any]:
         python = str(venvs.VENVS[VENV_OF[anchor]].python)
         spec: dict[str, Any] = dict(extra or {})
-        if figure in NEEDS_SERVER and self.server is not None:
-            spec.update(url=self.server.url, creds=self.server.creds)
+        server = self.server_for(figure)
+        if figure in NEEDS_SERVER and server is not None:
+            spec.update(url=server.url, creds=server.creds, emu_pids=server.pids)
         cmd = [python, "-I", str(WORKER), figure, anchor, json.dumps(spec)]
         preexec = None
         if self.args.pin and hasattr(os, "sched_setaffinity"):
@@ -170,41 +215,61 @@ class Runner:
                 self.errors.append(msg)
                 print(f"    ! {msg}", flush=True)
 
+    def server_for(self, figure: str) -> Emulator | EmulatorGroup | None:
+        return self.scale_server if figure in SCALE_FIGURES else self.server
+
     def measure(self, figure: str, anchors: list[str], runs: int, extra: dict[str, Any] | None = None) -> None:
         todo = [a for a in anchors if (figure, a) not in NOT_APPLICABLE]
+        if figure in HTTPX_POOL_FIGURES and "ours" in todo:
+            todo.insert(todo.index("ours") + 1, "ours_httpx")
         if not todo:
             return
         t0 = time.perf_counter()
         print(f"  {figure}: {runs} run(s) x {', '.join(todo)}", end="", flush=True)
         failed: set[str] = set()
-        if figure in WARM_WITH and self.server is not None:
+        server = self.server_for(figure)
+        if figure in WARM_WITH and server is not None:
             # One untimed run of the floor first, so the emulator's own first-use costs land on nobody.
             self.worker(WARM_WITH[figure], "raw", extra)
+        elif figure in SCALE_FIGURES and server is not None:
+            # No floor here: a small untimed run of ours warms every emulator process instead.
+            self.worker(figure, "ours", {**(extra or {}), "n": 40})
         # Interleave the anchors run by run, starting each run one anchor further, so a burst of noise on the
         # machine (or a slow first call) spreads over all of them.
         for run in range(runs):
             for anchor in todo[run % len(todo) :] + todo[: run % len(todo)]:
                 if anchor in failed:
                     continue
-                if figure in NEEDS_SERVER and self.server is not None and not self.server.alive():
-                    self.restart_server()
+                if figure in NEEDS_SERVER and server is not None and not server.alive():
+                    server = self.restart_server(figure)
                 result = self.worker(figure, anchor, extra)
                 self.record(figure, anchor, result)
                 if "error" in result:
                     failed.add(anchor)  # one failure is enough; don't burn time on the rest of its runs
         print(f"  ({time.perf_counter() - t0:.0f}s)", flush=True)
 
-    def restart_server(self) -> None:
+    def restart_server(self, figure: str) -> Emulator | EmulatorGroup:
         print("    ! the emulator died; restarting it", flush=True)
+        if figure in SCALE_FIGURES:
+            assert self.scale_server is not None
+            self.scale_server.stop()
+            self.scale_server = self.start_scale_server()
+            return self.scale_server
         assert self.server is not None
         self.server.stop()
         self.server = self.start_server()
+        return self.server
 
     def start_server(self) -> Emulator:
         log = venvs.BENCH_DIR / "emulator.log"
         server = Emulator(sys.executable, log, cpu=1 if self.args.pin else None)
         server.start()
         return server
+
+    def start_scale_server(self) -> EmulatorGroup:
+        group = EmulatorGroup(sys.executable, venvs.BENCH_DIR, self.args.emulators, stem="emulator-scale")
+        group.start()
+        return group
 
 
 def post_process(runs: report.Runs, params: dict[str, Any]) -> None:
@@ -264,13 +329,32 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=0, help="runs per figure (overrides the mode's defaults)")
     parser.add_argument("--pin", action="store_true", help="pin the client to CPU 0 and the emulator to CPU 1")
     parser.add_argument(
+        "--emulators",
+        type=int,
+        default=2,
+        help="emulator processes on one port for the scale figures (default: %(default)s)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="instead of the table: run each chosen figure once per chosen anchor under cProfile and write the "
         "top entries to .bench/profile-FIGURE-ANCHOR.txt",
     )
     parser.add_argument("--output", default=str(venvs.BENCH_DIR / "results.json"), help="where the JSON goes")
+    parser.add_argument(
+        "--chart",
+        default=str(venvs.BENCH_DIR / "bench.png"),
+        help="where the chart (PNG) goes; '' for none (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--render",
+        metavar="RESULTS_JSON",
+        default="",
+        help="measure nothing: print the table of a saved run again and redraw its chart",
+    )
     args = parser.parse_args()
+    if args.render:
+        return render_saved(Path(args.render), args.chart)
 
     chosen = [f.strip() for f in args.only.split(",") if f.strip()]
     figures = list(dict.fromkeys(g for f in chosen for g in GROUPS.get(f, (f,)))) or list(FIGURES)
@@ -280,6 +364,7 @@ def main() -> int:
         if bad:
             parser.error(f"unknown {name}(s): {', '.join(bad)}")
     params = parameters(args.quick)
+    params["emulators"] = args.emulators
     if args.runs:
         params["runs"] = dict.fromkeys(params["runs"], args.runs)
 
@@ -312,7 +397,7 @@ def main() -> int:
     print("measuring:", flush=True)
     if "footprint" in figures:
         runner.measure("footprint", anchors, 1)
-    if any(f in NEEDS_SERVER for f in figures):
+    if any(f in NEEDS_SERVER and f not in SCALE_FIGURES for f in figures):
         try:
             runner.server = runner.start_server()
         except Exception as exc:
@@ -348,10 +433,23 @@ def main() -> int:
             runner.measure("concurrency", anchors, runs_of["concurrency"], params["concurrency"])
         if "tokens" in figures:
             runner.measure("tokens", anchors, runs_of["tokens"], params["tokens"])
+        if any(f in SCALE_FIGURES for f in figures):
+            # Its own emulators, several behind one port, so that the server is not what the scale rows measure.
+            runner.scale_server = runner.start_scale_server()
+            print(
+                f"  scale emulators: {args.emulators} process(es) at {runner.scale_server.url}, "
+                f"pids {runner.scale_server.pids}",
+                flush=True,
+            )
+            for figure in SCALE_FIGURES:
+                if figure in figures:
+                    runner.measure(figure, anchors, runs_of[figure], params[figure])
     finally:
         if runner.server is not None:
             meta["emulator_banner"] = runner.server.banner[:10]
             runner.server.stop()
+        if runner.scale_server is not None:
+            runner.scale_server.stop()
 
     if "footprint" in runner.runs:
         meta["installed"] = {
@@ -396,6 +494,7 @@ def main() -> int:
             key: {a: (c.as_dict() if isinstance(c, report.Stat) else c) for a, c in cells.items()}
             for key, cells in table.items()
         },
+        "rows": report.describe(params),
         "targets": {k: {"verdict": v, "target": d} for k, (v, d) in verdicts.items()},
         "token_counts": counts,
         "errors": runner.errors,
@@ -403,7 +502,46 @@ def main() -> int:
     }
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(out, indent=2, default=str))
+    if args.chart:
+        draw_chart(Path(args.output), Path(args.chart))
     return 0
+
+
+def render_saved(path: Path, chart: str) -> int:
+    """The table and chart of a saved results.json, with today's rows and targets."""
+    saved = json.loads(path.read_text())
+    params = saved["meta"]["params"]
+    params.setdefault("emulators", 1)
+    table = report.compute(saved["runs"], params)
+    print(report.render(table, params))
+    saved["rows"] = report.describe(params)
+    saved["table"] = {
+        key: {a: (c.as_dict() if isinstance(c, report.Stat) else c) for a, c in cells.items()}
+        for key, cells in table.items()
+    }
+    path.write_text(json.dumps(saved, indent=2, default=str))
+    if chart:
+        draw_chart(path, Path(chart))
+    return 0
+
+
+def draw_chart(results: Path, png: Path) -> None:
+    """The PNG of the ratios, drawn by scripts/benchlib/chart.py in a venv of its own (matplotlib only)."""
+    try:
+        venvs.ensure(venvs.VENVS["chart"], venvs.BENCH_DIR / "pip.log", quiet=True)
+    except subprocess.CalledProcessError as exc:
+        print(f"chart: building its venv failed ({exc}); see .bench/pip.log", flush=True)
+        return
+    png.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        [str(venvs.VENVS["chart"].python), "-I", str(CHART), str(results), str(png)],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode:
+        print(f"chart: failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}", flush=True)
+    else:
+        print(f"chart in {os.path.relpath(png)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from anthropic_bedrock._aws.eventstream_encoder import encode_message
 from anthropic_bedrock._http.sse import SSEDecoder
 from anthropic_bedrock._json import loads
 from anthropic_bedrock._streaming.anthropic_sse import invoke_event
-from anthropic_bedrock._streaming.stream import _chunk_bytes
+from anthropic_bedrock._streaming.framing import _chunk_bytes
 
 CHUNK_HEADERS = {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "Claude", "answers", "politely"]

@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from anthropic_bedrock import AnthropicBedrock, AsyncAnthropicBedrock
+import anthropic_bedrock
+from anthropic_bedrock import AsyncAnthropicBedrock
 
 HAVE_AIOHTTP = importlib.util.find_spec("aiohttp") is not None
 MODES = ["sync", "async", *(["async-aiohttp"] if HAVE_AIOHTTP else [])]
@@ -35,18 +36,22 @@ def busy_connections(http: httpx.Client | httpx.AsyncClient) -> int:
 
 
 class Driver:
-    def __init__(self, mode: str, **client_kwargs: Any) -> None:
+    """`client_class`: the sync client's name (`AnthropicBedrock`, `AnthropicBedrockMantle`, ...);
+    the async mode takes its `Async` twin."""
+
+    def __init__(self, mode: str, client_class: str = "AnthropicBedrock", **client_kwargs: Any) -> None:
         self.mode = mode
         self.loop: asyncio.AbstractEventLoop | None = None
         if mode == "sync":
-            self.client: Any = AnthropicBedrock(**client_kwargs)
+            self.client: Any = getattr(anthropic_bedrock, client_class)(**client_kwargs)
         else:
             self.loop = asyncio.new_event_loop()
-            self.client = self.loop.run_until_complete(self._make_async(client_kwargs))
+            self.client = self.loop.run_until_complete(self._make_async("Async" + client_class, client_kwargs))
 
     @staticmethod
-    async def _make_async(kwargs: dict[str, Any]) -> AsyncAnthropicBedrock:
-        return AsyncAnthropicBedrock(**kwargs)
+    async def _make_async(client_class: str, kwargs: dict[str, Any]) -> AsyncAnthropicBedrock:
+        client: AsyncAnthropicBedrock = getattr(anthropic_bedrock, client_class)(**kwargs)
+        return client
 
     @property
     def is_async(self) -> bool:

@@ -46,3 +46,5 @@ class Endpoint:
     """True when a success answer is a binary event stream, decoded as it arrives."""
     stream_exceptions: Mapping[str, int] = field(factory=dict)
     """For an event stream: each in-stream `:exception-type` and the HTTP status it stands for."""
+    server_sent_events: bool = False
+    """True when a streamed answer is server-sent events (`text/event-stream`), decoded as they arrive."""

@@ -12,9 +12,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .anthropic_error_object import AnthropicErrorObject
+    from .anthropic_error_response import AnthropicErrorResponse
     from .base_64_image_source_param import Base64ImageSourceParam
     from .base_64_image_source_param_media_type import Base64ImageSourceParamMediaType
     from .base_64pdf_source_param import Base64PDFSourceParam
+    from .bash_tool_param import BashToolParam
+    from .bash_tool_param_type import BashToolParamType
     from .batch_input_record import BatchInputRecord
     from .batch_input_record_model_input import BatchInputRecordModelInput
     from .batch_manifest import BatchManifest
@@ -32,6 +36,8 @@ if TYPE_CHECKING:
     from .completion_chunk import CompletionChunk
     from .completion_request import CompletionRequest
     from .completions_invoke_body import CompletionsInvokeBody
+    from .computer_tool_param import ComputerToolParam
+    from .computer_tool_param_type import ComputerToolParamType
     from .content_block import ContentBlock, UnknownContentBlock, parse_content_block
     from .content_block_delta import ContentBlockDelta, UnknownContentBlockDelta, parse_content_block_delta
     from .content_block_delta_event import ContentBlockDeltaEvent
@@ -76,6 +82,9 @@ if TYPE_CHECKING:
     from .model_invocation_job_status import ModelInvocationJobStatus
     from .model_invocation_job_summary import ModelInvocationJobSummary
     from .model_invocation_type import ModelInvocationType
+    from .native_count_tokens_body import NativeCountTokensBody
+    from .native_count_tokens_response import NativeCountTokensResponse
+    from .native_message_body import NativeMessageBody
     from .ping_event import PingEvent
     from .plain_text_source_param import PlainTextSourceParam
     from .redacted_thinking_block import RedactedThinkingBlock
@@ -86,11 +95,15 @@ if TYPE_CHECKING:
     from .sort_jobs_by import SortJobsBy
     from .sort_order import SortOrder
     from .stop_reason import StopReason
+    from .str_replace_based_edit_tool_param import StrReplaceBasedEditToolParam
+    from .str_replace_based_edit_tool_param_type import StrReplaceBasedEditToolParamType
     from .tag_param import TagParam
     from .text_block import TextBlock
     from .text_block_param import TextBlockParam
     from .text_block_param_citations_type_0_item import TextBlockParamCitationsType0Item
     from .text_delta import TextDelta
+    from .text_editor_tool_param import TextEditorToolParam
+    from .text_editor_tool_param_type import TextEditorToolParamType
     from .thinking_block import ThinkingBlock
     from .thinking_block_param import ThinkingBlockParam
     from .thinking_config_disabled_param import ThinkingConfigDisabledParam
@@ -106,6 +119,7 @@ if TYPE_CHECKING:
     from .tool_param_input_schema import ToolParamInputSchema
     from .tool_result_block_param import ToolResultBlockParam
     from .tool_result_content_param import ToolResultContentParam
+    from .tool_union_param import ToolUnionParam
     from .tool_use_block import ToolUseBlock
     from .tool_use_block_input import ToolUseBlockInput
     from .tool_use_block_param import ToolUseBlockParam
@@ -115,9 +129,13 @@ if TYPE_CHECKING:
     from .vpc_config_param import VpcConfigParam
 
 _MODULES = {
+    "AnthropicErrorObject": ".anthropic_error_object",
+    "AnthropicErrorResponse": ".anthropic_error_response",
     "Base64ImageSourceParam": ".base_64_image_source_param",
     "Base64ImageSourceParamMediaType": ".base_64_image_source_param_media_type",
     "Base64PDFSourceParam": ".base_64pdf_source_param",
+    "BashToolParam": ".bash_tool_param",
+    "BashToolParamType": ".bash_tool_param_type",
     "BatchInputRecord": ".batch_input_record",
     "BatchInputRecordModelInput": ".batch_input_record_model_input",
     "BatchManifest": ".batch_manifest",
@@ -135,6 +153,8 @@ _MODULES = {
     "CompletionChunk": ".completion_chunk",
     "CompletionRequest": ".completion_request",
     "CompletionsInvokeBody": ".completions_invoke_body",
+    "ComputerToolParam": ".computer_tool_param",
+    "ComputerToolParamType": ".computer_tool_param_type",
     "ContentBlock": ".content_block",
     "ContentBlockDelta": ".content_block_delta",
     "ContentBlockDeltaEvent": ".content_block_delta_event",
@@ -179,6 +199,9 @@ _MODULES = {
     "ModelInvocationJobStatus": ".model_invocation_job_status",
     "ModelInvocationJobSummary": ".model_invocation_job_summary",
     "ModelInvocationType": ".model_invocation_type",
+    "NativeCountTokensBody": ".native_count_tokens_body",
+    "NativeCountTokensResponse": ".native_count_tokens_response",
+    "NativeMessageBody": ".native_message_body",
     "PingEvent": ".ping_event",
     "PlainTextSourceParam": ".plain_text_source_param",
     "RedactedThinkingBlock": ".redacted_thinking_block",
@@ -189,11 +212,15 @@ _MODULES = {
     "SortJobsBy": ".sort_jobs_by",
     "SortOrder": ".sort_order",
     "StopReason": ".stop_reason",
+    "StrReplaceBasedEditToolParam": ".str_replace_based_edit_tool_param",
+    "StrReplaceBasedEditToolParamType": ".str_replace_based_edit_tool_param_type",
     "TagParam": ".tag_param",
     "TextBlock": ".text_block",
     "TextBlockParam": ".text_block_param",
     "TextBlockParamCitationsType0Item": ".text_block_param_citations_type_0_item",
     "TextDelta": ".text_delta",
+    "TextEditorToolParam": ".text_editor_tool_param",
+    "TextEditorToolParamType": ".text_editor_tool_param_type",
     "ThinkingBlock": ".thinking_block",
     "ThinkingBlockParam": ".thinking_block_param",
     "ThinkingConfigDisabledParam": ".thinking_config_disabled_param",
@@ -209,6 +236,7 @@ _MODULES = {
     "ToolParamInputSchema": ".tool_param_input_schema",
     "ToolResultBlockParam": ".tool_result_block_param",
     "ToolResultContentParam": ".tool_result_content_param",
+    "ToolUnionParam": ".tool_union_param",
     "ToolUseBlock": ".tool_use_block",
     "ToolUseBlockInput": ".tool_use_block_input",
     "ToolUseBlockParam": ".tool_use_block_param",
@@ -235,9 +263,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = (
+    "AnthropicErrorObject",
+    "AnthropicErrorResponse",
     "Base64ImageSourceParam",
     "Base64ImageSourceParamMediaType",
     "Base64PDFSourceParam",
+    "BashToolParam",
+    "BashToolParamType",
     "BatchInputRecord",
     "BatchInputRecordModelInput",
     "BatchManifest",
@@ -255,6 +287,8 @@ __all__ = (
     "CompletionChunk",
     "CompletionRequest",
     "CompletionsInvokeBody",
+    "ComputerToolParam",
+    "ComputerToolParamType",
     "ContentBlock",
     "ContentBlockDelta",
     "ContentBlockDeltaEvent",
@@ -299,6 +333,9 @@ __all__ = (
     "ModelInvocationJobStatus",
     "ModelInvocationJobSummary",
     "ModelInvocationType",
+    "NativeCountTokensBody",
+    "NativeCountTokensResponse",
+    "NativeMessageBody",
     "parse_content_block",
     "parse_content_block_delta",
     "parse_message_stream_event",
@@ -312,11 +349,15 @@ __all__ = (
     "SortJobsBy",
     "SortOrder",
     "StopReason",
+    "StrReplaceBasedEditToolParam",
+    "StrReplaceBasedEditToolParamType",
     "TagParam",
     "TextBlock",
     "TextBlockParam",
     "TextBlockParamCitationsType0Item",
     "TextDelta",
+    "TextEditorToolParam",
+    "TextEditorToolParamType",
     "ThinkingBlock",
     "ThinkingBlockParam",
     "ThinkingConfigDisabledParam",
@@ -332,6 +373,7 @@ __all__ = (
     "ToolParamInputSchema",
     "ToolResultBlockParam",
     "ToolResultContentParam",
+    "ToolUnionParam",
     "ToolUseBlock",
     "ToolUseBlockInput",
     "ToolUseBlockParam",

@@ -15,11 +15,12 @@ class CompletionRequest(TypedDict, total=False):
     prompt: Required[str]
     """ The prompt, alternating `\\n\\nHuman:` and `\\n\\nAssistant:` turns and ending with `\\n\\nAssistant:`. """
 
-    max_tokens_to_sample: Required[Annotated[int, Constraint(minimum=1.0)]]
-    """ The largest number of tokens to generate before stopping. """
+    max_tokens_to_sample: Required[Annotated[int, Constraint(minimum=1.0, maximum=4096.0)]]
+    """ The largest number of tokens to generate before stopping (at most 4096, Bedrock's documented maximum for the
+    Claude Text Completions API). """
 
-    stop_sequences: Iterable[str]
-    """ Strings that, when generated, stop the completion. """
+    stop_sequences: Annotated[Iterable[str], Constraint(max_items=8191)]
+    """ Strings that, when generated, stop the completion (at most 8191, Bedrock's documented maximum). """
 
     temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Required, TypedDict
+from typing import Annotated, Literal, Required, TypedDict
 
 from ..models.metadata_param import MetadataParam
 from ..types import Constraint
@@ -15,14 +15,16 @@ class CompletionsInvokeBody(TypedDict, total=False):
     prompt: Required[str]
     """ The prompt, alternating `\\n\\nHuman:` and `\\n\\nAssistant:` turns and ending with `\\n\\nAssistant:`. """
 
-    max_tokens_to_sample: Required[Annotated[int, Constraint(minimum=1.0)]]
-    """ The largest number of tokens to generate before stopping. """
+    max_tokens_to_sample: Required[Annotated[int, Constraint(minimum=1.0, maximum=4096.0)]]
+    """ The largest number of tokens to generate before stopping (at most 4096, Bedrock's documented maximum for the
+    Claude Text Completions API). """
 
-    anthropic_version: Required[str]
-    """ The Anthropic API version Bedrock should speak. """
+    anthropic_version: Required[Literal["bedrock-2023-05-31"]]
+    """ The Anthropic API version Bedrock should speak; Bedrock's Claude parameters say "The value must be
+    bedrock-2023-05-31". """
 
-    stop_sequences: Iterable[str]
-    """ Strings that, when generated, stop the completion. """
+    stop_sequences: Annotated[Iterable[str], Constraint(max_items=8191)]
+    """ Strings that, when generated, stop the completion (at most 8191, Bedrock's documented maximum). """
 
     temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """

@@ -9,7 +9,7 @@ from ..models.message_param import MessageParam
 from ..models.text_block_param import TextBlockParam
 from ..models.thinking_config_param import ThinkingConfigParam
 from ..models.tool_choice_param import ToolChoiceParam
-from ..models.tool_param import ToolParam
+from ..models.tool_union_param import ToolUnionParam
 from ..types import Constraint
 
 
@@ -23,7 +23,7 @@ class MessageInput(TypedDict, total=False):
     system: str | Iterable[TextBlockParam]
     """ A system prompt, as text or as text blocks. """
 
-    tools: Iterable[ToolParam]
+    tools: Iterable[ToolUnionParam]
     """ Tools the model may call. """
 
     tool_choice: ToolChoiceParam

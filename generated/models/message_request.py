@@ -10,7 +10,7 @@ from ..models.metadata_param import MetadataParam
 from ..models.text_block_param import TextBlockParam
 from ..models.thinking_config_param import ThinkingConfigParam
 from ..models.tool_choice_param import ToolChoiceParam
-from ..models.tool_param import ToolParam
+from ..models.tool_union_param import ToolUnionParam
 from ..types import Constraint
 
 
@@ -27,7 +27,7 @@ class MessageRequest(TypedDict, total=False):
     system: str | Iterable[TextBlockParam]
     """ A system prompt, as text or as text blocks. """
 
-    tools: Iterable[ToolParam]
+    tools: Iterable[ToolUnionParam]
     """ Tools the model may call. """
 
     tool_choice: ToolChoiceParam
@@ -36,8 +36,8 @@ class MessageRequest(TypedDict, total=False):
     thinking: ThinkingConfigParam
     """ Extended thinking. """
 
-    stop_sequences: Iterable[str]
-    """ Strings that, when generated, stop the answer. """
+    stop_sequences: Annotated[Iterable[str], Constraint(max_items=8191)]
+    """ Strings that, when generated, stop the answer (at most 8191, Bedrock's documented maximum). """
 
     temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """

@@ -3,33 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Required, TypedDict
+from typing import Annotated, Literal, Required, TypedDict
 
 from ..models.message_param import MessageParam
 from ..models.metadata_param import MetadataParam
 from ..models.text_block_param import TextBlockParam
 from ..models.thinking_config_param import ThinkingConfigParam
 from ..models.tool_choice_param import ToolChoiceParam
-from ..models.tool_param import ToolParam
+from ..models.tool_union_param import ToolUnionParam
+from ..types import Constraint
 
 
 class MessagesInvokeBody(TypedDict, total=False):
     """The InvokeModel body of a Messages API request."""
 
-    messages: Required[Iterable[MessageParam]]
+    messages: Required[Annotated[Iterable[MessageParam], Constraint(min_items=1)]]
     """ The conversation so far, alternating `user` and `assistant` turns and starting with `user`; a last
     `assistant` turn is continued by the model. """
 
-    max_tokens: Required[int]
+    max_tokens: Required[Annotated[int, Constraint(minimum=1.0)]]
     """ The largest number of tokens to generate before stopping. """
 
-    anthropic_version: Required[str]
-    """ The Anthropic API version Bedrock should speak. """
+    anthropic_version: Required[Literal["bedrock-2023-05-31"]]
+    """ The Anthropic API version Bedrock should speak; Bedrock's Claude parameters say "The value must be
+    bedrock-2023-05-31". """
 
     system: str | Iterable[TextBlockParam]
     """ A system prompt, as text or as text blocks. """
 
-    tools: Iterable[ToolParam]
+    tools: Iterable[ToolUnionParam]
     """ Tools the model may call. """
 
     tool_choice: ToolChoiceParam
@@ -38,16 +40,16 @@ class MessagesInvokeBody(TypedDict, total=False):
     thinking: ThinkingConfigParam
     """ Extended thinking. """
 
-    stop_sequences: Iterable[str]
-    """ Strings that, when generated, stop the answer. """
+    stop_sequences: Annotated[Iterable[str], Constraint(max_items=8191)]
+    """ Strings that, when generated, stop the answer (at most 8191, Bedrock's documented maximum). """
 
-    temperature: float
+    temperature: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Randomness, from 0 (most deterministic) to 1. """
 
-    top_p: float
+    top_p: Annotated[float, Constraint(minimum=0.0, maximum=1.0)]
     """ Nucleus sampling cut-off. """
 
-    top_k: int
+    top_k: Annotated[int, Constraint(minimum=0.0)]
     """ Sample only from the k most likely tokens. """
 
     metadata: MetadataParam

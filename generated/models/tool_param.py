@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Required, TypedDict
+from typing import Annotated, Literal, Required, TypedDict
 
 from ..models.cache_control_ephemeral_param import CacheControlEphemeralParam
 from ..types import Constraint
 
 
 class ToolParam(TypedDict, total=False):
-    """A tool the model may call."""
+    """A tool you describe, for the model to call."""
 
     name: Required[Annotated[str, Constraint(pattern=r"^[a-zA-Z0-9_-]{1,64}$")]]
     """ The name the model calls the tool by. """
 
     input_schema: Required[Mapping[str, object]]
     """ The JSON Schema of the tool's input (an object schema). """
+
+    type: Literal["custom"]
+    """ The kind of tool; the one taken when `type` is left out. """
 
     description: str
     """ What the tool does and when to use it; the more the better. """

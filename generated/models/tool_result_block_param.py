@@ -17,7 +17,7 @@ class ToolResultBlockParam(TypedDict, total=False):
     tool_use_id: Required[str]
 
     content: str | Iterable[ToolResultContentParam]
-    """ The result, as text or as text and image blocks. """
+    """ The result, as text or as text, image and document blocks. """
 
     is_error: bool
     """ True when the tool failed and `content` says why. """

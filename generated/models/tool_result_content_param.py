@@ -2,8 +2,9 @@
 # Change the spec or a template, then run `make generate`.
 from __future__ import annotations
 
+from ..models.document_block_param import DocumentBlockParam
 from ..models.image_block_param import ImageBlockParam
 from ..models.text_block_param import TextBlockParam
 
-ToolResultContentParam = TextBlockParam | ImageBlockParam
+ToolResultContentParam = TextBlockParam | ImageBlockParam | DocumentBlockParam
 """ A block of a tool result. """

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, Required, TypedDict
+from typing import Annotated, Literal, Required, TypedDict
 
 from ..models.cache_control_ephemeral_param import CacheControlEphemeralParam
+from ..types import Constraint
 
 
 class ToolUseBlockParam(TypedDict, total=False):
@@ -13,7 +14,8 @@ class ToolUseBlockParam(TypedDict, total=False):
 
     type: Required[Literal["tool_use"]]
 
-    id: Required[str]
+    id: Required[Annotated[str, Constraint(pattern=r"^[a-zA-Z0-9_-]+$")]]
+    """ The id of the call, as the model gave it (Anthropic's API allows letters, digits, `_` and `-`). """
 
     name: Required[str]
 

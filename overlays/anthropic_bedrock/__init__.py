@@ -50,6 +50,12 @@ if TYPE_CHECKING:
 
     from ._client import AnthropicBedrock, AsyncAnthropicBedrock, AsyncClient, Client
     from ._config import NOT_GIVEN, NotGiven
+    from ._native_client import (
+        AnthropicBedrockMantle,
+        AnthropicBedrockNative,
+        AsyncAnthropicBedrockMantle,
+        AsyncAnthropicBedrockNative,
+    )
     from ._response import APIResponse, AsyncAPIResponse
     from ._streaming.stream import AsyncStream, Stream
     from .tokenizer import get_tokenizer
@@ -62,6 +68,10 @@ _LAZY = {
     "AsyncAnthropicBedrock": "._client",
     "Client": "._client",
     "AsyncClient": "._client",
+    "AnthropicBedrockMantle": "._native_client",
+    "AsyncAnthropicBedrockMantle": "._native_client",
+    "AnthropicBedrockNative": "._native_client",
+    "AsyncAnthropicBedrockNative": "._native_client",
     "NOT_GIVEN": "._config",
     "NotGiven": "._config",
     "APIResponse": "._response",
@@ -88,9 +98,13 @@ __all__ = [
     "APITimeoutError",
     "AnthropicBedrock",
     "AnthropicBedrockError",
+    "AnthropicBedrockMantle",
+    "AnthropicBedrockNative",
     "AnthropicError",
     "AsyncAPIResponse",
     "AsyncAnthropicBedrock",
+    "AsyncAnthropicBedrockMantle",
+    "AsyncAnthropicBedrockNative",
     "AsyncClient",
     "AsyncStream",
     "AuthenticationError",

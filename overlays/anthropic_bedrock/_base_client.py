@@ -145,7 +145,13 @@ class BaseClient(Generic[HttpT]):
         operation = call.operation
         endpoint = operation.stream_endpoint
         assert endpoint is not None and operation.event is not None and operation.accumulator is not None
-        return ChunkReader(response, operation.event, operation.accumulator(), endpoint.stream_exceptions)
+        return ChunkReader(
+            response,
+            operation.event,
+            operation.accumulator(),
+            endpoint.stream_exceptions,
+            server_sent_events=endpoint.server_sent_events,
+        )
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):

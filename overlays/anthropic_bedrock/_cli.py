@@ -25,6 +25,10 @@ from ._exceptions import AnthropicBedrockError, APIConnectionError
 
 if TYPE_CHECKING:
     from ._client import AnthropicBedrock
+    from ._native_client import AnthropicBedrockMantle, AnthropicBedrockNative
+
+# `--endpoint`: which of Bedrock's Messages endpoints the Messages commands talk to.
+ENDPOINTS = ("invoke", "mantle", "runtime")
 
 
 def _prompt(text: str) -> str:
@@ -37,6 +41,21 @@ def _client(args: argparse.Namespace) -> AnthropicBedrock:
     from ._client import AnthropicBedrock
 
     return AnthropicBedrock(
+        aws_region=args.region,
+        aws_profile=args.profile,
+        base_url=args.base_url,
+        max_retries=args.max_retries,
+        timeout=args.timeout,
+    )
+
+
+def _messages_client(args: argparse.Namespace) -> AnthropicBedrock | AnthropicBedrockMantle | AnthropicBedrockNative:
+    if args.endpoint == "invoke":
+        return _client(args)
+    from ._native_client import AnthropicBedrockMantle, AnthropicBedrockNative
+
+    cls = AnthropicBedrockMantle if args.endpoint == "mantle" else AnthropicBedrockNative
+    return cls(
         aws_region=args.region,
         aws_profile=args.profile,
         base_url=args.base_url,
@@ -70,7 +89,7 @@ def _messages(args: argparse.Namespace) -> int:
         "temperature": args.temperature,
         "stop_sequences": args.stop or None,
     }
-    with _client(args) as client:
+    with _messages_client(args) as client:
         if args.stream and args.json:
             with client.messages.create(**params, stream=True) as events:
                 for event in events:
@@ -92,7 +111,7 @@ def _messages(args: argparse.Namespace) -> int:
 
 
 def _count_tokens(args: argparse.Namespace) -> int:
-    with _client(args) as client:
+    with _messages_client(args) as client:
         count = client.messages.count_tokens(
             model=args.model, messages=[{"role": "user", "content": _read_prompt(args.prompt)}], system=args.system
         )
@@ -185,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     messages.add_argument("prompt", help=_PROMPT_HELP)
     messages.add_argument("--system", default=None, help="a system prompt")
     _model_options(messages, DEFAULT_MESSAGES_MODEL, "max_tokens")
+    _endpoint_option(messages)
     messages.set_defaults(run=_messages)
 
     count = _subparser(commands, "count-tokens", "count the input tokens of a message (Bedrock CountTokens)")
@@ -193,6 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     count.add_argument("--model", "-m", default=DEFAULT_MESSAGES_MODEL, help="model id (default: %(default)s)")
     count.add_argument("--json", action="store_true", help="print the answer as JSON")
     _connection_options(count)
+    _endpoint_option(count)
     count.set_defaults(run=_count_tokens)
 
     complete = _subparser(commands, "complete", "complete a prompt with a legacy model and print the text")
@@ -221,6 +242,16 @@ def _model_options(parser: argparse.ArgumentParser, model: str, max_tokens: str)
         "--json", action="store_true", help="print the answer as JSON (with --stream: one event a line)"
     )
     _connection_options(parser)
+
+
+def _endpoint_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--endpoint",
+        choices=ENDPOINTS,
+        default="invoke",
+        help="invoke: InvokeModel on bedrock-runtime (default); mantle: bedrock-mantle; runtime: bedrock-runtime's"
+        " /anthropic path (both in Anthropic's own wire format; --base-url then ends in /anthropic)",
+    )
 
 
 def _connection_options(parser: argparse.ArgumentParser) -> None:

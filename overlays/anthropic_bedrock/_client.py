@@ -23,9 +23,12 @@ from ._constants import AI_PROMPT, DEFAULT_MAX_RETRIES, HUMAN_PROMPT
 from ._logs import setup_logging
 from ._operations.headers import checked_headers
 
+# Completions load with the client (they are light, and an async program then finds them loaded
+# before its event loop runs); the Messages API's operations and models load on first use.
+from .resources.completions import AsyncCompletions, Completions
+
 if TYPE_CHECKING:
     from .resources.beta import AsyncBeta, Beta
-    from .resources.completions import AsyncCompletions, Completions
     from .resources.messages import AsyncMessages, Messages
     from .tokenizer import Tokenizer
 
@@ -146,7 +149,7 @@ class _Bedrock(BaseClient[HttpT]):
         )
         auth = self._auth
         if isinstance(auth, SigV4Auth) and region != auth.region:
-            auth = SigV4Auth(auth.source, region)
+            auth = SigV4Auth(auth.source, region, service=auth.service)
         clone = object.__new__(type(self))
         clone._init_engine(settings, auth, self._pool)
         return clone
@@ -202,8 +205,6 @@ class AnthropicBedrock(_Bedrock[httpx.Client], SyncAPIClient):
     @functools.cached_property
     def completions(self) -> Completions:
         """Anthropic text completions (the legacy API of Claude 2 and earlier)."""
-        from .resources.completions import Completions
-
         return Completions(self)
 
     @functools.cached_property
@@ -240,8 +241,6 @@ class AsyncAnthropicBedrock(_Bedrock[httpx.AsyncClient], AsyncAPIClient):
     @functools.cached_property
     def completions(self) -> AsyncCompletions:
         """Anthropic text completions (the legacy API of Claude 2 and earlier)."""
-        from .resources.completions import AsyncCompletions
-
         return AsyncCompletions(self)
 
     @functools.cached_property

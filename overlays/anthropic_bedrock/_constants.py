@@ -11,6 +11,8 @@ ANTHROPIC_VERSION: Final = "bedrock-2023-05-31"
 DEFAULT_MESSAGES_MODEL: Final = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 DEFAULT_REGION: Final = "us-east-1"
 SIGNING_NAME: Final = "bedrock"
+# The SigV4 signing name of bedrock-mantle, the host of Anthropic's own Messages wire format on Bedrock.
+MANTLE_SIGNING_NAME: Final = "bedrock-mantle"
 
 DEFAULT_MAX_RETRIES: Final = 2
 DEFAULT_TIMEOUT_SECONDS: Final = 600.0

@@ -1,11 +1,14 @@
 """The error tree: everything the SDK raises about a request derives from `APIError`.
 
 Status errors are chosen by HTTP status (as in the reference SDK) and carry the Bedrock error
-type from `x-amzn-ErrorType` and the request id from `x-amzn-RequestId`.
+type from `x-amzn-ErrorType` and the request id from `x-amzn-RequestId`. Anthropic's own error
+shape (`{"type": "error", "error": {"type": ..., "message": ...}}`, from the Anthropic-native
+endpoints) gives the type and message instead, and its `request-id` header the request id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._json import loads
@@ -117,7 +120,7 @@ class APIStatusError(APIError):
         self.response = response
         # An exception inside a 200 event stream carries the status Bedrock documents for it.
         self.status_code = response.status_code if status_code is None else status_code
-        self.request_id = response.headers.get("x-amzn-requestid")
+        self.request_id = request_id(response.headers)
         self.error_type = error_type if error_type is not None else _header_error_type(response)
 
     def __str__(self) -> str:
@@ -194,6 +197,11 @@ def _header_error_type(response: httpx.Response) -> str | None:
     return value.split(":", 1)[0] if value else None
 
 
+def request_id(headers: Mapping[str, str]) -> str | None:
+    """AWS's `x-amzn-RequestId`, else Anthropic's `request-id` (the Anthropic-native endpoints)."""
+    return headers.get("x-amzn-requestid") or headers.get("request-id") or None
+
+
 def status_error_class(status_code: int) -> type[APIStatusError]:
     cls = _BY_STATUS.get(status_code)
     if cls is not None:
@@ -217,6 +225,13 @@ def make_status_error(
     except ValueError:
         body = content.decode("utf-8", "replace")
     message = body.get("message") or body.get("Message") if isinstance(body, dict) else None
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        # Anthropic's shape: {"type": "error", "error": {"type": "overloaded_error", "message": ...}}
+        error = body["error"]
+        message = error.get("message")
+        kind = error.get("type")
+        if error_type is None and isinstance(kind, str) and kind:
+            error_type = kind
     if not isinstance(message, str) or not message:
         message = body if isinstance(body, str) and body else (error_type or f"HTTP {status}")
     cls = status_error_class(status)

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from ._exceptions import connection_error
+from ._exceptions import connection_error, request_id
 from ._http.orphans import watch
 from ._json import loads
 from .types import ResponseMetadata
@@ -76,8 +76,7 @@ class _RawBase:
 
     @property
     def request_id(self) -> str | None:
-        value: str | None = self.http_response.headers.get("x-amzn-requestid")
-        return value
+        return request_id(self.http_response.headers)
 
     @property
     def metadata(self) -> ResponseMetadata:

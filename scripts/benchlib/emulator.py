@@ -1,4 +1,5 @@
-"""The project's Bedrock emulator in its own process, so its CPU is not the client's."""
+"""The project's Bedrock emulator in its own process, so its CPU is not the client's; or several processes
+behind one port (`EmulatorGroup`), so that the server has more than one core when a load test needs it."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ _EXPORT = re.compile(r"^\s*export\s+([A-Z_][A-Z0-9_]*)=(.*)$")
 
 
 class Emulator:
-    def __init__(self, python: str, log_path: Path, cpu: int | None = None) -> None:
+    def __init__(self, python: str, log_path: Path, cpu: int | None = None, args: tuple[str, ...] = ()) -> None:
         self.python = python
+        self.args = args
         self.log_path = log_path
         self.cpu = cpu
         self.proc: subprocess.Popen[str] | None = None
@@ -38,7 +40,7 @@ class Emulator:
         env["PYTHONUNBUFFERED"] = "1"
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [self.python, "-m", "anthropic_bedrock.emulator", "--port", "0"],
+            [self.python, "-m", "anthropic_bedrock.emulator", "--port", "0", *self.args],
             stdout=subprocess.PIPE,
             stderr=self._log,
             stdin=subprocess.DEVNULL,
@@ -103,6 +105,10 @@ class Emulator:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    @property
+    def pids(self) -> list[int]:
+        return [self.proc.pid] if self.proc is not None else []
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
@@ -114,3 +120,47 @@ class Emulator:
         if self._log is not None:
             log, self._log = self._log, None
             log.close()
+
+
+class EmulatorGroup:
+    """`processes` emulators listening on one port (SO_REUSEPORT): the kernel spreads the connections."""
+
+    def __init__(self, python: str, log_dir: Path, processes: int, stem: str = "emulator-group") -> None:
+        self.members = [
+            Emulator(python, log_dir / f"{stem}-{i}.log", args=("--reuse-port",)) for i in range(max(1, processes))
+        ]
+
+    @property
+    def url(self) -> str:
+        return self.members[0].url
+
+    @property
+    def creds(self) -> dict[str, str]:
+        return self.members[0].creds
+
+    @property
+    def banner(self) -> list[str]:
+        return self.members[0].banner
+
+    @property
+    def pids(self) -> list[int]:
+        return [pid for member in self.members for pid in member.pids]
+
+    def start(self) -> None:
+        first, *rest = self.members
+        first.start()
+        port = first.url.rsplit(":", 1)[1]
+        try:
+            for member in rest:
+                member.args = ("--reuse-port", "--port", port)  # the later `--port` wins
+                member.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def alive(self) -> bool:
+        return all(member.alive() for member in self.members)
+
+    def stop(self) -> None:
+        for member in self.members:
+            member.stop()

@@ -26,6 +26,77 @@ class Row:
     anchors: tuple[str, ...] = ANCHORS
     note: dict[str, str] = field(default_factory=dict)
     section: str = ""  # a heading printed above the first shown row of a new section
+    ours_anchor: str = "ours"  # whose runs fill the `ours` column: "ours_httpx" for the default install's pool
+    ditto: bool = False  # the other columns repeat the row above: left blank, but the ratios use them
+    ratios: bool = True  # False for rows that describe the run rather than the client (the emulator's CPU)
+
+
+# The chart's panels: one per family of rows, by key (the first prefix that matches).
+FAMILIES = (
+    # Checked in this order (a row goes to the first family with a matching prefix); panels follow the table.
+    (
+        "Streams",
+        (
+            "stream_",
+            "msg_eps",
+            "msg_cpu_event",
+            "msg_tps",
+            "msg_cpu_text",
+            "msg_first_event",
+            "msg_first_text",
+            "pace_",
+        ),
+    ),
+    ("Start-up", ("import", "construct", "first_request", "cold", "msg_cold", "msg_first_req")),
+    ("Sequential requests", ("req_", "msg_wall", "msg_overhead", "msg_cpu")),
+    (
+        "Concurrency and scale",
+        (
+            "concurrency",
+            "scale_create_wall",
+            "scale_create_cpu",
+            "scale_stream_wall",
+            "scale_stream_cpu",
+            "scale_stream_open",
+        ),
+    ),
+    ("Memory and footprint", ("rss_", "scale_create_rss", "scale_stream_rss", "footprint_")),
+    ("Tokenizer", ("tokens_",)),
+)
+
+
+def family(key: str) -> str:
+    for name, prefixes in FAMILIES:
+        if key.startswith(prefixes):
+            return name
+    return "Other"
+
+
+def describe(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows as plain data, in order, for results.json and the chart."""
+    out: list[dict[str, Any]] = []
+    top = label = ""
+    for row in rows(params):
+        title = row.title.strip()
+        if row.ditto:
+            label = f"{label}, {title.removesuffix(' (default install)').removesuffix(' (s)')}"
+        elif row.title.startswith(" ") and ":" not in title:
+            label = f"{top.split(',')[0].split(' (')[0]}: {title}"
+        elif row.title.startswith(" "):
+            label = title
+        else:
+            top = label = title
+        out.append(
+            {
+                "key": row.key,
+                "title": row.title,
+                "label": label,  # the title with the context an indented row takes from the rows above
+                "family": family(row.key),
+                "lower_is_better": row.lower_is_better,
+                "ratios": row.ratios,
+            }
+        )
+    return out
 
 
 def _get(name: str, scale: float = 1.0) -> Callable[[dict[str, Any]], float | None]:
@@ -43,7 +114,10 @@ def rows(params: dict[str, Any]) -> list[Row]:
     pace = params["pace"]["pace_ms"]
     threads = params["concurrency"]["threads"]
     mb = params["tokens"]["text_bytes"] / 1e6
-    return completions_rows(n, conc, chunks, pace, threads, mb) + messages_rows(params)
+    out = completions_rows(n, conc, chunks, pace, threads, mb) + messages_rows(params)
+    if "scale_create" in params:
+        out += scale_rows(params)
+    return out
 
 
 def completions_rows(n: int, conc: int, chunks: int, pace: float, threads: int, mb: float) -> list[Row]:
@@ -67,6 +141,14 @@ def completions_rows(n: int, conc: int, chunks: int, pace: float, threads: int, 
             "concurrency",
             _get("wall_s"),
             note={"boto3": f"boto3: a pool of {threads} threads"},
+        ),
+        Row(
+            "concurrency_httpx",
+            "  ours on httpx's own pool (default install) (s)",
+            "concurrency",
+            _get("wall_s"),
+            ours_anchor="ours_httpx",
+            ditto=True,
         ),
         Row("rss_requests", f"peak RSS after {n} requests (MB)", "requests", _get("rss_mb")),
         Row("rss_concurrency", f"peak RSS after {conc} concurrent (MB)", "concurrency", _get("rss_mb")),
@@ -141,6 +223,114 @@ def messages_rows(params: dict[str, Any]) -> list[Row]:
     ]
 
 
+SCALE_ANCHORS = ("ours", "anthropic", "boto3")
+HTTPX_NOTE = "ours on httpx's pool: ANTHROPIC_BEDROCK_ASYNC_TRANSPORT=httpx, what the default install (no aiohttp) gets"
+
+
+def _with_httpx(row: Row) -> list[Row]:
+    """The row, and beneath it the same figure with ours on httpx's own async pool."""
+    twin = Row(
+        row.key + "_httpx",
+        "    on httpx's pool" + (" (default install)" if row.title.startswith(("2", "200")) else ""),
+        row.figure,
+        row.value,
+        row.lower_is_better,
+        row.anchors,
+        ours_anchor="ours_httpx",
+        ditto=True,
+        ratios=row.ratios,
+    )
+    return [row, twin]
+
+
+def scale_rows(params: dict[str, Any]) -> list[Row]:
+    """One client under load: many concurrent calls, many streams open at once; the emulator's CPU beside."""
+    create, stream = params["scale_create"], params["scale_stream"]
+    emulators = int(params.get("emulators", 1))
+    section = (
+        f"Scale: one client, {create['n']} concurrent calls / {stream['n']} open streams "
+        f"(emulator: {emulators} process{'es' if emulators > 1 else ''} on one port; ours on aiohttp, then on httpx's pool)"
+    )
+    a = SCALE_ANCHORS
+    rows_: list[Row] = []
+    for row in (
+        Row(
+            "scale_create_wall",
+            f"{create['n']} concurrent messages.create, wall (s)",
+            "scale_create",
+            _get("wall_s"),
+            anchors=a,
+            section=section,
+            note={
+                "boto3s": f"scale rows, boto3: {create['threads']} threads for the calls, one per stream for the streams"
+            },
+        ),
+        Row("scale_create_cpu", "  client CPU per call (us)", "scale_create", _get("cpu_us_per_call"), anchors=a),
+        Row("scale_create_rss", "  peak RSS (MB)", "scale_create", _get("rss_mb"), anchors=a),
+        Row(
+            "scale_create_share",
+            "  client CPU in the window (% of a core)",
+            "scale_create",
+            _get("client_cpu_pct"),
+            anchors=a,
+            ratios=False,
+        ),
+        Row(
+            "scale_create_emu",
+            "  emulator CPU in the window (% of a core)",
+            "scale_create",
+            _get("emu_cpu_pct"),
+            anchors=a,
+            ratios=False,
+        ),
+        Row(
+            "scale_create_other",
+            "  other load on the machine (% of a core)",
+            "scale_create",
+            _get("other_cpu_pct"),
+            anchors=a,
+            ratios=False,
+        ),
+        Row(
+            "scale_stream_wall",
+            f"{stream['n']} concurrent streams x {stream['chunks']} deltas, wall (s)",
+            "scale_stream",
+            _get("wall_s"),
+            anchors=a,
+        ),
+        Row("scale_stream_cpu", "  client CPU per event (us)", "scale_stream", _get("cpu_us_per_event"), anchors=a),
+        Row("scale_stream_rss", "  peak RSS (MB)", "scale_stream", _get("rss_mb"), anchors=a),
+        Row("scale_stream_open", "  RSS per open stream (KB)", "scale_stream", _get("rss_per_stream_kb"), anchors=a),
+        Row(
+            "scale_stream_share",
+            "  client CPU in the window (% of a core)",
+            "scale_stream",
+            _get("client_cpu_pct"),
+            anchors=a,
+            ratios=False,
+        ),
+        Row(
+            "scale_stream_emu",
+            "  emulator CPU in the window (% of a core)",
+            "scale_stream",
+            _get("emu_cpu_pct"),
+            anchors=a,
+            ratios=False,
+        ),
+        Row(
+            "scale_stream_other",
+            "  other load on the machine (% of a core)",
+            "scale_stream",
+            _get("other_cpu_pct"),
+            anchors=a,
+            ratios=False,
+        ),
+    ):
+        rows_ += _with_httpx(row)
+    rows_[-1].note = {"httpx": HTTPX_NOTE}
+    return rows_
+
+
 @dataclass
 class Stat:
     median: float
@@ -167,7 +357,7 @@ def compute(runs: Runs, params: dict[str, Any]) -> dict[str, dict[str, Stat | st
             if anchor not in row.anchors:
                 cells[anchor] = "n/a"
                 continue
-            results = runs.get(row.figure, {}).get(anchor)
+            results = runs.get(row.figure, {}).get(row.ours_anchor if anchor == "ours" else anchor)
             if results is None:
                 cells[anchor] = "-"
                 continue
@@ -251,6 +441,19 @@ def targets(table: dict[str, dict[str, Stat | str]]) -> dict[str, tuple[str, str
         against(key, "<= 1/10 of anthropic", ("anthropic", lambda o, a: o <= a / 10))
     for key in ("msg_eps", "msg_tps"):
         against(key, ">= 2x anthropic", ("anthropic", lambda o, a: o >= 2 * a))
+    # Ahead of boto3 wherever the SDK competes with it on CPU, and under load on either async pool.
+    for key in ("stream_cpu", "msg_cpu_event", "concurrency", "concurrency_httpx"):
+        against(key, "<= boto3", ("boto3", lambda o, b: o <= b))
+    for key in ("stream_cps", "msg_eps"):
+        if key in res:
+            o = m(key, "ours")
+            b = m(key, "boto3")
+            verdict_, desc = res[key]
+            if o is not None and b is not None and verdict_ != "?":
+                res[key] = (verdict(verdict_ == "PASS" and o >= b), desc + ", >= boto3")
+    for base in ("scale_create_wall", "scale_create_cpu", "scale_stream_wall", "scale_stream_cpu", "scale_stream_open"):
+        for key in (base, base + "_httpx"):
+            against(key, "<= boto3, < anthropic", ("boto3", lambda o, b: o <= b), ("anthropic", lambda o, a: o < a))
     o, v = m("footprint_pkgs", "ours"), m("footprint_pkgs", "v080")
     res["footprint_pkgs"] = (verdict(None if o is None or v is None else o < v), "< 0.8.0")
     o, v = m("footprint_mb", "ours"), m("footprint_mb", "v080")
@@ -281,11 +484,13 @@ def render(table: dict[str, dict[str, Stat | str]], params: dict[str, Any], show
         if section != shown_section:
             lines.append(f"[{section}]")
             shown_section = section
-        arrow = "v" if row.lower_is_better else "^"
+        arrow = " " if not row.ratios else "v" if row.lower_is_better else "^"
         line = f"{row.title:<{title_w - 2}}{arrow} "
         rng = " " * title_w
         for a in ANCHORS:
             c = cells.get(a, "-")
+            if row.ditto and a != "ours":
+                c = ""  # the row above shows these
             if isinstance(c, Stat):
                 line += f"{fmt(c.median):>{cell_w}}"
                 rng += f"{fmt(c.low) + '..' + fmt(c.high):>{cell_w}}" if c.runs > 1 else " " * cell_w
@@ -293,7 +498,7 @@ def render(table: dict[str, dict[str, Stat | str]], params: dict[str, Any], show
                 line += f"{c:>{cell_w}}"
                 rng += " " * cell_w
         for a in RATIO_ANCHORS:
-            r = ratio(cells.get("ours"), cells.get(a))
+            r = ratio(cells.get("ours"), cells.get(a)) if row.ratios else None
             line += f"{fmt_ratio(r):>{ratio_w}}"
         if row.key in verdicts:
             v, desc = verdicts[row.key]

@@ -14,6 +14,7 @@ RESULT_MARK = "BENCH-RESULT "
 # What a user of each anchor writes first; timed by the `import` figure.
 IMPORTS = {
     "ours": "from anthropic_bedrock import AnthropicBedrock",
+    "ours_httpx": "from anthropic_bedrock import AnthropicBedrock",
     "v080": "from anthropic_bedrock import AnthropicBedrock",
     "anthropic": "from anthropic import AnthropicBedrock",
     "boto3": "import boto3",
@@ -42,7 +43,7 @@ import os  # noqa: E402
 import random  # noqa: E402
 import resource  # noqa: E402
 import struct  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterator  # noqa: E402
 from typing import Any  # noqa: E402
 from urllib.parse import quote  # noqa: E402
 
@@ -170,6 +171,12 @@ class Adapter:
     def message_texts(self, client: Any, fault: str, max_tokens: int) -> Iterator[str]:
         raise NotImplementedError
 
+    async def amessage(self, client: Any) -> str:
+        raise NotImplementedError
+
+    def amessage_events(self, client: Any, fault: str, max_tokens: int) -> AsyncIterator[TextOrNone]:
+        raise NotImplementedError
+
     def close(self, client: Any) -> None:
         close = getattr(client, "close", None)
         if close is not None:
@@ -211,6 +218,19 @@ class MessagesUserCode(Adapter):
         with client.messages.stream(**self._message_kwargs(max_tokens, fault)) as stream:
             yield from stream.text_stream
 
+    async def amessage(self, client: Any) -> str:
+        message = await client.messages.create(**self._message_kwargs(self.max_tokens))
+        return "".join(block.text for block in message.content if block.type == "text")
+
+    async def amessage_events(self, client: Any, fault: str, max_tokens: int) -> AsyncIterator[TextOrNone]:
+        stream = await client.messages.create(**self._message_kwargs(max_tokens, fault), stream=True)
+        async with stream:
+            async for event in stream:
+                if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                    yield event.delta.text
+                else:
+                    yield None
+
 
 class SdkAdapter(Adapter):
     """The `anthropic_bedrock` API: ours and 0.8.0 share it."""
@@ -246,6 +266,30 @@ class SdkAdapter(Adapter):
 
 class OursAdapter(SdkAdapter, MessagesUserCode):
     anchor = "ours"
+
+    def async_client(self) -> Any:
+        limits = self.p.get("limits")
+        if not limits:
+            return super().async_client()
+        # The pool study (scripts/bench_pool.py): httpx's own pool with other limits, given as the SDK's
+        # http_client; everything else as the SDK builds it.
+        import httpx
+
+        connections, keepalive = limits
+        http = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=keepalive), timeout=600
+        )
+        return importlib.import_module(self.package).AsyncAnthropicBedrock(**self._kwargs(), http_client=http)
+
+
+class OursHttpxAdapter(OursAdapter):
+    """Ours with the async client on httpx's own pool: what the default install (no aiohttp extra) gets."""
+
+    anchor = "ours_httpx"
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        os.environ["ANTHROPIC_BEDROCK_ASYNC_TRANSPORT"] = "httpx"
 
 
 class V080Adapter(SdkAdapter):
@@ -488,6 +532,7 @@ class RawAdapter(Adapter):
 
 ADAPTERS: dict[str, type[Adapter]] = {
     "ours": OursAdapter,
+    "ours_httpx": OursHttpxAdapter,
     "v080": V080Adapter,
     "anthropic": AnthropicAdapter,
     "boto3": Boto3Adapter,
@@ -905,6 +950,14 @@ FIGURES = {
 def main() -> None:
     figure, anchor = sys.argv[1], sys.argv[2]
     params = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
+    if figure.startswith(("scale_", "study_")):
+        # These figures live beside this script (which runs isolated, so its folder is not on the path).
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import scale
+        import streamcpu
+
+        FIGURES.update(scale.FIGURES)
+        FIGURES.update(streamcpu.FIGURES)
     adapter = ADAPTERS[anchor](params)
     profile_to = params.get("profile_to")
     if profile_to:

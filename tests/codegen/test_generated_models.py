@@ -127,7 +127,7 @@ def test_response_parsers() -> None:
     ],
 )
 def test_chunk_envelope_fast_path_agrees_with_json(payload: bytes) -> None:
-    from anthropic_bedrock._streaming.stream import _chunk_bytes
+    from anthropic_bedrock._streaming.framing import _chunk_bytes
 
     got = _chunk_bytes(payload)
     assert (got.decode() if isinstance(got, bytes) else got) == json.loads(payload)["bytes"]
@@ -135,6 +135,6 @@ def test_chunk_envelope_fast_path_agrees_with_json(payload: bytes) -> None:
 
 @pytest.mark.parametrize("payload", [b'{"bytes":"eyJ9"}', b'{"bytes":"eyJ9","p":"abcdefghijklmnopqrstuvwxyz012"}'])
 def test_chunk_envelope_plain_and_padded_forms_skip_the_json_parser(payload: bytes) -> None:
-    from anthropic_bedrock._streaming.stream import _chunk_bytes
+    from anthropic_bedrock._streaming.framing import _chunk_bytes
 
     assert _chunk_bytes(payload) == b"eyJ9"  # bytes: sliced out, not parsed

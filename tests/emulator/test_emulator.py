@@ -200,6 +200,7 @@ def test_unknown_model_and_unknown_path(emulator: Emulator) -> None:
         (text_body(model=MODEL), "model"),
         (text_body(stream=True), "stream"),
         (text_body(surprise=1), "surprise"),
+        (text_body(max_tokens_to_sample=4097), "#/max_tokens_to_sample: 4097 is not less or equal to 4096"),
         (b"[1, 2]", "JSONObject"),
         (b"not json", "Malformed input request"),
     ],
@@ -209,6 +210,13 @@ def test_validation_errors_name_the_field(emulator: Emulator, body: bytes, field
     assert response.status_code == 400
     assert response.headers["x-amzn-errortype"] == "ValidationException"
     assert field in response.json()["message"]
+
+
+def test_every_field_the_description_names_is_accepted(emulator: Emulator) -> None:
+    # `metadata` is in the description of a text completion body, so it is accepted with the rest.
+    document = text_body(metadata={"user_id": "u-1"}, stop_sequences=["zzz"], temperature=0.5, top_p=0.9, top_k=3)
+    response = post(emulator, document)
+    assert response.status_code == 200, response.text
 
 
 def test_stop_sequences_and_natural_end(emulator: Emulator) -> None:

@@ -137,6 +137,12 @@ def with_image(**source: Any) -> dict[str, Any]:
         (body(tools=[{"name": "t", "input_schema": {"type": "string"}}]), "#/tools/0/input_schema/type"),
         (body(tools=[CLOCK, CLOCK]), "#/tools/1/name: tool names must be unique"),
         (body(tools=[{"type": "shell", "name": "s"}]), "#/tools/0/type"),
+        (body(tools=[{"type": "bash_20250124", "name": "shell"}]), "#/tools/0/name"),
+        (
+            body(tools=[{"type": "computer_20250124", "name": "computer"}]),
+            "#/tools/0: required key [display_width_px] not found#/tools/0: required key [display_height_px] not found",
+        ),
+        (body(tools=[{**CLOCK, "type": "custom", "strict": True}]), "#/tools/0: extraneous key [strict]"),
         (body(tool_choice={"type": "auto"}), "#/tool_choice: tool_choice may only be specified while providing tools"),
         (body(tools=[CLOCK], tool_choice={"type": "some"}), "#/tool_choice/type"),
         (body(tools=[CLOCK], tool_choice={"type": "tool"}), "#/tool_choice: required key [name]"),
@@ -159,6 +165,10 @@ def with_image(**source: Any) -> dict[str, Any]:
         ),
         (body(anthropic_beta="tools-2024"), "#/anthropic_beta"),
         (body(anthropic_beta=[5]), "#/anthropic_beta/0"),
+        (body(anthropic_beta=[""]), "#/anthropic_beta/0: expected a non-empty beta name"),
+        (body(stop_sequences=["x"] * 8192), "#/stop_sequences: expected maximum item count: 8191, found: 8192"),
+        (body(metadata={"user_id": "u" * 257}), "#/metadata/user_id: expected maxLength: 256, actual: 257"),
+        (body(temperature=float("inf")), "#/temperature"),
         (body(anthropic_version="2023-06-01"), "anthropic_version"),
         (body(metadata={"user": "x"}), "#/metadata: extraneous key [user]"),
         (body(stop_sequences=[1]), "#/stop_sequences/0"),
@@ -170,6 +180,15 @@ def test_validation_names_the_field(emulator: Emulator, document: dict[str, Any]
     assert response.status_code == 400, response.text
     assert response.headers["x-amzn-errortype"] == "ValidationException"
     assert field in response.json()["message"]
+
+
+def test_every_missing_key_is_named_as_bedrock_lists_them(emulator: Emulator) -> None:
+    response = invoke(emulator, {"anthropic_version": "bedrock-2023-05-31"})
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "Malformed input request: #: required key [messages] not found#: required key [max_tokens] not found, "
+        "please reformat your input and try again."
+    )
 
 
 def test_every_documented_block_and_option_is_accepted(emulator: Emulator) -> None:
@@ -186,9 +205,22 @@ def test_every_documented_block_and_option_is_accepted(emulator: Emulator) -> No
             text("calling"),
             TOOL_USE,
         ),
-        user({"type": "tool_result", "tool_use_id": "toolu_1", "content": [text("noon"), IMAGE], "is_error": False}),
+        user(
+            {
+                "type": "tool_result",
+                "tool_use_id": "toolu_1",
+                "content": [text("noon"), IMAGE, DOCUMENT],
+                "is_error": False,
+            }
+        ),
         system=[{"type": "text", "text": "be brief", "cache_control": {"type": "ephemeral", "ttl": "1h"}}],
-        tools=[CLOCK, {"type": "bash_20250124", "name": "bash"}],
+        tools=[
+            CLOCK,
+            {"type": "custom", "name": "get_date", "input_schema": {"type": "object"}},
+            {"type": "bash_20250124", "name": "bash"},
+            {"type": "computer_20250124", "name": "computer", "display_width_px": 1024, "display_height_px": 768},
+            {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool", "max_characters": 10_000},
+        ],
         tool_choice={"type": "auto", "disable_parallel_tool_use": True},
         anthropic_beta=["token-efficient-tools-2025-02-19"],
         metadata={"user_id": "u-1"},

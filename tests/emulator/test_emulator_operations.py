@@ -53,7 +53,7 @@ async def _create_job(call: Call, reply: Reply) -> None:
 
 
 EXTRA = (
-    Operation("native_messages", route("/anthropic/v1/messages"), _events, reply=_AnthropicErrors),
+    Operation("example_events", route("/example/v1/events"), _events, reply=_AnthropicErrors),
     Operation(
         "list_jobs", route("/model-invocation-jobs"), _list_jobs, methods=frozenset({"GET"}), authenticated=False
     ),
@@ -70,18 +70,16 @@ def extended(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
 
 def test_a_new_streaming_operation(extended: Emulator) -> None:
     with httpx.Client(base_url=extended.url, timeout=10) as client:
-        response = client.post("/anthropic/v1/messages", content=b"{}", headers=BEARER)
+        response = client.post("/example/v1/events", content=b"{}", headers=BEARER)
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/event-stream"
         assert response.text.count("event: ping") == 3
-        refused = client.post("/anthropic/v1/messages", content=b"{}")
+        refused = client.post("/example/v1/events", content=b"{}")
         assert refused.status_code == 403
         assert refused.json()["error"]["type"] == "MissingAuthenticationTokenException"
-        faulted = client.post(
-            "/anthropic/v1/messages", content=b"{}", headers={**BEARER, "x-emulator-fault": "status=529"}
-        )
+        faulted = client.post("/example/v1/events", content=b"{}", headers={**BEARER, "x-emulator-fault": "status=529"})
         assert faulted.status_code == 529 and faulted.json()["type"] == "error"
-    assert [entry.operation for entry in extended.log] == ["native_messages"] * 3
+    assert [entry.operation for entry in extended.log] == ["example_events"] * 3
     assert extended.stats().signature_failures == 1
 
 

@@ -55,6 +55,22 @@ def test_messages_streams(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> N
     assert aws_env.requests("stream")[0].json()["stop_sequences"] == ["zzz"]
 
 
+@pytest.mark.parametrize(("endpoint", "service"), [("mantle", "bedrock-mantle"), ("runtime", "bedrock")])
+def test_messages_on_the_anthropic_native_endpoints(
+    aws_env: Any, capsys: pytest.CaptureFixture[str], endpoint: str, service: str
+) -> None:
+    # runtime: ANTHROPIC_BEDROCK_BASE_URL under /anthropic; mantle: its own base URL
+    extra = ["--base-url", aws_env.url + "/anthropic"] if endpoint == "mantle" else []
+    assert main(["messages", "one two", "--max-tokens", "3", "--stream", "--endpoint", endpoint, *extra]) == 0
+    assert capsys.readouterr().out.split() == ["one", "two", "one"]
+    assert main(["count-tokens", "one two", "--endpoint", endpoint, *extra]) == 0
+    assert capsys.readouterr().out.strip() == "2"
+    streamed, counted = aws_env.log
+    assert streamed.path == "/anthropic/v1/messages" and streamed.json()["stream"] is True
+    assert counted.path == "/anthropic/v1/messages/count_tokens"
+    assert f"/{service}/aws4_request" in (streamed.header("authorization") or "")
+
+
 def test_errors_are_one_line_with_nonzero_exit(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["complete", "hi", "--model", "nonexistent.model"]) == 1
     err = capsys.readouterr().err.strip()

@@ -29,6 +29,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("completions", {"metadata": {"user_id": "\ud800"}}, ValueError, r"metadata\.user_id"),
     ("completions", {"extra_body": {"x": [1, float("nan")]}}, ValueError, r"x\[1\]"),
     ("completions", {"extra_body": {"x": object()}}, TypeError, "x"),
+    ("completions", {"max_tokens_to_sample": 4097}, ValueError, "max_tokens_to_sample"),
     ("completions", {"model": "."}, ValueError, "model"),
     ("completions", {"model": "m" * 100_000}, ValueError, "model"),
     ("completions", {"model": "anthropic.claude-v2\n"}, ValueError, "model"),
@@ -114,3 +115,53 @@ def test_a_wrong_answer_is_a_validation_error(operation: str, body: object, caus
     with pytest.raises(ab.APIResponseValidationError) as info:
         getattr(client, operation).create(**params)
     assert info.value.status_code == 200 and isinstance(info.value.__cause__, cause)
+
+
+STRICT_BASE = {"max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "rule"),
+    [
+        ({"service_tier": "default"}, "#", "extraneous"),
+        ({"tools": [{"type": "web_search_20250305", "name": "web_search"}]}, "#/tools/0/type", "kind"),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "search_result"}]}]},
+            "#/messages/0/content/0/type",
+            "kind",
+        ),
+        ({"messages": ({"role": "user", "content": "hi"},)}, "#/messages", "type"),  # never turned into a list
+    ],
+)
+def test_strict_checks_refuse_what_the_description_does_not_know(change: dict[str, Any], where: str, rule: str) -> None:
+    from anthropic_bedrock._operations.checks import CheckError, pointer
+    from anthropic_bedrock._operations.validation import checker
+    from anthropic_bedrock.types import MessageRequest
+
+    body = {**STRICT_BASE, **change}
+    checker(MessageRequest)(body, None)  # the SDK lets it travel: Bedrock may know more than this release
+    with pytest.raises(CheckError) as info:
+        checker(MessageRequest, strict=True)(body, None)
+    assert (pointer(info.value.path), info.value.rule) == (where, rule)
+
+
+def test_a_tool_without_type_is_custom_and_what_is_there_is_checked_first() -> None:
+    from anthropic_bedrock._operations.checks import CheckError, pointer
+    from anthropic_bedrock._operations.validation import checker
+    from anthropic_bedrock.types import MessageRequest
+
+    check = checker(MessageRequest, strict=True)
+    check({**STRICT_BASE, "tools": [{"name": "t", "input_schema": {"type": "object"}}]}, None)
+    with pytest.raises(CheckError, match="input_schema") as info:
+        check({**STRICT_BASE, "tools": [{"name": "t"}]}, None)
+    assert (pointer(info.value.path), info.value.rule) == ("#/tools/0", "missing")
+    # A wrong kind says more than the keys another kind would need.
+    with pytest.raises(CheckError) as info:
+        check({**STRICT_BASE, "system": [{"type": "image"}]}, None)
+    assert (pointer(info.value.path), info.value.rule) == ("#/system/0/type", "const")
+    with pytest.raises(CheckError) as info:
+        check({"messages": []}, None)
+    assert info.value.rule == "min_items"
+    with pytest.raises(CheckError) as info:
+        check({}, None)
+    assert info.value.info["keys"] == ("messages", "max_tokens")

@@ -15,6 +15,7 @@ from typecheck import ROOT, assert_as_expected, check_all
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # type checkers and a wheel build: minutes on a busy machine
 def test_user_programs_type_check_against_the_installed_wheel(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(

@@ -23,6 +23,7 @@ def test_the_readme_examples_are_found() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # type checkers and a wheel build: minutes on a busy machine
 def test_user_programs_type_check_against_the_editable_install(tmp_path: Path) -> None:
     # The editable install is a static link tree (setuptools' strict mode), which both checkers
     # follow; setuptools' default import hook leaves them without the package.

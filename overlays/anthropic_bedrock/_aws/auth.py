@@ -19,9 +19,10 @@ from .sigv4 import FrozenCredentials, sign
 class SigV4Auth(httpx.Auth):
     requires_request_body = True
 
-    def __init__(self, source: CredentialSource, region: str) -> None:
+    def __init__(self, source: CredentialSource, region: str, *, service: str = SIGNING_NAME) -> None:
         self.source = source
         self.region = region
+        self.service = service
 
     def _apply(self, request: httpx.Request, credentials: FrozenCredentials) -> None:
         url = request.url
@@ -35,7 +36,7 @@ class SigV4Auth(httpx.Auth):
                 body=request.content,
                 credentials=credentials,
                 region=self.region,
-                service=SIGNING_NAME,
+                service=self.service,
             )
         )
 
@@ -52,7 +53,7 @@ class SigV4Auth(httpx.Auth):
         yield request
 
     def __repr__(self) -> str:
-        return f"SigV4Auth(region={self.region!r}, source={self.source!r})"
+        return f"SigV4Auth(region={self.region!r}, service={self.service!r}, source={self.source!r})"
 
 
 class BearerAuth(httpx.Auth):

@@ -25,6 +25,8 @@ def async_transport(limits: httpx.Limits, ssl_context: ssl.SSLContext) -> httpx.
         from .aiohttp import AiohttpTransport
     except ImportError as exc:
         if choice == "aiohttp":
-            raise ImportError(f"{ENV}=aiohttp needs aiohttp: pip install 'anthropic-bedrock[aiohttp]'") from exc
+            raise ImportError(
+                f"{ENV}=aiohttp needs aiohttp (a dependency of anthropic-bedrock): pip install aiohttp"
+            ) from exc
         return None
     return AiohttpTransport(limits=limits, ssl_context=ssl_context)

@@ -61,6 +61,9 @@ class Operation(Generic[R, E]):
     stream_class: Any = None
     """The sync stream class (a `Stream` subclass with this operation's helpers)."""
     async_stream_class: Any = None
+    model_in_body: bool = False
+    """Anthropic's own wire format: `model` (and `stream`, when the caller names it) are body
+    fields, not a path segment (the Anthropic-native endpoints)."""
     inputs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """What turns the caller's arguments into plain request data before the checks (files read,
     SDK models as their JSON); None when the arguments are taken as given."""
@@ -90,6 +93,17 @@ def _parsed_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
+def _merged(base: Mapping[str, str], over: Mapping[str, str]) -> dict[str, str]:
+    """`base` with the headers of `over` in place of those of the same name in any spelling (two
+    spellings would otherwise both go out, `anthropic-beta` and `Anthropic-Beta` as two lines)."""
+    if not over:
+        return dict(base)
+    names = {name.lower() for name in over}
+    headers = {name: value for name, value in base.items() if name.lower() not in names}
+    headers.update(over)
+    return headers
+
+
 def build_request(
     settings: Settings,
     parts: RequestParts,
@@ -99,9 +113,9 @@ def build_request(
     timeout: Timeout | NotGiven = NOT_GIVEN,
 ) -> httpx.Request:
     """The httpx request for `parts` with the client's and the call's headers, query and timeout."""
-    headers = {**parts.headers, **settings.default_headers}
+    headers = _merged(parts.headers, settings.default_headers)
     if extra_headers is not None:
-        headers.update(checked_headers("extra_headers", extra_headers))
+        headers = _merged(headers, checked_headers("extra_headers", extra_headers))
     query = {**settings.default_query, **(extra_query or {})}
     url = settings.base_url + parts.path
     if query:
@@ -148,6 +162,7 @@ def prepare(
     arguments = dict(params)
     options = {name: arguments.pop(name) for name in OPTIONS if name in arguments}
     model = check_model(arguments.pop("model", NOT_GIVEN))
+    stream_given = stream if stream is not None else arguments.get("stream")
     wants_stream = arguments.pop("stream", False) if stream is None else stream
     if not isinstance(wants_stream, bool):
         raise TypeError(f"stream must be a bool, not {type(wants_stream).__name__}")
@@ -175,12 +190,19 @@ def prepare(
             raise TypeError(f"extra_body must be a dict, not {type(extra_body).__name__}")
         for key in ("model", "stream"):
             if key in extra_body:
-                raise ValueError(f"extra_body must not contain {key!r}: Bedrock takes it from the URL")
+                raise ValueError(f"extra_body must not contain {key!r}: pass it as the {key} argument")
         body.update(extra_body)  # last, so it overrides anything the arguments set
 
+    if operation.model_in_body:
+        body = {"model": model, **body}
+        if stream_given is not None:
+            body["stream"] = wants_stream
+        parts = endpoint.build_request(body=body)
+    else:
+        parts = endpoint.build_request(model, body=body)
     request = build_request(
         settings,
-        endpoint.build_request(model, body=body),
+        parts,
         extra_headers=extra_headers,
         extra_query=options.get("extra_query"),
         timeout=options.get("timeout", NOT_GIVEN),
@@ -204,7 +226,10 @@ def parse_result(call: Call[R, E], response: httpx.Response) -> R:
         raise _invalid(call, response, ValueError("the JSON document is nested too deeply to decode")) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _invalid(call, response, exc) from exc
-    answer.response_metadata = ResponseMetadata.from_headers(response.headers)
+    metadata = ResponseMetadata.from_headers(response.headers)
+    if metadata.request_id is None:
+        metadata.request_id = errors.request_id(response.headers)  # Anthropic's `request-id`
+    answer.response_metadata = metadata
     result: R = answer
     return result
 

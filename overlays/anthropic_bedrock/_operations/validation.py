@@ -8,7 +8,8 @@ The request shapes are generated TypedDicts whose bounds ride along in `Annotate
 Rules: keys a shape does not name pass unchecked, and so do blocks whose `type` the description
 does not list (Bedrock learns new ones faster than any release of this SDK); iterables are
 turned into lists so that the body encodes as JSON. `checker(shape, strict=True)` refuses both,
-as Bedrock does: the emulator validates what it receives that way.
+as Bedrock does: the emulator validates what it receives that way. In a union of kinds, a body
+that leaves `type` out is the kind whose `type` is optional (a tool is `custom` unless it says).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal, NotRequired, Required, Union, get_args, get_origin
 
-from .._generated.types import Constraint, Model
+from .._generated.types import Constraint, FileInput, Model
 from .checks import CheckTypeError, CheckValueError, Path, render
 
 __all__ = ["Check", "checker", "required_keys"]
@@ -179,11 +180,8 @@ def _typeddict(shape: Any, strict: bool) -> Check:
             if strict or not isinstance(value, Mapping):
                 raise _wrong_type(path, f"must be a dict, not {_kind(value)}", value, "object")
             value = dict(value)
-        for key in required:
-            if key not in value:
-                raise CheckTypeError(
-                    f"{render(path)} is missing the required key {key!r}", path, "missing", {"key": key}
-                )
+        # What is there is checked before what is missing: a wrong `type` says more than the keys
+        # another kind would need.
         out = value
         for key, item in value.items():
             field = fields.get(key)
@@ -201,6 +199,15 @@ def _typeddict(shape: Any, strict: bool) -> Check:
                 if out is value:
                     out = dict(value)
                 out[key] = new
+        for key in required:
+            if key not in value:
+                missing = tuple(k for k in required if k not in value)
+                raise CheckTypeError(
+                    f"{render(path)} is missing the required key {key!r}",
+                    path,
+                    "missing",
+                    {"key": key, "keys": missing},
+                )
         return out
 
     return check
@@ -218,9 +225,11 @@ def required_keys(shape: Any) -> tuple[str, ...]:
     )
 
 
-def _discriminator(shapes: list[Any], strict: bool) -> dict[str, Check] | None:
-    """{`type` value: check} when every member is a TypedDict with a literal `type`, else None."""
+def _discriminator(shapes: list[Any], strict: bool) -> tuple[dict[str, Check], Check | None] | None:
+    """({`type` value: check}, the check of the member whose `type` may be left out, if one) when
+    every member is a TypedDict with a literal `type`, else None."""
     table: dict[str, Check] = {}
+    default: Check | None = None
     for shape in shapes:
         if not typing.is_typeddict(shape):
             return None
@@ -231,7 +240,9 @@ def _discriminator(shapes: list[Any], strict: bool) -> dict[str, Check] | None:
             return None
         for value in get_args(hint):
             table[value] = checker(shape, strict)
-    return table
+        if "type" not in required_keys(shape):
+            default = checker(shape, strict)
+    return table, default
 
 
 def _json_kind(tp: Any) -> type | tuple[type, ...]:
@@ -263,26 +274,35 @@ _JSON_NAMES: dict[Any, str] = {
 }
 
 
+# File data (`x-file-input`) is read and encoded before the checks (`inputs`): the checks see the text.
+_FILE_INPUTS = frozenset(get_args(FileInput))
+
+
 def _union(members: tuple[Any, ...], strict: bool) -> Check:
+    members = tuple(m for m in members if m not in _FILE_INPUTS)
     nullable = any(m in (None, type(None)) for m in members)
     # Response models accepted where a request shape is expected (a block of an earlier answer sent
     # back as it came) are checked, and sent, as the JSON they stand for.
     models = tuple(m for m in members if isinstance(m, type) and issubclass(m, Model))
     others = [m for m in members if m not in (None, type(None)) and m not in models]
-    kinds = _discriminator(others, strict)
-    if kinds is not None:
+    found = _discriminator(others, strict)
+    if found is not None:
+        kinds, default = found
         allowed = ", ".join(repr(k) for k in kinds)
 
         def by_type(value: Any, path: Path) -> Any:
-            if value is None and nullable:
-                return value
-            if models and isinstance(value, models):
-                value = value.to_dict()
-            if not isinstance(value, Mapping):
-                raise _wrong_type(path, f"must be a dict, not {_kind(value)}", value, "object")
+            if value.__class__ is not dict:  # the common case skips the (abstract) class tests
+                if value is None and nullable:
+                    return value
+                if models and isinstance(value, models):
+                    value = value.to_dict()
+                if not isinstance(value, Mapping):
+                    raise _wrong_type(path, f"must be a dict, not {_kind(value)}", value, "object")
             kind = value.get("type")
             if not isinstance(kind, str):
                 if "type" not in value:
+                    if default is not None:
+                        return default(value, path)
                     raise CheckTypeError(
                         f"{render(path)} is missing the required key 'type' (one of {allowed})",
                         path,
@@ -346,21 +366,24 @@ _BOUNDS: tuple[tuple[str, Callable[[object], bool], Callable[[Any, Any], bool], 
     ("maximum", _is_number, lambda v, b: v > b, "must be <= {bound:g}, got {shown}"),
     ("min_length", lambda v: isinstance(v, str), lambda v, b: len(v) < b, "must be at least {bound} characters long"),
     ("max_length", lambda v: isinstance(v, str), lambda v, b: len(v) > b, "must be at most {bound} characters long"),
-    ("pattern", lambda v: isinstance(v, str), lambda v, b: not re.search(b, v), "must match {bound}, got {shown}"),
+    ("pattern", lambda v: isinstance(v, str), lambda v, b: not b.search(v), "must match {bound}, got {shown}"),
     ("min_items", lambda v: isinstance(v, list), lambda v, b: len(v) < b, "must hold at least {bound} item(s)"),
     ("max_items", lambda v: isinstance(v, list), lambda v, b: len(v) > b, "must hold at most {bound} item(s)"),
 )
 
 
 def _bounded(inner: Check, constraint: Constraint) -> Check:
-    # Only the bounds the description sets are checked (`re` caches the compiled pattern).
-    bounds = [(rule, applies, broken, text, getattr(constraint, rule)) for rule, applies, broken, text in _BOUNDS]
-    bounds = [entry for entry in bounds if entry[4] is not None]
+    # Only the bounds the description sets are checked; a pattern is compiled here, once.
+    bounds = [
+        (rule, applies, broken, text, bound, re.compile(bound) if rule == "pattern" else bound)
+        for rule, applies, broken, text in _BOUNDS
+        if (bound := getattr(constraint, rule)) is not None
+    ]
 
     def check(value: Any, path: Path) -> Any:
         value = inner(value, path)
-        for rule, applies, broken, text, bound in bounds:
-            if applies(value) and broken(value, bound):
+        for rule, applies, broken, text, bound, test in bounds:
+            if applies(value) and broken(value, test):
                 message = text.format(bound=bound, shown=_show(value))
                 raise _bad_value(path, message, rule, value=value, bound=bound)
         return value

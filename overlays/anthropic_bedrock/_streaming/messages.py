@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .. import _exceptions as errors
 from ..types import (
     Citation,
     CitationsDelta,
@@ -147,7 +148,7 @@ class MessageAccumulator:
         message = self.snapshot()
         metrics = self.metrics or {}
         message.response_metadata = ResponseMetadata(
-            request_id=headers.get("x-amzn-requestid"),
+            request_id=errors.request_id(headers),
             input_tokens=metrics.get("inputTokenCount"),
             output_tokens=metrics.get("outputTokenCount"),
             invocation_latency_ms=metrics.get("invocationLatency"),

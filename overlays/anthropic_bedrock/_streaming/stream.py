@@ -1,6 +1,7 @@
-"""The generic stream: Bedrock's binary event stream turned into typed events as each frame arrives.
+"""The generic stream: a streamed answer turned into typed events as each frame arrives.
 
-`ChunkReader` is the sans-IO part (bytes in, events or typed errors out). What an event is and what
+`ChunkReader` is the sans-IO part (bytes in, events or typed errors out), over either framing
+(`.framing`: Bedrock's binary event stream, or server-sent events). What an event is and what
 accumulates from it comes from the operation (`Accumulator`); this module knows nothing of
 completions or messages, whose streams subclass `Stream` / `AsyncStream` with their own helpers
 (`get_final_completion`, `get_final_message`). `Stream` and `AsyncStream` only move bytes from the
@@ -10,7 +11,6 @@ caller while the server is still producing the next one.
 
 from __future__ import annotations
 
-import binascii
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from types import TracebackType
@@ -20,9 +20,9 @@ import anyio
 import httpx
 
 from .. import _exceptions as errors
-from .._aws.eventstream import EventStreamDecoder, EventStreamError, EventStreamMessage, TruncatedStreamError
 from .._http.orphans import watch
 from .._json import loads
+from .framing import EventStreamFraming, Framing, SSEFraming
 
 __all__ = ["Accumulator", "AsyncStream", "ChunkReader", "Stream"]
 
@@ -30,30 +30,6 @@ T = TypeVar("T")
 A = TypeVar("A", bound="Accumulator[Any, Any]")
 T_contra = TypeVar("T_contra", contravariant=True)
 F_co = TypeVar("F_co", covariant=True)
-
-_PREFIX = b'{"bytes":"'
-_SUFFIX = b'"}'
-_PADDING = b'","p":"'
-
-
-def _chunk_bytes(payload: bytes) -> str | bytes:
-    """The base64 text of a chunk event's `{"bytes": ...}` payload.
-
-    Base64 needs no JSON escaping, so the plain form, alone or followed by a `"p"` padding string
-    (Bedrock pads some event streams so that their sizes do not tell token lengths), is sliced out
-    directly: measurably faster than a JSON parse per chunk. Anything else goes through the JSON
-    parser.
-    """
-    if payload.startswith(_PREFIX) and payload.endswith(_SUFFIX) and b"\\" not in payload:
-        end = payload.find(b'"', len(_PREFIX))
-        if end == len(payload) - len(_SUFFIX) or (
-            payload.startswith(_PADDING, end) and payload.find(b'"', end + len(_PADDING)) == len(payload) - len(_SUFFIX)
-        ):
-            return payload[len(_PREFIX) : end]
-    value = loads(payload)["bytes"]
-    if not isinstance(value, str):
-        raise TypeError(f"the chunk's bytes field is a {type(value).__name__}, not a string")
-    return value
 
 
 class Accumulator(Protocol[T_contra, F_co]):
@@ -78,11 +54,13 @@ class ChunkReader(Generic[T, A]):
     """Feed it the raw body; it returns the events in order and raises the typed error for an
     exception message, a corrupt frame, or a stream that ends mid-frame or before its final event.
 
-    `decode` turns one chunk's JSON into an event (None for an event the caller never sees, such as
+    `decode` turns one event's JSON into an event (None for an event the caller never sees, such as
     a keep-alive); `acc` keeps what the stream has said so far; `exceptions` maps each in-stream
-    `:exception-type` to the HTTP status it stands for (from the API description)."""
+    `:exception-type` to the HTTP status it stands for (from the API description). The wire's
+    framing (`.framing`) is Bedrock's binary event stream, or with `server_sent_events`
+    server-sent events (the Anthropic-native endpoints): both carry the same event JSON."""
 
-    __slots__ = ("_decode", "_decoder", "_exceptions", "_response", "acc")
+    __slots__ = ("_decode", "_framing", "_response", "acc")
 
     def __init__(
         self,
@@ -90,38 +68,39 @@ class ChunkReader(Generic[T, A]):
         decode: Callable[[Any], T | None],
         acc: A,
         exceptions: Mapping[str, int],
+        *,
+        server_sent_events: bool = False,
     ) -> None:
-        self._decoder = EventStreamDecoder()
+        self._framing: Framing = (
+            SSEFraming(response) if server_sent_events else EventStreamFraming(response, exceptions)
+        )
         self._response = response
         self._decode = decode
-        self._exceptions = exceptions
         self.acc = acc
 
     def feed(self, data: bytes) -> Iterator[T]:
         """The events completed by `data`, one at a time: each is added to `acc` just before it is
         handed out, so snapshots taken while iterating match what the caller has seen."""
-        try:
-            messages = self._decoder.feed(data)
-        except EventStreamError as exc:
-            raise errors.StreamDecodeError(f"Corrupt event stream: {exc}", self._response.request) from exc
+        framing = self._framing
         # One read may hold several frames: each event is handed out (and the events before an
         # exception frame reach the caller) before the next frame is looked at.
-        for message in messages:
-            event = self._event(message)
+        for frame in framing.feed(data):
+            text = framing.payload(frame)
+            if text is None:
+                continue
+            try:
+                event = self._decode(loads(text))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise errors.StreamDecodeError(
+                    f"A chunk event did not hold a valid event: {exc!r}", self._response.request
+                ) from exc
             if event is not None:
                 self.acc.add(event)
                 yield event
 
     def end(self) -> None:
         """The body ended; raise if it stopped inside a frame or before the final event."""
-        try:
-            self._decoder.close()
-        except TruncatedStreamError as exc:
-            raise errors.StreamInterruptedError(
-                f"The event stream ended in the middle of a message: {exc}", self._response.request
-            ) from exc
-        except EventStreamError as exc:  # a corrupt frame that shared its read with good ones
-            raise errors.StreamDecodeError(f"Corrupt event stream: {exc}", self._response.request) from exc
+        self._framing.close()
         if not self.acc.complete:
             raise errors.StreamInterruptedError(
                 "The event stream ended before its final event: the answer is incomplete.", self._response.request
@@ -134,40 +113,6 @@ class ChunkReader(Generic[T, A]):
             f"The connection broke during the event stream: {exc or type(exc).__name__}", self._response.request
         )
 
-    def _event(self, message: EventStreamMessage) -> T | None:
-        kind = message.message_type
-        if kind == "event":
-            if message.event_type != "chunk":
-                return None  # an event type this SDK does not know yet: skip, as AWS SDKs do
-            try:
-                # strict base64 without the wrapper's overhead; str, not bytes, for the JSON decoder,
-                # which would otherwise sniff the encoding of every chunk
-                event = self._decode(
-                    loads(binascii.a2b_base64(_chunk_bytes(message.payload), strict_mode=True).decode())
-                )
-            except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
-                raise errors.StreamDecodeError(
-                    f"A chunk event did not hold a valid event: {exc!r}", self._response.request
-                ) from exc
-            return event
-        if kind == "exception":
-            raise self._exception(message.exception_type or "unknownException", message.payload)
-        if kind == "error":
-            code = message.headers.get(":error-code")
-            text = message.headers.get(":error-message")
-            raise errors.StreamDecodeError(
-                f"The event stream reported an error: {code!s}: {text!s}", self._response.request
-            )
-        return None
-
-    def _exception(self, exception_type: str, payload: bytes) -> errors.APIStatusError:
-        return errors.make_status_error(
-            self._response,
-            payload,
-            error_type=exception_type[:1].upper() + exception_type[1:],
-            status_code=self._exceptions.get(exception_type, 500),
-        )
-
 
 class _StreamBase(Generic[T]):
     response: httpx.Response
@@ -176,8 +121,7 @@ class _StreamBase(Generic[T]):
 
     @property
     def request_id(self) -> str | None:
-        value: str | None = self.response.headers.get("x-amzn-requestid")
-        return value
+        return errors.request_id(self.response.headers)
 
     @property
     def text(self) -> str:

@@ -26,6 +26,16 @@ Any other path answers 404 UnknownOperationException. Every answer carries ``x-a
 invoke answers add ``X-Amzn-Bedrock-Input-Token-Count``, ``-Output-Token-Count`` and
 ``-Invocation-Latency``. Errors are ``{"message": ...}`` with ``x-amzn-ErrorType``.
 
+Anthropic's own Messages wire format (bedrock-mantle, and bedrock-runtime's ``/anthropic`` path):
+``POST /anthropic/v1/messages`` and ``POST /anthropic/v1/messages/count_tokens`` (log operations
+``messages``, ``messages_count_tokens``), signed for ``bedrock-mantle`` or ``bedrock`` or with an API
+key. ``model`` and ``stream`` are body fields, ``anthropic-version`` a required header, betas an
+``anthropic-beta`` header; the answers are InvokeModel's, a stream is server-sent events, counts are
+``{"input_tokens": N}``, and errors (the router's too) are Anthropic's ``{"type": "error", "error":
+{"type", "message"}}`` with a ``request-id`` header. Faults apply alike: ``exception=`` sends an
+``error`` event (``serviceUnavailableException`` is ``overloaded_error``), ``crc=<k>`` a malformed
+event (see ``_sse``).
+
 CountTokens takes ``{"input": {"invokeModel": {"body": "<base64 of an InvokeModel body>"}}}`` and
 answers ``{"inputTokens": N}``: the inner body is validated as InvokeModel validates it (a 400
 ValidationException prefixed ``input.invokeModel.body:``), and ``N`` is exactly the input token
@@ -56,7 +66,10 @@ space (`` alpha beta``). ``stop_reason``: ``max_tokens``; ``stop_sequence`` with
 it; a natural end is ``stop_sequence`` with ``stop: "\\n\\nHuman:"``. Input tokens: the prompt's.
 Streams send one ``chunk`` per token, the last with ``stop_reason`` and the metrics.
 
-Messages API (any other body; validated field by field, see ``_messages_check``). The message's
+Messages API (any other body). Bodies of both APIs are validated against the API description (the
+generated ``MessagesInvokeBody`` and ``CompletionsInvokeBody``, checked strictly: a key or a kind it
+does not know is refused, as Bedrock refuses it), then by the rules between fields in
+``_messages_check``; errors are worded as Bedrock words them (``_schema``). The message's
 ``id`` is ``msg_bdrk_`` + the first 24 hex digits of SHA-256 over the body as canonical JSON
 (``json.dumps(body, sort_keys=True, separators=(",", ":"))``). Content, generated in this order
 against one ``max_tokens`` budget:
@@ -121,7 +134,9 @@ those). A header wins over the queue; requests refused by authentication consume
 ``exception=<type>``    after ``after=<k>`` chunk frames (default 0) send an in-stream exception frame
                         (``throttlingException``, ``modelStreamErrorException``,
                         ``internalServerException``, ``validationException``,
-                        ``modelTimeoutException``, ``serviceUnavailableException``) and end the stream
+                        ``modelTimeoutException``, ``serviceUnavailableException``) and end the stream;
+                        on the Anthropic-native paths an ``error`` event, where Anthropic's types
+                        (``overloaded_error``, ``rate_limit_error``, ...) are accepted too
 ``length=<n>``          make the answer end naturally after n tokens
 ``novel`` / ``novel=<kinds>``  add things no SDK knows yet (comma-separated kinds, default all
                         but ``frame``): ``block`` a last content block ``{"type": "novel_block",
@@ -132,7 +147,7 @@ those). A header wins over the queue; requests refused by authentication consume
                         ``stop_reason: "novel_stop"`` (text completions too); ``frame`` an
                         event-stream frame of ``:event-type`` ``novelEvent`` (payload
                         ``{"novel": {"answer": 42}}``) after the first chunk frame
-``match=invoke|stream|count_tokens`` (queue only) which operation may consume it
+``match=invoke|stream|count_tokens|messages|messages_count_tokens`` (queue only) which operation may consume it
 
 Examples: ``status=429;retry_after=1``, ``pace=50;chunks=10``, ``exception=throttlingException;after=2``.
 

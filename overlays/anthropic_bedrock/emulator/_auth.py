@@ -24,6 +24,8 @@ from botocore.utils import normalize_url_path
 __all__ = ["AuthFailure", "Authenticator", "Screening"]
 
 SIGNING_NAME: Final = "bedrock"
+# What a request may be signed for unless its operation says otherwise.
+DEFAULT_SERVICES: Final = frozenset({SIGNING_NAME})
 _ALGORITHM: Final = "AWS4-HMAC-SHA256"
 _AMZ_DATE_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 
@@ -47,6 +49,7 @@ class _SigV4:
     """A SigV4 Authorization that passed every check the head allows; the signature is still to verify."""
 
     region: str
+    service: str
     amz_date: str
     names: list[str]
     signed: str
@@ -88,13 +91,21 @@ class Authenticator:
         self._credentials = Credentials(access_key, secret_key, session_token)
 
     def screen(
-        self, method: str, target: str, headers: Sequence[tuple[str, str]], now: dt.datetime | None = None
+        self,
+        method: str,
+        target: str,
+        headers: Sequence[tuple[str, str]],
+        now: dt.datetime | None = None,
+        *,
+        services: frozenset[str] = DEFAULT_SERVICES,
     ) -> Screening:
         """Everything that can be checked before the body arrives (a failure here stands whatever the body).
 
-        ``headers`` are (lower-case name, value) pairs as received; ``target`` is the raw request target.
+        ``headers`` are (lower-case name, value) pairs as received; ``target`` is the raw request target;
+        ``services``: the SigV4 signing names the operation answers to (``bedrock-mantle`` too for the
+        Anthropic-native paths).
         """
-        head = self._head(_values(headers), now or dt.datetime.now(dt.UTC))
+        head = self._head(_values(headers), now or dt.datetime.now(dt.UTC), services)
         if isinstance(head, AuthFailure):
             return Screening(head)
         return Screening(None, head)
@@ -116,7 +127,9 @@ class Authenticator:
         """Screen and verify at once; None when the request is accepted."""
         return self.verify(self.screen(method, target, headers, now), method, target, body)
 
-    def _head(self, values: dict[str, list[str]], now: dt.datetime) -> AuthFailure | _SigV4 | None:
+    def _head(
+        self, values: dict[str, list[str]], now: dt.datetime, services: frozenset[str]
+    ) -> AuthFailure | _SigV4 | None:
         """A failure, a SigV4 signature left to verify, or None: accepted (a valid API key)."""
         authorization = values.get("authorization")
         if not authorization:
@@ -129,14 +142,16 @@ class Authenticator:
                 "IncompleteSignatureException",
                 f"Unsupported Authorization scheme {scheme!r}; expected {_ALGORITHM} or Bearer.",
             )
-        return self._check_sigv4_head(values, rest, now)
+        return self._check_sigv4_head(values, rest, now, services)
 
     def _check_api_key(self, key: str) -> AuthFailure | None:
         if self.api_key is not None and key and hmac.compare_digest(key.encode(), self.api_key.encode()):
             return None
         return AuthFailure("UnrecognizedClientException", "The API key included in the request is invalid.")
 
-    def _check_sigv4_head(self, values: dict[str, list[str]], params: str, now: dt.datetime) -> AuthFailure | _SigV4:
+    def _check_sigv4_head(
+        self, values: dict[str, list[str]], params: str, now: dt.datetime, services: frozenset[str]
+    ) -> AuthFailure | _SigV4:
         parts: dict[str, str] = {}
         for item in params.split(","):
             key, _, value = item.strip().partition("=")
@@ -155,9 +170,10 @@ class Authenticator:
         access_key, date, region, service, terminator = scope
         if not hmac.compare_digest(access_key.encode(), self.access_key.encode()):
             return AuthFailure("UnrecognizedClientException", _BAD_TOKEN)
-        if service != SIGNING_NAME:
+        if service not in services:
+            expected = "' or '".join(sorted(services))
             return AuthFailure(
-                "InvalidSignatureException", f"Credential should be scoped to correct service: '{SIGNING_NAME}'."
+                "InvalidSignatureException", f"Credential should be scoped to correct service: '{expected}'."
             )
         if terminator != "aws4_request":
             return AuthFailure(
@@ -208,7 +224,7 @@ class Authenticator:
             return AuthFailure("InvalidSignatureException", _MISMATCH)
         content_hashes = values.get("x-amz-content-sha256")
         claimed = content_hashes[0].strip() if content_hashes else None
-        return _SigV4(region, amz_date, names, signed, signature, claimed, values)
+        return _SigV4(region, service, amz_date, names, signed, signature, claimed, values)
 
     def _verify(self, method: str, target: str, head: _SigV4, body: bytes) -> AuthFailure | None:
         values = head.values
@@ -226,7 +242,7 @@ class Authenticator:
             body_hash = head.claimed_hash
 
         canonical_names = ";".join(sorted(set(head.names)))
-        signer = SigV4Auth(self._credentials, SIGNING_NAME, head.region)
+        signer = SigV4Auth(self._credentials, head.service, head.region)
         try:
             request = AWSRequest(method=method, url=f"http://{values['host'][0]}{target}", data=body)
             request.context["timestamp"] = head.amz_date

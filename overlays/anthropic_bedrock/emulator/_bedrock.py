@@ -12,19 +12,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from . import _completions, _messages, _messages_check
 from ._chunks import Metrics
-from ._completions import HUMAN_TURN_END, MAX_TOKENS_TO_SAMPLE
+from ._completions import HUMAN_TURN_END
 from ._messages_check import MAX_OUTPUT_TOKENS
-from ._schema import ANTHROPIC_VERSION, BodyError, JSONObject, type_name
+from ._schema import BodyError, JSONObject, type_name
 from ._tokens import count_message_tokens
 
+# The version InvokeModel bodies carry (the request shapes allow only it); the Anthropic-native
+# paths take theirs in a header and are answered as an InvokeModel body with this one.
+ANTHROPIC_VERSION: Final = "bedrock-2023-05-31"
+
 __all__ = [
-    "ANTHROPIC_VERSION",
     "HUMAN_TURN_END",
     "MAX_OUTPUT_TOKENS",
-    "MAX_TOKENS_TO_SAMPLE",
     "Answer",
     "BodyError",
     "Invocation",

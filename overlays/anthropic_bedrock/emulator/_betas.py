@@ -2,31 +2,45 @@
 
 Context editing is the one Bedrock documents for Claude: ``context_management`` (an object whose
 ``edits`` are objects with a ``type``) is accepted when a ``context-management-...`` beta is named,
-and refused as an extraneous key otherwise, as Bedrock does. The emulated answer does not change.
+and refused as an extraneous key otherwise (the body check does that, as Bedrock does). The
+emulated answer does not change.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from ._schema import JSONObject, expect_array, expect_object, expect_string
+from ._schema import JSONObject, invalid, type_name
 
-__all__ = ["beta_keys"]
+__all__ = ["beta_fields"]
 
 # field -> the prefix of the beta name that admits it
 _BETA_FIELDS: Final = {"context_management": "context-management-"}
 
 
-def beta_keys(body: JSONObject) -> frozenset[str]:
-    """The beta-only fields ``body`` may carry, given its ``anthropic_beta``; those present are checked."""
+def beta_fields(body: JSONObject) -> frozenset[str]:
+    """The beta-only fields present in ``body`` that its ``anthropic_beta`` admits, each checked."""
     betas = body.get("anthropic_beta")
     names = [name for name in betas if isinstance(name, str)] if isinstance(betas, list) else []
-    allowed = frozenset(
-        field for field, prefix in _BETA_FIELDS.items() if any(name.startswith(prefix) for name in names)
+    present = frozenset(
+        field
+        for field, prefix in _BETA_FIELDS.items()
+        if field in body and any(name.startswith(prefix) for name in names)
     )
-    if "context_management" in allowed and "context_management" in body:
-        config = expect_object(body["context_management"], "#/context_management")
-        for index, edit in enumerate(expect_array(config.get("edits", []), "#/context_management/edits")):
-            path = f"#/context_management/edits/{index}"
-            expect_string(expect_object(edit, path).get("type"), f"{path}/type")
-    return allowed
+    if "context_management" in present:
+        _context_management(body["context_management"])
+    return present
+
+
+def _context_management(config: object) -> None:
+    if not isinstance(config, dict):
+        raise invalid("#/context_management", f"expected type: JSONObject, found: {type_name(config)}")
+    edits = config.get("edits", [])
+    if not isinstance(edits, list):
+        raise invalid("#/context_management/edits", f"expected type: JSONArray, found: {type_name(edits)}")
+    for index, edit in enumerate(edits):
+        path = f"#/context_management/edits/{index}"
+        if not isinstance(edit, dict):
+            raise invalid(path, f"expected type: JSONObject, found: {type_name(edit)}")
+        if not isinstance(edit.get("type"), str):
+            raise invalid(f"{path}/type", f"expected type: String, found: {type_name(edit.get('type'))}")

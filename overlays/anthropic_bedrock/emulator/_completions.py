@@ -9,20 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
+from ..types import CompletionsInvokeBody
 from ._chunks import Metrics, wrap
 from ._generate import Echo, count_tokens, group_pieces
 from ._novel import NOVEL_STOP_REASON
-from ._schema import JSONObject, check_common, check_number, expect_string
+from ._schema import JSONObject, check
 
-__all__ = ["HUMAN_TURN_END", "MAX_TOKENS_TO_SAMPLE", "Completion", "CompletionRequest", "answer", "parse"]
+__all__ = ["HUMAN_TURN_END", "Completion", "CompletionRequest", "answer", "parse"]
 
 HUMAN_TURN_END: Final = "\n\nHuman:"
-MAX_TOKENS_TO_SAMPLE: Final = 4096  # Bedrock's documented maximum for Claude text completions
-_KEYS: Final = frozenset(
-    {"prompt", "max_tokens_to_sample", "stop_sequences", "temperature", "top_p", "top_k", "anthropic_version"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +39,16 @@ def _human_turn(prompt: str) -> str:
 
 
 def parse(body: JSONObject) -> CompletionRequest:
-    """Validate a text-completions body as Bedrock does; raises BodyError."""
-    stops = check_common(body, _KEYS, ("prompt", "max_tokens_to_sample", "anthropic_version"))
-    prompt = expect_string(body["prompt"], "#/prompt")
-    max_tokens = check_number(body, "max_tokens_to_sample", "#", 1, MAX_TOKENS_TO_SAMPLE, integer=True)
-    assert max_tokens is not None  # a required key
+    """Validate a text-completions body as Bedrock does (every rule is the API description's:
+    the generated ``CompletionsInvokeBody``, checked strictly); raises BodyError."""
+    check(CompletionsInvokeBody, body)
+    document: dict[str, Any] = body  # of the shape just checked
+    prompt: str = document["prompt"]
     return CompletionRequest(
         human_text=_human_turn(prompt),
         input_tokens=count_tokens(prompt),
-        max_tokens=int(max_tokens),
-        stop_sequences=stops,
+        max_tokens=document["max_tokens_to_sample"],
+        stop_sequences=list(document.get("stop_sequences", ())),
     )
 
 

@@ -40,8 +40,23 @@ STREAM_EXCEPTION_TYPES: Final = (
     "serviceUnavailableException",
 )
 
+# Anthropic's error types, for an in-stream ``error`` event on the Anthropic-native paths (the
+# event-stream names above map onto them there; an InvokeModel stream sends one as it is, an
+# exception type no SDK knows).
+ANTHROPIC_STREAM_ERROR_TYPES: Final = (
+    "invalid_request_error",
+    "authentication_error",
+    "permission_error",
+    "not_found_error",
+    "request_too_large",
+    "rate_limit_error",
+    "api_error",
+    "timeout_error",
+    "overloaded_error",
+)
+
 MAX_CHUNKS: Final = 100_000  # frames one stream may be split into (empty ones included)
-_MATCHES: Final = ("invoke", "stream", "count_tokens")
+_MATCHES: Final = ("invoke", "stream", "count_tokens", "messages", "messages_count_tokens")
 _FLAGS: Final = ("reset", "crc", "novel")
 
 
@@ -144,8 +159,9 @@ def parse_fault(text: str) -> FaultSpec:
         elif key == "crc":
             fields["crc"] = _int(key, value, 0)
         elif key == "exception":
-            if value not in STREAM_EXCEPTION_TYPES:
-                raise ValueError(f"exception must be one of {', '.join(STREAM_EXCEPTION_TYPES)}; got {value!r}")
+            if value not in STREAM_EXCEPTION_TYPES and value not in ANTHROPIC_STREAM_ERROR_TYPES:
+                known = ", ".join((*STREAM_EXCEPTION_TYPES, *ANTHROPIC_STREAM_ERROR_TYPES))
+                raise ValueError(f"exception must be one of {known}; got {value!r}")
             fields["exception"] = value
         elif key == "after":
             fields["after"] = _int(key, value, 0)
@@ -158,7 +174,7 @@ def parse_fault(text: str) -> FaultSpec:
             fields["novel"] = kinds
         elif key == "match":
             if value not in _MATCHES:
-                raise ValueError(f"match must be invoke, stream or count_tokens, got {value!r}")
+                raise ValueError(f"match must be one of {', '.join(_MATCHES)}, got {value!r}")
             fields["match"] = value
         else:
             raise ValueError(f"unknown fault key {key!r}")

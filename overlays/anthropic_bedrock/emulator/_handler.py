@@ -79,3 +79,5 @@ class Operation:
     authenticated: bool = True
     faults: bool = True
     reply: type[Reply] = Reply
+    services: frozenset[str] = frozenset({"bedrock"})
+    """The SigV4 signing names a request may be signed for."""

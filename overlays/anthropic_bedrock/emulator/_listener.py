@@ -39,14 +39,20 @@ class Listener:
         self._failures = 0
         self._last_log = 0.0
 
-    async def start(self, host: str, port: int, backlog: int = 2048) -> int:
-        """Listen on the running loop; returns the bound port."""
+    async def start(self, host: str, port: int, backlog: int = 2048, reuse_port: bool = False) -> int:
+        """Listen on the running loop; returns the bound port.
+
+        With ``reuse_port``, several processes can listen on the same port (``SO_REUSEPORT``) and
+        the kernel spreads the connections over them: a load test can give the server more than
+        one core."""
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )[0]
         sock = socket.socket(family, kind, proto)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if reuse_port:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             sock.bind(address)
             sock.listen(backlog)
             sock.setblocking(False)

@@ -25,6 +25,7 @@ from ._errors import DEFAULT_MESSAGES
 from ._faults import ERROR_TYPES, FaultSpec, parse_fault
 from ._handler import DEFAULT_BODY_LIMIT, Call, Operation, ServerState
 from ._log import KEPT_PREFIX, LogEntry
+from ._models import known_model as _known_model
 from ._reply import Reply, Settings
 
 __all__ = ["Router"]
@@ -71,7 +72,7 @@ class Router:
         if operation is None or (operation.methods is not None and method not in operation.methods):
             keep = False  # answered 404 whatever the body
         elif operation.authenticated:
-            screening = self.auth.screen(method, target, headers)
+            screening = self.auth.screen(method, target, headers, services=operation.services)
             keep, unverified = screening.failure is None, screening.needs_body
         head = _Head(method, target, path, headers, operation, params, screening)
         limit = operation.body_limit if operation is not None else DEFAULT_BODY_LIMIT
@@ -209,16 +210,3 @@ def _header_text(value: bytes) -> str:
         return value.decode()
     except UnicodeDecodeError:
         return value.decode("latin-1")
-
-
-def _known_model(model_id: str) -> bool:
-    """Anthropic model ids, inference profiles and ARNs are known; anything ``nonexistent`` is not."""
-    lowered = model_id.lower()
-    if "nonexistent" in lowered or "does-not-exist" in lowered:
-        return False
-    if "anthropic" in lowered or "claude" in lowered:
-        return True
-    return lowered.startswith("arn:") and any(
-        kind in lowered
-        for kind in (":provisioned-model/", ":custom-model/", ":application-inference-profile/", ":imported-model/")
-    )

@@ -1,30 +1,24 @@
 """Body validation in Bedrock's words: the 400 messages name the offending field by JSON pointer.
 
 Bedrock checks model bodies against a JSON schema and answers ``Malformed input request: #/path:
-detail, please reformat your input and try again.``; every check here produces that shape, so a
-test (or a user) can always find the field, e.g. ``#/messages/1/content/0/source/media_type``.
+detail, please reformat your input and try again.``. What the API description says of a body (its
+keys, types, kinds, enumerations and bounds) is checked by the SDK's own request checks compiled
+from the generated shapes, in strict mode: a key or a block kind the description does not know is
+refused, as Bedrock refuses it. :func:`check` turns their failure into Bedrock's sentence, and
+:func:`invalid` words the rules checked by hand (those between fields, the per-model limits, the
+counts and sizes) the same way, so a test (or a user) can always find the field, e.g.
+``#/messages/1/content/0/source/media_type``.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Collection, Mapping
-from typing import Final
+from collections.abc import Callable
+from typing import Any, Final
 
-__all__ = [
-    "ANTHROPIC_VERSION",
-    "BodyError",
-    "JSONObject",
-    "check_common",
-    "check_keys",
-    "check_number",
-    "expect_array",
-    "expect_enum",
-    "expect_object",
-    "expect_string",
-    "invalid",
-    "type_name",
-]
+from .._operations.checks import CheckError, pointer
+from .._operations.validation import checker
+
+__all__ = ["BodyError", "JSONObject", "bedrock_error", "check", "invalid", "type_name", "upper_bound"]
 
 JSONObject = dict[str, object]
 _MALFORMED: Final = "Malformed input request: {}, please reformat your input and try again."
@@ -56,79 +50,66 @@ def type_name(value: object) -> str:
     return "Null"
 
 
-def _mismatch(path: str, expected: str, value: object) -> BodyError:
-    return invalid(path, f"expected type: {expected}, found: {type_name(value)}")
+def upper_bound(value: float, bound: float) -> str:
+    """The detail of a number above its maximum."""
+    return f"{value} is not less or equal to {bound:g}"
 
 
-def expect_object(value: object, path: str) -> JSONObject:
-    if not isinstance(value, dict):
-        raise _mismatch(path, "JSONObject", value)
-    return value
+_TYPE_NAMES: Final = {
+    "string": "String",
+    "integer": "Integer",
+    "number": "Number",
+    "boolean": "Boolean",
+    "object": "JSONObject",
+    "array": "JSONArray",
+    "null": "Null",
+}
 
 
-def expect_array(value: object, path: str) -> list[object]:
-    if not isinstance(value, list):
-        raise _mismatch(path, "JSONArray", value)
-    return value
+def _expected_type(info: dict[str, Any]) -> str:
+    expected = " or ".join(_TYPE_NAMES.get(name, name) for name in str(info["expected"]).split(" or "))
+    return f"expected type: {expected}, found: {type_name(info['value'])}"
 
 
-def expect_string(value: object, path: str) -> str:
-    if not isinstance(value, str):
-        raise _mismatch(path, "String", value)
-    return value
+def _one_of(info: dict[str, Any]) -> str:
+    return f"{info['value']} is not a valid enum value (expected one of: {', '.join(map(str, info['allowed']))})"
 
 
-def expect_enum(value: object, path: str, allowed: Collection[str]) -> str:
-    text = expect_string(value, path)
-    if text not in allowed:
-        raise invalid(path, f"{text} is not a valid enum value (expected one of: {', '.join(allowed)})")
-    return text
+# Each rule of the request checks (`checks.CheckError.rule`), worded as Bedrock's schema validator
+# words it; `info` holds the value and the bound or the choices.
+_DETAILS: Final[dict[str, Callable[[dict[str, Any]], str]]] = {
+    "type": _expected_type,
+    "extraneous": lambda info: f"extraneous key [{info['key']}] is not permitted",
+    "enum": _one_of,
+    "const": _one_of,
+    "kind": _one_of,
+    "finite": lambda info: f"{info['value']} is not a finite number",
+    "minimum": lambda info: f"{info['value']} is not greater or equal to {info['bound']:g}",
+    "maximum": lambda info: upper_bound(info["value"], info["bound"]),
+    "min_length": lambda info: f"expected minLength: {info['bound']}, actual: {len(info['value'])}",
+    "max_length": lambda info: f"expected maxLength: {info['bound']}, actual: {len(info['value'])}",
+    "pattern": lambda info: f"string [{info['value']}] does not match pattern {info['bound']}",
+    "min_items": lambda info: f"expected minimum item count: {info['bound']}, found: {len(info['value'])}",
+    "max_items": lambda info: f"expected maximum item count: {info['bound']}, found: {len(info['value'])}",
+}
 
 
-def check_keys(obj: Mapping[str, object], path: str, allowed: Collection[str], required: Collection[str] = ()) -> None:
-    """Unknown keys and missing required keys, as Bedrock's schema reports them."""
-    for key in obj:
-        if key not in allowed:
-            raise invalid(path, f"extraneous key [{key}] is not permitted")
-    for key in required:
-        if key not in obj:
-            raise invalid(path, f"required key [{key}] not found")
+def bedrock_error(error: CheckError) -> BodyError:
+    """A failed request check as Bedrock words it (a rule not listed keeps the check's own words).
+
+    Bedrock lists every violation it finds, each ``#/path: detail`` with nothing between them; of
+    an object's missing keys all are listed, so a body without several names them all."""
+    place = pointer(error.path)
+    if error.rule == "missing":
+        keys = error.info.get("keys") or (error.info["key"],)
+        return invalid(place, f"{place}: ".join(f"required key [{key}] not found" for key in keys))
+    detail = _DETAILS.get(error.rule)
+    return invalid(place, detail(error.info) if detail else str(error))
 
 
-def check_number(
-    body: Mapping[str, object], key: str, path: str, low: float, high: float | None, *, integer: bool
-) -> float | None:
-    """``body[key]``, when present, is a (finite) number within ``[low, high]``; returns it."""
-    if key not in body:
-        return None
-    value = body[key]
-    field = f"{path}/{key}"
-    if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
-        raise _mismatch(field, "Integer" if integer else "Number", value)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise invalid(field, f"{value} is not a finite number")
-    if value < low:
-        raise invalid(field, f"{value} is not greater or equal to {low:g}")
-    if high is not None and value > high:
-        raise invalid(field, f"{value} is not less or equal to {high:g}")
-    return value
-
-
-ANTHROPIC_VERSION: Final = "bedrock-2023-05-31"
-MAX_STOP_SEQUENCES: Final = 8191
-
-
-def check_common(body: JSONObject, allowed: Collection[str], required: Collection[str]) -> list[str]:
-    """Keys, ``anthropic_version``, sampling parameters; returns the stop sequences."""
-    check_keys(body, "#", allowed, required)
-    version = expect_string(body["anthropic_version"], "#/anthropic_version")
-    if version != ANTHROPIC_VERSION:
-        raise BodyError(f"Invalid anthropic_version {version!r}: the supported value is {ANTHROPIC_VERSION!r}.")
-    stops = expect_array(body.get("stop_sequences", []), "#/stop_sequences")
-    if len(stops) > MAX_STOP_SEQUENCES:
-        raise invalid("#/stop_sequences", f"expected maximum item count: {MAX_STOP_SEQUENCES}, found: {len(stops)}")
-    sequences = [expect_string(item, f"#/stop_sequences/{index}") for index, item in enumerate(stops)]
-    check_number(body, "temperature", "#", 0, 1, integer=False)
-    check_number(body, "top_p", "#", 0, 1, integer=False)
-    check_number(body, "top_k", "#", 0, None, integer=True)
-    return sequences
+def check(shape: Any, body: JSONObject) -> None:
+    """``body`` against the generated request ``shape``, strictly; raises BodyError on the first fault."""
+    try:
+        checker(shape, strict=True)(body, None)
+    except CheckError as error:
+        raise bedrock_error(error) from None

@@ -61,6 +61,7 @@ class EmulatorConfig(TypedDict, total=False):
     idle_timeout: float
     header_timeout: float
     unauthenticated_bytes: int
+    reuse_port: bool
 
 
 class Emulator:
@@ -72,7 +73,9 @@ class Emulator:
     Bounds: the log keeps at most ``log_limit`` entries and about ``log_bytes`` bytes; a connection
     idle for ``idle_timeout`` seconds is closed, as is one whose request head takes longer than
     ``header_timeout`` seconds to arrive; request bodies held before they can be authenticated take
-    at most ``unauthenticated_bytes`` between them (past that, such requests are answered 503).
+    at most ``unauthenticated_bytes`` between them (past that, such requests are answered 503). With
+    ``reuse_port``, several emulator processes may listen on one port (``SO_REUSEPORT``), each taking
+    a share of the connections.
     """
 
     def __init__(
@@ -92,9 +95,11 @@ class Emulator:
         idle_timeout: float = 60.0,
         header_timeout: float = 10.0,
         unauthenticated_bytes: int = 64 << 20,
+        reuse_port: bool = False,
     ) -> None:
         self.host = host
         self.port = port
+        self.reuse_port = reuse_port
         self.region = region
         self._auth = Authenticator(
             access_key=access_key,
@@ -221,7 +226,7 @@ class Emulator:
         if self._listener is not None:
             raise RuntimeError("emulator already started")
         listener = Listener(self._serve_connection)
-        self.port = await listener.start(self.host, self.port)
+        self.port = await listener.start(self.host, self.port, reuse_port=self.reuse_port)
         self._listener = listener
         self._loop = asyncio.get_running_loop()
 

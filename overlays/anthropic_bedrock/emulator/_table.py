@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import _control, _count_tokens, _invoke
+from . import _control, _count_tokens, _invoke, _native
 from ._handler import DEFAULT_BODY_LIMIT, Operation, route
 
 __all__ = ["INVOKE_BODY_LIMIT", "OPERATIONS"]
@@ -47,6 +47,25 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         _count_tokens.count_tokens,
         body_limit=_count_tokens.BODY_LIMIT,
         too_large=_too_large("input.invokeModel.body", _count_tokens.INNER_BODY_LIMIT),
+    ),
+    # Anthropic's own Messages wire format (bedrock-mantle; bedrock-runtime's `/anthropic` path).
+    Operation(
+        "messages",
+        route("/anthropic/v1/messages"),
+        _native.messages,
+        body_limit=INVOKE_BODY_LIMIT,
+        too_large=f"The request body exceeds {INVOKE_BODY_LIMIT} bytes.",
+        reply=_native.NativeReply,
+        services=frozenset({"bedrock", "bedrock-mantle"}),
+    ),
+    Operation(
+        "messages_count_tokens",
+        route("/anthropic/v1/messages/count_tokens"),
+        _native.count_tokens,
+        body_limit=INVOKE_BODY_LIMIT,
+        too_large=f"The request body exceeds {INVOKE_BODY_LIMIT} bytes.",
+        reply=_native.NativeReply,
+        services=frozenset({"bedrock", "bedrock-mantle"}),
     ),
     Operation(
         "control",

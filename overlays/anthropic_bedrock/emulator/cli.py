@@ -40,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=10.0,
         help="close connections whose request head takes longer than this many seconds (default: 10)",
     )
+    parser.add_argument(
+        "--reuse-port",
+        action="store_true",
+        help="let several emulator processes listen on the same --port (SO_REUSEPORT), for load tests",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         region=args.region,
         idle_timeout=args.idle_timeout,
         header_timeout=args.header_timeout,
+        reuse_port=args.reuse_port,
     )
 
     async def serve() -> None:
