@@ -31,7 +31,9 @@ def run(emu: Any, folder: Path, source: str) -> subprocess.CompletedProcess[str]
         AWS_ACCESS_KEY_ID=emu.access_key,
         AWS_SECRET_ACCESS_KEY=emu.secret_key,
         ANTHROPIC_BEDROCK_BASE_URL=emu.url,
+        ANTHROPIC_BEDROCK_MANTLE_BASE_URL=emu.url + "/anthropic",  # the emulator serves the native routes too
     )
+    env.pop("ANTHROPIC_AWS_API_KEY", None)
     return subprocess.run(
         [sys.executable, "example.py"], cwd=folder, capture_output=True, text=True, env=env, timeout=120
     )
