@@ -10,7 +10,7 @@ STAMP313 := $(VENV313)/.installed
 DEST ?= vendored
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-3.13 lint typecheck generate check-generated check build vendor tokenizer-data bench clean
+.PHONY: help install demo test test-3.13 lint typecheck generate check-generated check build vendor tokenizer-data bench bench-batch clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ $(LINKED): $(STAMP) $(SOURCE_DIRS)
 
 install: $(LINKED) ## create .venv and install the package (editable, re-linked) with the dev tools
 
-demo: $(LINKED) ## stream a completion through the SDK from the bundled emulator (no AWS account)
+demo: $(LINKED) ## stream an answer, a completion and a small batch through the SDK from the bundled emulator (no AWS account)
 	$(BIN)/python scripts/demo.py
 
 test: $(LINKED) ## run the test suite
@@ -80,6 +80,9 @@ tokenizer-data: $(LINKED) ## re-fetch the pinned tokenizer vocabulary and rebuil
 
 bench: $(LINKED) ## benchmarks side by side with the anchors
 	$(BIN)/python scripts/bench.py
+
+bench-batch: $(LINKED) ## batch inference at scale: a million requests submitted and read back (about 10 minutes)
+	$(BIN)/python scripts/bench_batch.py
 
 clean: ## remove the venv and build output
 	rm -rf $(VENV) $(VENV313) dist build *.egg-info

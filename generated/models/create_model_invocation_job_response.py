@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import expect_str
+from ..models.response_metadata import ResponseMetadata
 from ..types import Model, dump_value
 
 
@@ -18,6 +19,9 @@ class CreateModelInvocationJobResponse(Model):
 
     job_arn: str
     """ The job's ARN, `arn:aws:bedrock:{region}:{account}:model-invocation-job/{12-character id}`. """
+
+    response_metadata: ResponseMetadata | None = _attrs_field(default=None, kw_only=True, eq=False)
+    """ What Bedrock reported about the call outside the body (request id, token counts, latency); None when built by hand. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """

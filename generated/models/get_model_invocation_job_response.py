@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..errors import expect_dict, expect_int, expect_str
 from ..models.model_invocation_job_input_data_config import ModelInvocationJobInputDataConfig
 from ..models.model_invocation_job_output_data_config import ModelInvocationJobOutputDataConfig
+from ..models.response_metadata import ResponseMetadata
 from ..models.vpc_config import VpcConfig
 from ..types import Model, dump_value
 
@@ -82,6 +83,9 @@ class GetModelInvocationJobResponse(Model):
 
     error_record_count: int | None = None
     """ Records that failed. """
+
+    response_metadata: ResponseMetadata | None = _attrs_field(default=None, kw_only=True, eq=False)
+    """ What Bedrock reported about the call outside the body (request id, token counts, latency); None when built by hand. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import expect_dict, expect_list, expect_str
 from ..models.model_invocation_job_summary import ModelInvocationJobSummary
+from ..models.response_metadata import ResponseMetadata
 from ..types import Model, dump_value
 
 
@@ -22,6 +23,9 @@ class ListModelInvocationJobsResponse(Model):
 
     invocation_job_summaries: list[ModelInvocationJobSummary] | None = None
     """ The jobs on this page. """
+
+    response_metadata: ResponseMetadata | None = _attrs_field(default=None, kw_only=True, eq=False)
+    """ What Bedrock reported about the call outside the body (request id, token counts, latency); None when built by hand. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     """ Keys the API description does not name, kept as they came. """

@@ -48,6 +48,19 @@ AnthropicError = AnthropicBedrockError
 if TYPE_CHECKING:
     from httpx import Timeout
 
+    from ._batch.errors import BatchNotEndedError, BatchNotFoundError, BatchWaitTimeoutError
+    from ._batch.jobs import BatchJob, MessageBatch
+    from ._batch.quotas import BatchQuotas
+    from ._batch.results import (
+        MessageBatchCanceledResult,
+        MessageBatchErroredResult,
+        MessageBatchExpiredResult,
+        MessageBatchIndividualResponse,
+        MessageBatchResult,
+        MessageBatchSucceededResult,
+    )
+    from ._batch.sharder import BatchQuotaError, BatchRequestError
+    from ._batch.status import RequestCounts as MessageBatchRequestCounts
     from ._client import AnthropicBedrock, AsyncAnthropicBedrock, AsyncClient, Client
     from ._config import NOT_GIVEN, NotGiven
     from ._native_client import (
@@ -83,7 +96,25 @@ _LAZY = {
     "ResponseMetadata": ".types",
     "RequestOptions": ".types",
     "get_tokenizer": ".tokenizer",
+    # batch inference (client.messages.batches)
+    "BatchJob": "._batch.jobs",
+    "BatchNotEndedError": "._batch.errors",
+    "BatchNotFoundError": "._batch.errors",
+    "BatchQuotaError": "._batch.sharder",
+    "BatchQuotas": "._batch.quotas",
+    "BatchRequestError": "._batch.sharder",
+    "BatchWaitTimeoutError": "._batch.errors",
+    "MessageBatch": "._batch.jobs",
+    "MessageBatchCanceledResult": "._batch.results",
+    "MessageBatchErroredResult": "._batch.results",
+    "MessageBatchExpiredResult": "._batch.results",
+    "MessageBatchIndividualResponse": "._batch.results",
+    "MessageBatchRequestCounts": "._batch.status",
+    "MessageBatchResult": "._batch.results",
+    "MessageBatchSucceededResult": "._batch.results",
 }
+# Names whose home module calls them otherwise.
+_RENAMED = {"MessageBatchRequestCounts": "RequestCounts"}
 
 __all__ = [
     "AI_PROMPT",
@@ -109,12 +140,27 @@ __all__ = [
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "BatchJob",
+    "BatchNotEndedError",
+    "BatchNotFoundError",
+    "BatchQuotaError",
+    "BatchQuotas",
+    "BatchRequestError",
+    "BatchWaitTimeoutError",
     "Client",
     "Completion",
     "CompletionChunk",
     "ConflictError",
     "FailedDependencyError",
     "InternalServerError",
+    "MessageBatch",
+    "MessageBatchCanceledResult",
+    "MessageBatchErroredResult",
+    "MessageBatchExpiredResult",
+    "MessageBatchIndividualResponse",
+    "MessageBatchRequestCounts",
+    "MessageBatchResult",
+    "MessageBatchSucceededResult",
     "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
@@ -148,7 +194,7 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(importlib.import_module(module, __name__), _RENAMED.get(name, name))
     globals()[name] = value
     return value
 

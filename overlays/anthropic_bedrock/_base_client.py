@@ -30,7 +30,7 @@ from ._http.offloop import prepared
 from ._http.orphans import Orphans
 from ._http.retry import Attempts
 from ._http.transport import async_transport
-from ._operations.base import Call, Operation, parse_result, prepare
+from ._operations.base import Call, Operation, check_body, parse_result, prepare
 from ._response import APIResponse, AsyncAPIResponse, aread_body, read_body
 from ._streaming.stream import ChunkReader
 
@@ -139,6 +139,11 @@ class BaseClient(Generic[HttpT]):
     ) -> Call[Any, Any]:
         """The checked call; raises TypeError or ValueError naming a bad argument, nothing sent."""
         return prepare(self._settings, operation, params, stream=stream)
+
+    def _check(self, operation: Operation[Any, Any], params: Mapping[str, Any], where: str) -> Any:
+        """The body `_prepare` would build from `params` given as data (a batch request's), checked
+        the same way; raises TypeError or ValueError naming the place under `where`."""
+        return check_body(self._settings, operation, params, where)
 
     @staticmethod
     def _reader(call: Call[Any, Any], response: httpx.Response) -> ChunkReader[Any, Any]:

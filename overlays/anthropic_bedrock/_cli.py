@@ -5,6 +5,7 @@
     anthropic-bedrock complete "Why is the sky blue?" --model anthropic.claude-v2 [--stream] [--json]
     anthropic-bedrock emulator --port 8080
     echo "Why is the sky blue?" | anthropic-bedrock messages -     # `-` reads the prompt from stdin
+    anthropic-bedrock batch submit requests.jsonl --role-arn ARN --s3 s3://bucket/prefix [--wait]  (see _cli_batch)
 
 The model commands read credentials and region exactly as the client does (arguments,
 environment, AWS config files). `--json` prints what came back as JSON (with `--stream`, one event
@@ -20,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._cli_batch import add_batch_commands
 from ._constants import AI_PROMPT, DEFAULT_MESSAGES_MODEL, HUMAN_PROMPT
 from ._exceptions import AnthropicBedrockError, APIConnectionError
 
@@ -223,6 +225,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _model_options(complete, "anthropic.claude-v2", "max_tokens_to_sample")
     complete.set_defaults(run=_complete)
+
+    add_batch_commands(commands)
 
     # The emulator's own parser is built only when asked for, so `complete` does not import it.
     emulator = commands.add_parser("emulator", help="run the local Bedrock emulator", add_help=False)

@@ -67,6 +67,7 @@ class _Bedrock(BaseClient[HttpT]):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: HttpT | None = None,
+        control_base_url: str | httpx.URL | None = None,
     ) -> None:
         """Credentials: explicit keys; else `api_key` / `AWS_BEARER_TOKEN_BEDROCK` (a Bedrock API key);
         else botocore's default chain (environment, shared files, `aws_profile`, SSO, roles,
@@ -74,6 +75,8 @@ class _Bedrock(BaseClient[HttpT]):
 
         Region: `aws_region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region, `us-east-1`.
         Endpoint: `base_url`, `ANTHROPIC_BEDROCK_BASE_URL`, the regional Bedrock Runtime URL.
+        Batch jobs go to Bedrock's control plane: `control_base_url`,
+        `ANTHROPIC_BEDROCK_CONTROL_BASE_URL`, the regional `https://bedrock.{region}.amazonaws.com`.
         """
         for name, value in (
             ("aws_secret_key", aws_secret_key),
@@ -99,6 +102,7 @@ class _Bedrock(BaseClient[HttpT]):
             max_retries=config.check_max_retries(max_retries),
             default_headers={"User-Agent": _USER_AGENT, **headers},
             default_query=dict(default_query or {}),
+            control_base_url=config.control_base_url_for(control_base_url),
         )
         explicit_keys = aws_access_key or aws_secret_key or aws_session_token
         api_key = api_key or (None if explicit_keys else os.environ.get("AWS_BEARER_TOKEN_BEDROCK"))
@@ -146,6 +150,7 @@ class _Bedrock(BaseClient[HttpT]):
             default_query=s.default_query
             if isinstance(default_query, NotGiven)
             else {**s.default_query, **(default_query or {})},
+            control_base_url=s.control_base_url,
         )
         auth = self._auth
         if isinstance(auth, SigV4Auth) and region != auth.region:

@@ -25,6 +25,7 @@ __all__ = [
     "Timeout",
     "base_url_for",
     "check_max_retries",
+    "control_base_url_for",
     "to_timeout",
 ]
 
@@ -100,6 +101,20 @@ def base_url_for(base_url: str | httpx.URL | None, region: str, env: Mapping[str
     return url.rstrip("/")
 
 
+def control_base_url_for(base_url: str | httpx.URL | None, env: Mapping[str, str] = os.environ) -> str | None:
+    """The chosen endpoint of Bedrock's control plane (batch jobs): the argument, then
+    ANTHROPIC_BEDROCK_CONTROL_BASE_URL; None when neither is set (the region's own is used)."""
+    if not isinstance(base_url, str | httpx.URL | None):
+        raise TypeError(f"control_base_url must be a string or an httpx.URL, not {type(base_url).__name__}")
+    url = str(base_url) if base_url else env.get("ANTHROPIC_BEDROCK_CONTROL_BASE_URL") or ""
+    if not url:
+        return None
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"control_base_url must be an http(s) URL, got {url!r}")
+    return url.rstrip("/")
+
+
 @attrs.frozen(slots=True)
 class Settings:
     """Everything a client knows besides its connection pool and credentials."""
@@ -113,3 +128,11 @@ class Settings:
     max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: Mapping[str, str] = attrs.field(factory=dict)
     default_query: Mapping[str, object] = attrs.field(factory=dict)
+    control_base_url: str | None = None
+    """The chosen control-plane endpoint (argument or ANTHROPIC_BEDROCK_CONTROL_BASE_URL), else None."""
+
+    @property
+    def control_url(self) -> str:
+        """Where control-plane operations (batch jobs) go: the chosen endpoint, else the region's
+        `https://bedrock.{region}.amazonaws.com`, which follows a region change."""
+        return self.control_base_url or f"https://bedrock.{self.region}.amazonaws.com"

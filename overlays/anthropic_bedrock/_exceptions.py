@@ -191,6 +191,11 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
+# Error types whose class is not their status's: Bedrock's control plane answers a ConflictException
+# (a job that can no longer be stopped) with 400.
+_BY_TYPE: dict[str, type[APIStatusError]] = {"ConflictException": ConflictError}
+
+
 def _header_error_type(response: httpx.Response) -> str | None:
     # AWS sometimes appends `:http://internal.amazon.com/...` to the type.
     value = response.headers.get("x-amzn-errortype")
@@ -234,7 +239,7 @@ def make_status_error(
             error_type = kind
     if not isinstance(message, str) or not message:
         message = body if isinstance(body, str) and body else (error_type or f"HTTP {status}")
-    cls = status_error_class(status)
+    cls = _BY_TYPE.get(error_type or _header_error_type(response) or "") or status_error_class(status)
     return cls(message, response=response, body=body, error_type=error_type, status_code=status_code)
 
 

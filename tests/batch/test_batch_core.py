@@ -420,3 +420,12 @@ def test_create_job_body_checks_the_bedrock_arguments() -> None:
         create_job_body(**args, role_arn="arn:aws:iam::123456789012:role/batch", timeout_hours=12)
     with pytest.raises(ValueError, match="the key 'bad!' must be"):
         create_job_body(**args, role_arn="arn:aws:iam::123456789012:role/batch", tags={"bad!": "x"})
+
+
+def test_an_id_map_reads_in_one_parse_and_a_bad_line_is_named() -> None:
+    lines = [b'{"recordId":"R0000000000","custom_id":"a"}', b"", b'{"recordId":"R0000000001","custom_id":"b"}']
+    assert read_id_map(lines) == {"R0000000000": "a", "R0000000001": "b"}
+    with pytest.raises(ValueError, match="line 3 of the id map"):
+        read_id_map([*lines[:2], b'{"recordId": 1, "custom_id": "b"}'])
+    with pytest.raises(ValueError, match="line 2 of the id map"):
+        read_id_map([lines[0], b"1, 2"])

@@ -54,10 +54,8 @@ async def _create_job(call: Call, reply: Reply) -> None:
 
 EXTRA = (
     Operation("example_events", route("/example/v1/events"), _events, reply=_AnthropicErrors),
-    Operation(
-        "list_jobs", route("/model-invocation-jobs"), _list_jobs, methods=frozenset({"GET"}), authenticated=False
-    ),
-    Operation("create_job", route("/model-invocation-jobs"), _create_job, authenticated=False, faults=False),
+    Operation("list_examples", route("/example-jobs"), _list_jobs, methods=frozenset({"GET"}), authenticated=False),
+    Operation("create_example", route("/example-jobs"), _create_job, authenticated=False, faults=False),
 )
 
 
@@ -85,12 +83,12 @@ def test_a_new_streaming_operation(extended: Emulator) -> None:
 
 def test_two_operations_on_one_route(extended: Emulator) -> None:
     with httpx.Client(base_url=extended.url, timeout=10) as client:
-        assert client.get("/model-invocation-jobs").json() == {"jobs": []}
-        created = client.post("/model-invocation-jobs", json={"name": "job"})
+        assert client.get("/example-jobs").json() == {"jobs": []}
+        created = client.post("/example-jobs", json={"name": "job"})
         assert created.status_code == 201 and created.json() == {"created": {"name": "job"}}
-        assert client.put("/model-invocation-jobs").status_code == 404
+        assert client.put("/example-jobs").status_code == 404
     assert [(entry.operation, entry.status) for entry in extended.log] == [
-        ("list_jobs", 200),
-        ("create_job", 201),
-        ("list_jobs", 404),  # no operation takes PUT: the first for the route answers that
+        ("list_examples", 200),
+        ("create_example", 201),
+        ("list_examples", 404),  # no operation takes PUT: the first for the route answers that
     ]

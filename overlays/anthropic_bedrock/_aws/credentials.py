@@ -90,6 +90,11 @@ class ChainCredentials:
             raise MissingCredentialsError(f"The AWS credentials found are incomplete. {HOW_TO}")
         return FrozenCredentials(f.access_key, f.secret_key, f.token or None)
 
+    @property
+    def profile(self) -> str | None:
+        """The profile the chain reads (None: AWS_PROFILE or the default), for other clients to share."""
+        return self._profile
+
     def needs_io(self) -> bool:
         creds = self._resolved
         if creds is None:

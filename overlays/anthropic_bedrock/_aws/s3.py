@@ -196,18 +196,18 @@ class S3Transfers:
         size = 0
         try:
             for chunk in chunks:
-                buffer += chunk
                 size += len(chunk)
+                if not buffer and len(chunk) == self.part_size:
+                    # A whole part as given (a file read a part at a time): sent as it is, no copy.
+                    if upload_id is None:
+                        upload_id = self._start(bucket, key, content_type)
+                    self._part(bucket, key, upload_id, parts, chunk)
+                    continue
+                buffer += chunk
                 while len(buffer) >= self.part_size:
                     if upload_id is None:
-                        created = self._call(
-                            "CreateMultipartUpload",
-                            bucket,
-                            key,
-                            lambda: client.create_multipart_upload(Bucket=bucket, Key=key, ContentType=content_type),
-                        )
-                        upload_id = created["UploadId"]
-                    self._part(bucket, key, upload_id, parts, bytes(buffer[: self.part_size]))
+                        upload_id = self._start(bucket, key, content_type)
+                    self._part(bucket, key, upload_id, parts, bytes(memoryview(buffer)[: self.part_size]))
                     del buffer[: self.part_size]
             if upload_id is None:
                 data = bytes(buffer)
@@ -235,6 +235,17 @@ class S3Transfers:
                 self._abort(bucket, key, upload_id)
             raise
 
+    def _start(self, bucket: str, key: str, content_type: str) -> str:
+        client: Any = self.client
+        created = self._call(
+            "CreateMultipartUpload",
+            bucket,
+            key,
+            lambda: client.create_multipart_upload(Bucket=bucket, Key=key, ContentType=content_type),
+        )
+        upload_id: str = created["UploadId"]
+        return upload_id
+
     def _part(self, bucket: str, key: str, upload_id: str, parts: list[dict[str, Any]], data: bytes) -> None:
         number = len(parts) + 1
         if number > MAX_PARTS:
@@ -255,6 +266,22 @@ class S3Transfers:
         client: Any = self.client
         with contextlib.suppress(Exception):
             client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+
+    def check_bucket(self, bucket: str) -> None:
+        """That `bucket` exists and these credentials may use it (HeadBucket), before any work."""
+        client: Any = self.client
+        try:
+            self._call("HeadBucket", bucket, None, lambda: client.head_bucket(Bucket=bucket))
+        except S3NotFoundError as exc:
+            # HeadBucket answers with no body: name the error as the other operations would.
+            raise S3NotFoundError(
+                f"The bucket {bucket!r} does not exist",
+                response=exc.response,
+                code="NoSuchBucket",
+                operation="HeadBucket",
+                bucket=bucket,
+                key=None,
+            ) from exc
 
     def put_bytes(self, bucket: str, key: str, data: bytes, *, content_type: str = "application/json") -> Upload:
         """Write a small object in one PUT."""

@@ -20,6 +20,7 @@ from .. import _exceptions as errors
 from .._config import NOT_GIVEN, NotGiven, Settings, Timeout, check_max_retries, to_timeout
 from .._generated.api import Endpoint, RequestParts
 from ..types import ResponseMetadata
+from .checks import Path
 from .encoding import encode_body
 from .headers import checked_headers
 from .validation import checker, required_keys
@@ -27,7 +28,16 @@ from .validation import checker, required_keys
 if TYPE_CHECKING:
     from .._streaming.stream import Accumulator
 
-__all__ = ["Call", "Operation", "build_request", "check_model", "parse_result", "prepare"]
+__all__ = [
+    "Call",
+    "Operation",
+    "build_request",
+    "check_arguments",
+    "check_body",
+    "check_model",
+    "parse_result",
+    "prepare",
+]
 
 R = TypeVar("R")
 E = TypeVar("E")
@@ -64,9 +74,15 @@ class Operation(Generic[R, E]):
     model_in_body: bool = False
     """Anthropic's own wire format: `model` (and `stream`, when the caller names it) are body
     fields, not a path segment (the Anthropic-native endpoints)."""
-    inputs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    inputs: Callable[[dict[str, Any], Path], dict[str, Any]] | None = None
     """What turns the caller's arguments into plain request data before the checks (files read,
-    SDK models as their JSON); None when the arguments are taken as given."""
+    SDK models as their JSON; errors name places under the path given); None when the arguments
+    are taken as given."""
+    request: Callable[[dict[str, Any]], RequestParts] | None = None
+    """The request parts from the checked arguments, for an operation whose arguments are not a
+    model and a body (a control-plane operation: path and query parameters, or a whole body)."""
+    control_plane: bool = False
+    """Whether it goes to Bedrock's control plane (`bedrock.{region}`) rather than the runtime."""
 
     @property
     def keys(self) -> frozenset[str]:
@@ -111,13 +127,15 @@ def build_request(
     extra_headers: Mapping[str, str] | None = None,
     extra_query: Mapping[str, object] | None = None,
     timeout: Timeout | NotGiven = NOT_GIVEN,
+    base_url: str | None = None,
 ) -> httpx.Request:
-    """The httpx request for `parts` with the client's and the call's headers, query and timeout."""
+    """The httpx request for `parts` with the client's and the call's headers, query and timeout
+    (sent to `base_url`, by default the client's runtime endpoint)."""
     headers = _merged(parts.headers, settings.default_headers)
     if extra_headers is not None:
         headers = _merged(headers, checked_headers("extra_headers", extra_headers))
-    query = {**settings.default_query, **(extra_query or {})}
-    url = settings.base_url + parts.path
+    query = {**settings.default_query, **parts.params, **(extra_query or {})}
+    url = (settings.base_url if base_url is None else base_url) + parts.path
     if query:
         # RFC 3986 percent-encoding (a space is %20, never "+"): the query goes out exactly as SigV4 signs it.
         url += "?" + urlencode({k: v for k, v in query.items() if v is not None}, doseq=True, quote_via=quote)
@@ -160,7 +178,12 @@ def prepare(
     forces streaming (for `messages.stream`); otherwise the `stream` argument decides.
     """
     arguments = dict(params)
-    options = {name: arguments.pop(name) for name in OPTIONS if name in arguments}
+    options: dict[str, Any] = {name: arguments.pop(name) for name in OPTIONS if name in arguments}
+    if operation.request is not None:
+        # A control-plane operation: its arguments make the whole request, nothing streams.
+        parts = operation.request(check_arguments(operation, arguments))
+        headers = checked_headers("extra_headers", options.get("extra_headers"))
+        return _ready(settings, operation, parts, options, headers, stream=False)
     model = check_model(arguments.pop("model", NOT_GIVEN))
     stream_given = stream if stream is not None else arguments.get("stream")
     wants_stream = arguments.pop("stream", False) if stream is None else stream
@@ -169,17 +192,7 @@ def prepare(
     endpoint = operation.stream_endpoint if wants_stream else operation.endpoint
     if endpoint is None:
         raise TypeError(f"{operation.name}() does not stream")
-    unknown = sorted(set(arguments) - operation.keys)
-    if unknown:
-        raise TypeError(f"{operation.name}() got unexpected keyword argument(s): {', '.join(map(repr, unknown))}")
-    for key in required_keys(operation.arguments):
-        if key not in arguments:
-            raise TypeError(f"{operation.name}() missing required argument: {key!r}")
-    # Explicit None means "not given", as in `anthropic`.
-    arguments = {key: value for key, value in arguments.items() if value is not None}
-    if operation.inputs is not None:
-        arguments = operation.inputs(arguments)
-    checked = checker(operation.arguments)(arguments, None)
+    checked = check_arguments(operation, arguments)
 
     extra_headers = checked_headers("extra_headers", options.get("extra_headers"))
     headers = {**settings.default_headers, **extra_headers}
@@ -200,16 +213,64 @@ def prepare(
         parts = endpoint.build_request(body=body)
     else:
         parts = endpoint.build_request(model, body=body)
+    return _ready(settings, operation, parts, options, extra_headers, stream=wants_stream)
+
+
+def _ready(
+    settings: Settings,
+    operation: Operation[R, E],
+    parts: RequestParts,
+    options: Mapping[str, Any],
+    extra_headers: Mapping[str, str],
+    *,
+    stream: bool,
+) -> Call[R, E]:
+    """The call for built request parts, with the call's options applied."""
     request = build_request(
         settings,
         parts,
         extra_headers=extra_headers,
         extra_query=options.get("extra_query"),
         timeout=options.get("timeout", NOT_GIVEN),
+        base_url=settings.control_url if operation.control_plane else None,
     )
     max_retries = options.get("max_retries", NOT_GIVEN)
     retries = settings.max_retries if isinstance(max_retries, NotGiven) else check_max_retries(max_retries)
-    return Call(operation=operation, request=request, max_retries=retries, stream=wants_stream)
+    return Call(operation=operation, request=request, max_retries=retries, stream=stream)
+
+
+def check_arguments(operation: Operation[Any, Any], arguments: Mapping[str, Any], where: str | None = None) -> Any:
+    """`arguments` checked against the operation's shape: no unknown key, every required one, each
+    value by the API description; an explicit None means "not given", as in `anthropic`. Errors
+    name the place under `where` (`requests[3].params.messages[0]`), or the keyword argument."""
+    unknown = sorted(set(arguments) - operation.keys)
+    if unknown:
+        listed = ", ".join(map(repr, unknown))
+        raise TypeError(
+            f"{operation.name}() got unexpected keyword argument(s): {listed}"
+            if where is None
+            else f"{where} has unexpected key(s) for {operation.name}(): {listed}"
+        )
+    for key in required_keys(operation.arguments):
+        if key not in arguments:
+            raise TypeError(
+                f"{operation.name}() missing required argument: {key!r}"
+                if where is None
+                else f"{where} is missing the required key {key!r}"
+            )
+    given = {key: value for key, value in arguments.items() if value is not None}
+    root: Path = None if where is None else (None, where)
+    if operation.inputs is not None:
+        given = operation.inputs(given, root)
+    return checker(operation.arguments)(given, root)
+
+
+def check_body(settings: Settings, operation: Operation[Any, Any], params: Mapping[str, Any], where: str) -> Any:
+    """The body `prepare` would send for `params` (body arguments only: no `model`, `stream` or
+    per-call options), checked exactly as `prepare` checks them, with places named under `where`."""
+    if not isinstance(params, Mapping):
+        raise TypeError(f"{where} must be a mapping of {operation.name}() arguments, not {type(params).__name__}")
+    return operation.body(check_arguments(operation, params, where), settings.default_headers)
 
 
 def parse_result(call: Call[R, E], response: httpx.Response) -> R:

@@ -38,20 +38,21 @@ MEDIA_TYPES: Final = {
 }
 
 
-def message_inputs(arguments: dict[str, Any]) -> dict[str, Any]:
-    """`arguments` with files read and SDK models turned into their JSON (a new dict if anything changed)."""
+def message_inputs(arguments: dict[str, Any], root: Path = None) -> dict[str, Any]:
+    """`arguments` with files read and SDK models turned into their JSON (a new dict if anything
+    changed); errors name places under `root` (a batch request's `requests[3].params`)."""
     out = arguments
     messages = arguments.get("messages")
     if messages is not None and messages.__class__ is not str:
         if not _is_list(messages) and isinstance(messages, Iterable) and not isinstance(messages, bytes | Mapping):
             messages = out["messages"] = list(messages)  # a generator, read once: the checks see the list
         if _is_list(messages):
-            new = _messages(messages)
+            new = _messages(messages, (root, "messages"))
             if new is not messages:
                 out = {**out, "messages": new}
     system = arguments.get("system")
     if system is not None and _is_list(system):
-        new = _blocks(system, (None, "system"))
+        new = _blocks(system, (root, "system"))
         if new is not system:
             out = {**out, "system": new}
     return out
@@ -67,12 +68,12 @@ def _is_list(value: Any) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray)
 
 
-def _messages(messages: Sequence[Any]) -> Sequence[Any]:
+def _messages(messages: Sequence[Any], where: Path) -> Sequence[Any]:
     out: list[Any] | None = None
     for index, message in enumerate(messages):
         if message.__class__ is not dict:
             if isinstance(message, Model) and hasattr(message, "content") and hasattr(message, "role"):
-                path: Path = ((None, "messages"), index)
+                path: Path = (where, index)
                 raise CheckTypeError(
                     f"{render(path)} must be a dict, not {type(message).__name__}: to send an answer back,"
                     ' pass {"role": message.role, "content": message.content}',
@@ -85,7 +86,7 @@ def _messages(messages: Sequence[Any]) -> Sequence[Any]:
         content = message.get("content")
         if content is None or content.__class__ is str or not _is_list(content):
             continue
-        new = _blocks(content, (((None, "messages"), index), "content"))
+        new = _blocks(content, ((where, index), "content"))
         if new is not content:
             if out is None:
                 out = list(messages)

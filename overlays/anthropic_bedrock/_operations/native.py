@@ -57,6 +57,11 @@ _CACHE: dict[int, tuple[Operation[Any, Any], Operation[Any, Any]]] = {}
 
 
 def _convert(operation: Operation[Any, Any]) -> Operation[Any, Any]:
+    if operation.control_plane:
+        raise TypeError(
+            f"{operation.name}(): batch inference runs on Bedrock's control plane with InvokeModel bodies; "
+            "use AnthropicBedrock(...).messages.batches"
+        )
     endpoint = _ENDPOINTS.get(operation.endpoint.name)
     # Only the Messages API is served there (F4), and every Messages operation takes `messages`.
     if endpoint is None or "messages" not in operation.keys:

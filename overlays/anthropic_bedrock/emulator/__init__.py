@@ -43,6 +43,15 @@ count invoking it reports. Bad JSON, a missing ``input``, not exactly one union 
 or an inner body over 25,000,000 bytes are 400 ValidationExceptions saying which;
 ``input.converse`` is refused with a 400 (not emulated). Fault directives apply as for invoke.
 
+Batch inference (the control plane, on the same port): ``POST /model-invocation-job``,
+``GET /model-invocation-job/{jobIdentifier}``, ``POST /model-invocation-job/{jobIdentifier}/stop``
+and ``GET /model-invocation-jobs`` (log operations ``create_job``, ``get_job``, ``stop_job``,
+``list_jobs``), answered as botocore's ``bedrock`` model describes them, with Bedrock's validation
+messages. They need ``Emulator(s3=True)`` (``--s3``; else 503): moto's S3 server starts on
+loopback with the bucket ``emulator-batch`` (``emu.s3_url``, ``emu.batch``), and each job reads its
+``.jsonl`` files there, answers every record as InvokeModel would and writes ``<file>.out`` and
+``manifest.json.out`` (see ``_batch`` and ``_batch_runner``).
+
 Authentication: SigV4 (signing name ``bedrock``, any region in the credential scope) recomputed with
 botocore from the request as received, against the configured access key, secret key and optional
 session token; at most 5 minutes of clock skew. ``Authorization: Bearer <api_key>`` (Bedrock API

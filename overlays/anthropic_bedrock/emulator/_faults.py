@@ -56,7 +56,17 @@ ANTHROPIC_STREAM_ERROR_TYPES: Final = (
 )
 
 MAX_CHUNKS: Final = 100_000  # frames one stream may be split into (empty ones included)
-_MATCHES: Final = ("invoke", "stream", "count_tokens", "messages", "messages_count_tokens")
+_MATCHES: Final = (
+    "invoke",
+    "stream",
+    "count_tokens",
+    "messages",
+    "messages_count_tokens",
+    "create_job",
+    "get_job",
+    "stop_job",
+    "list_jobs",
+)
 _FLAGS: Final = ("reset", "crc", "novel")
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ._aio import Worker
 from ._faults import FaultQueue, FaultSpec
 from ._log import RequestLog
 from ._reply import Reply
+
+if TYPE_CHECKING:
+    from ._batch_service import BatchService
 
 __all__ = ["DEFAULT_BODY_LIMIT", "Call", "Handler", "Operation", "ServerState", "route"]
 
@@ -30,6 +33,7 @@ class ServerState:
     log: RequestLog
     faults: FaultQueue
     worker: Worker
+    batch: BatchService | None = None  # the batch jobs and their S3 (Emulator(s3=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from typing import Final, TypedDict, Unpack
 
 from ._aio import Worker
 from ._auth import Authenticator
+from ._batch_runner import BatchLimits
+from ._batch_service import BatchService
 from ._connection import BodyBudget, Timeouts, serve_connection
 from ._faults import FaultQueue, FaultSpec
 from ._handler import ServerState
@@ -62,6 +64,9 @@ class EmulatorConfig(TypedDict, total=False):
     header_timeout: float
     unauthenticated_bytes: int
     reuse_port: bool
+    s3: bool
+    batch_pace: float
+    batch_limits: BatchLimits | None
 
 
 class Emulator:
@@ -76,6 +81,10 @@ class Emulator:
     at most ``unauthenticated_bytes`` between them (past that, such requests are answered 503). With
     ``reuse_port``, several emulator processes may listen on one port (``SO_REUSEPORT``), each taking
     a share of the connections.
+
+    Batch inference (the control plane's model invocation jobs, on the same port) needs ``s3=True``:
+    the emulator then starts moto's S3 server on loopback with a bucket (``s3_url``, ``bucket``),
+    and its jobs read and write there, ``batch_pace`` seconds per record, within ``batch_limits``.
     """
 
     def __init__(
@@ -96,6 +105,9 @@ class Emulator:
         header_timeout: float = 10.0,
         unauthenticated_bytes: int = 64 << 20,
         reuse_port: bool = False,
+        s3: bool = False,
+        batch_pace: float = 0.0,
+        batch_limits: BatchLimits | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -112,9 +124,9 @@ class Emulator:
         self._faults = FaultQueue()
         self._settings = Settings(error_type_suffix=error_type_suffix)
         self._worker = Worker()
-        self._router = Router(
-            OPERATIONS, self._auth, ServerState(self._log, self._faults, self._worker), self._settings
-        )
+        self._batch = BatchService(region=region, pace=batch_pace, limits=batch_limits) if s3 else None
+        state = ServerState(self._log, self._faults, self._worker, self._batch)
+        self._router = Router(OPERATIONS, self._auth, state, self._settings)
         self._timeouts = Timeouts(idle=idle_timeout, header=header_timeout)
         self._budget = BodyBudget(unauthenticated_bytes)
         self._listener: Listener | None = None
@@ -155,6 +167,18 @@ class Emulator:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    @property
+    def batch(self) -> BatchService:
+        """Batch inference (with ``s3=True``): ``s3_url``, ``bucket``, ``role_arn`` and ``jobs``."""
+        if self._batch is None:
+            raise RuntimeError("this emulator runs no batch inference: construct it with s3=True")
+        return self._batch
+
+    @property
+    def s3_url(self) -> str:
+        """The S3 server's URL, such as ``http://127.0.0.1:54322`` (with ``s3=True``, once started)."""
+        return self.batch.s3_url
+
     def env(self, *, api_key: bool = False) -> dict[str, str]:
         """Environment variables that point the SDK (and boto3) at this emulator.
 
@@ -169,6 +193,10 @@ class Emulator:
         }
         if self.session_token:
             values["AWS_SESSION_TOKEN"] = self.session_token
+        if self._batch is not None and self._batch.started:
+            # botocore's own setting for S3's endpoint, which the SDK's batch transfers follow too.
+            values["ANTHROPIC_BEDROCK_CONTROL_BASE_URL"] = self.url
+            values["AWS_ENDPOINT_URL_S3"] = self.s3_url
         if api_key and self.api_key:
             values["AWS_BEARER_TOKEN_BEDROCK"] = self.api_key
         return values
@@ -187,9 +215,11 @@ class Emulator:
         return self._faults.pending()
 
     def reset(self) -> None:
-        """Forget the log, the counters and the queued faults."""
+        """Forget the log, the counters and the queued faults (and with ``s3=True``, every batch job and S3 object)."""
         self._log.reset()
         self._faults.clear()
+        if self._batch is not None and self._batch.started:
+            self._batch.reset()
 
     @property
     def log(self) -> list[LogEntry]:
@@ -225,6 +255,8 @@ class Emulator:
         """Listen on the running event loop."""
         if self._listener is not None:
             raise RuntimeError("emulator already started")
+        if self._batch is not None:
+            await asyncio.to_thread(self._batch.start)  # moto takes about a second to start
         listener = Listener(self._serve_connection)
         self.port = await listener.start(self.host, self.port, reuse_port=self.reuse_port)
         self._listener = listener
@@ -236,6 +268,8 @@ class Emulator:
         if listener is not None:
             await listener.close()
         self._worker.close()
+        if self._batch is not None:
+            await asyncio.to_thread(self._batch.stop)
 
     async def __aenter__(self) -> Emulator:
         await self.start_async()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import _control, _count_tokens, _invoke, _native
+from . import _control, _count_tokens, _invoke, _jobs, _native
 from ._handler import DEFAULT_BODY_LIMIT, Operation, route
 
 __all__ = ["INVOKE_BODY_LIMIT", "OPERATIONS"]
@@ -67,6 +67,11 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         reply=_native.NativeReply,
         services=frozenset({"bedrock", "bedrock-mantle"}),
     ),
+    # Batch inference: Bedrock's control plane (bedrock.{region}), served on the same port.
+    Operation("create_job", route("/model-invocation-job"), _jobs.jobs),
+    Operation("get_job", route("/model-invocation-job/[^/]+"), _jobs.jobs, methods=frozenset({"GET"})),
+    Operation("stop_job", route("/model-invocation-job/[^/]+/stop"), _jobs.jobs),
+    Operation("list_jobs", route("/model-invocation-jobs"), _jobs.jobs, methods=frozenset({"GET"})),
     Operation(
         "control",
         route("/_emulator/.*"),

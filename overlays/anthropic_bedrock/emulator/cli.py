@@ -45,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let several emulator processes listen on the same --port (SO_REUSEPORT), for load tests",
     )
+    parser.add_argument(
+        "--s3", action="store_true", help="run batch inference too, with moto's S3 server on loopback (emulator extra)"
+    )
+    parser.add_argument(
+        "--batch-pace", type=float, default=0.0, help="seconds each batch job spends per record (default: 0)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         idle_timeout=args.idle_timeout,
         header_timeout=args.header_timeout,
         reuse_port=args.reuse_port,
+        s3=args.s3,
+        batch_pace=args.batch_pace,
     )
 
     async def serve() -> None:
@@ -88,6 +96,8 @@ def _announce(server: Emulator) -> None:
         "# Bedrock Runtime emulator is running (Ctrl-C to stop). Point clients at it with:",
         *(f"export {name}={shlex.quote(value)}" for name, value in server.env().items()),
     ]
+    if server.env().get("AWS_ENDPOINT_URL_S3"):
+        lines.append(f"# Batch inference: S3 bucket {server.batch.bucket}, service role {server.batch.role_arn}")
     if server.api_key:
         lines.append(f"# API-key auth instead of SigV4: export AWS_BEARER_TOKEN_BEDROCK={shlex.quote(server.api_key)}")
     print("\n".join(lines), flush=True)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         MessageStreamParams,
         MessageTokensCount,
     )
+    from .batches import AsyncBatches, Batches
     from .messages_streaming import AsyncMessagesWithStreamingResponse, MessagesWithStreamingResponse
 
 __all__ = ["AsyncMessages", "AsyncMessagesWithRawResponse", "Messages", "MessagesWithRawResponse"]
@@ -44,6 +45,13 @@ class Messages:
         from .messages_streaming import MessagesWithStreamingResponse
 
         return MessagesWithStreamingResponse(self._client)
+
+    @functools.cached_property
+    def batches(self) -> Batches:
+        """Batch inference: many requests run by Bedrock at half the price, S3 in and out."""
+        from .batches import Batches
+
+        return Batches(self._client)
 
     @overload
     def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> Message: ...
@@ -125,6 +133,13 @@ class AsyncMessages:
         from .messages_streaming import AsyncMessagesWithStreamingResponse
 
         return AsyncMessagesWithStreamingResponse(self._client)
+
+    @functools.cached_property
+    def batches(self) -> AsyncBatches:
+        """Batch inference: many requests run by Bedrock at half the price, S3 in and out."""
+        from .batches import AsyncBatches
+
+        return AsyncBatches(self._client)
 
     @overload
     async def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> Message: ...

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .._generated.models import *  # noqa: F403  (every model and shape of the API description)
     from ._common import *  # noqa: F403
+    from .batches import *  # noqa: F403
     from .completions import *  # noqa: F403
     from .messages import *  # noqa: F403
 
 # Where a name not generated is written, cheapest module first (`.messages` loads Messages models).
-_WRITTEN = ("._common", ".completions", ".messages")
+_WRITTEN = ("._common", ".completions", ".messages", ".batches")
 # Submodules reachable as attributes before anything imported them (`anthropic_bedrock.types.beta.X`).
 _SUBMODULES = frozenset({"beta", "completion", "completion_create_params"})
 
