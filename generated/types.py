@@ -457,6 +457,8 @@ class Constraint:
     min_items: int | None = None
     max_items: int | None = None
     pattern: str | None = None
+    base64: bool | None = None
+    """`format: byte`: the string is base64 (RFC 4648's alphabet, padded)."""
 
 
 __all__ = [

@@ -17,4 +17,4 @@ class Base64ImageSourceParam(TypedDict, total=False):
 
     media_type: Required[Base64ImageSourceParamMediaType]
 
-    data: Required[Annotated[str | FileInput, Constraint(min_length=1)]]
+    data: Required[Annotated[str | FileInput, Constraint(min_length=1, base64=True)]]

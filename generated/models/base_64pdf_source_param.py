@@ -14,4 +14,4 @@ class Base64PDFSourceParam(TypedDict, total=False):
 
     media_type: Required[Literal["application/pdf"]]
 
-    data: Required[Annotated[str | FileInput, Constraint(min_length=1)]]
+    data: Required[Annotated[str | FileInput, Constraint(min_length=1, base64=True)]]

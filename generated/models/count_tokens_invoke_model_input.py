@@ -2,11 +2,13 @@
 # Change the spec or a template, then run `make generate`.
 from __future__ import annotations
 
-from typing import Required, TypedDict
+from typing import Annotated, Required, TypedDict
+
+from ..types import Constraint
 
 
 class CountTokensInvokeModelInput(TypedDict, total=False):
     """An InvokeModel request."""
 
-    body: Required[str]
+    body: Required[Annotated[str, Constraint(base64=True)]]
     """ The InvokeModel JSON body, base64-encoded. """

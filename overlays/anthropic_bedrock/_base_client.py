@@ -10,6 +10,7 @@ these classes, never against the public clients, and call only `_prepare` and `_
 from __future__ import annotations
 
 import functools
+import os
 import ssl
 import threading
 import time
@@ -23,13 +24,14 @@ import httpx
 
 from ._config import Settings
 from ._constants import MAX_CONNECTIONS, MAX_KEEPALIVE_CONNECTIONS
-from ._exceptions import connection_error, status_error
+from ._exceptions import connection_error, status_error, undecodable_body
 from ._http.deadline import bound_body
+from ._http.heads import bound_heads, head_deadline
 from ._http.loops import abandon, loop_ref, running_loop
 from ._http.offloop import prepared
 from ._http.orphans import Orphans
 from ._http.retry import Attempts
-from ._http.transport import async_transport
+from ._http.transport import async_transport, proxy_mounts
 from ._operations.base import Call, Operation, check_body, parse_result, prepare
 from ._response import APIResponse, AsyncAPIResponse, aread_body, read_body
 from ._streaming.stream import ChunkReader
@@ -51,14 +53,21 @@ def shared_ssl_context() -> ssl.SSLContext:
 
 
 def new_sync_http(timeout: httpx.Timeout) -> httpx.Client:
-    return httpx.Client(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+    client = httpx.Client(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+    bound_heads(client)
+    return client
 
 
 def new_async_http(timeout: httpx.Timeout) -> httpx.AsyncClient:
     transport = async_transport(LIMITS, shared_ssl_context())
     if transport is not None:
-        return httpx.AsyncClient(transport=transport, timeout=timeout)
-    return httpx.AsyncClient(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+        # httpx mounts no environment proxies beside a transport it is given: route them as it would
+        mounts = proxy_mounts(LIMITS, shared_ssl_context())
+        client = httpx.AsyncClient(transport=transport, mounts=mounts, timeout=timeout)
+    else:
+        client = httpx.AsyncClient(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+    bound_heads(client)
+    return client
 
 
 class Pool(Generic[HttpT]):
@@ -67,7 +76,8 @@ class Pool(Generic[HttpT]):
 
     It holds no reference to any client (its factory is a plain function), and it has no finalizer:
     connections are released by `close()`, or by the garbage collector freeing their sockets; never
-    from inside the collector, where closing could wait on a lock its own thread holds.
+    from inside the collector, where closing could wait on a lock its own thread holds. A process
+    forked from the one that made it gets connections of its own.
 
     An async pool belongs to the event loop it was built for (`loop`): a request from another
     loop gets a new pool (`renew`), and the old one is let go (`_http.loops`)."""
@@ -77,11 +87,28 @@ class Pool(Generic[HttpT]):
         self._client: HttpT | None = given
         self.owned = given is None
         self._lock = threading.Lock()
-        self.orphans = Orphans()
+        self._orphans = Orphans()
+        self._pid = os.getpid()
+        self._inherited: list[HttpT] = []
         self.loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
         self.closed = False
 
+    def _forked(self) -> None:
+        """This process is a fork of the one that made the pool: its connections are the parent's
+        sockets, which two processes cannot share (their requests would interleave on one stream).
+        The child starts afresh; what it inherited is kept, never closed, as closing could end a
+        connection (or a TLS session) the parent is still using."""
+        if self.owned and self._client is not None:
+            self._inherited.append(self._client)
+            self._client = None
+        self._lock = threading.Lock()  # it may have been held by a thread that did not come along
+        self._orphans = Orphans()
+        self._pid = os.getpid()
+        self.loop = None
+
     def get(self) -> HttpT:
+        if self._pid != os.getpid():
+            self._forked()
         client = self._client
         if client is None:
             with self._lock:
@@ -92,12 +119,22 @@ class Pool(Generic[HttpT]):
 
     @property
     def created(self) -> HttpT | None:
-        client: HttpT | None = self._client
+        """The httpx client, if this process made it (or it was given)."""
+        client: HttpT | None = self._client if self._pid == os.getpid() or not self.owned else None
         return client
+
+    @property
+    def orphans(self) -> Orphans:
+        """The dropped streams of this process's connections, to be closed."""
+        if self._pid != os.getpid():
+            self._forked()
+        return self._orphans
 
     def serves(self, loop: asyncio.AbstractEventLoop | None) -> bool:
         """Whether the async pool can send from `loop` as it is (a pool given by the caller, or a
         closed one, always can: replacing it is not ours to do)."""
+        if self._pid != os.getpid():
+            self._forked()
         if self._client is None:
             return False
         bound = self.loop
@@ -111,7 +148,7 @@ class Pool(Generic[HttpT]):
                 return old
             if old is not None and self.loop is not None:
                 abandon(old)  # type: ignore[arg-type]
-                self.orphans = Orphans()  # the old loop's dropped streams go with its pool
+                self._orphans = Orphans()  # the old loop's dropped streams go with its pool
                 old = None
             client = self._client = self._factory() if old is None else old  # (built, never used: keep it)
             self.loop = loop_ref(loop)
@@ -190,7 +227,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             attempts.log_send(request)
             started = time.monotonic()
             try:
-                response = self._http.send(request, auth=self._auth, stream=True)
+                with head_deadline(request, started):
+                    response = self._http.send(request, auth=self._auth, stream=True)
             except httpx.TransportError as exc:
                 time.sleep(attempts.after_error(exc, request))
                 continue
@@ -205,6 +243,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 response.read()
             except httpx.TransportError as exc:
                 raise connection_error(exc, request) from exc
+            except httpx.DecodingError as exc:
+                raise undecodable_body(response, exc) from exc
             finally:
                 response.close()
             if response.status_code >= 400:
@@ -264,7 +304,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             attempts.log_send(request)
             started = time.monotonic()
             try:
-                response = await self._http.send(request, auth=self._auth, stream=True)
+                with head_deadline(request, started):
+                    response = await self._http.send(request, auth=self._auth, stream=True)
             except httpx.TransportError as exc:
                 await anyio.sleep(attempts.after_error(exc, request))
                 continue
@@ -279,6 +320,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 await response.aread()
             except httpx.TransportError as exc:
                 raise connection_error(exc, request) from exc
+            except httpx.DecodingError as exc:
+                raise undecodable_body(response, exc) from exc
             finally:
                 await response.aclose()
             if response.status_code >= 400:

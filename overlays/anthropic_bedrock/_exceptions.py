@@ -255,3 +255,11 @@ def connection_error(exc: Exception, request: httpx.Request) -> APIConnectionErr
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(request)
     return APIConnectionError(f"Connection error: {exc}" if str(exc) else "Connection error.", request)
+
+
+def undecodable_body(response: httpx.Response, exc: Exception) -> APIResponseValidationError:
+    """The SDK error for a body that its `Content-Encoding` (gzip, deflate...) does not decode."""
+    encoding = response.headers.get("content-encoding", "")
+    return APIResponseValidationError(
+        response, f"The response body could not be decoded as its Content-Encoding {encoding!r} says: {exc}"
+    )

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from ._exceptions import connection_error, request_id
+from ._exceptions import connection_error, request_id, undecodable_body
 from ._http.orphans import watch
 from ._json import loads
 from .types import ResponseMetadata
@@ -37,11 +37,14 @@ AR = TypeVar("AR", bound="AsyncAPIResponse[Any]")
 
 
 def read_body(response: httpx.Response) -> bytes:
-    """The whole body (read once, kept); a connection failure is the SDK's `APIConnectionError`."""
+    """The whole body (read once, kept); a connection failure is the SDK's `APIConnectionError`, a
+    body its Content-Encoding does not decode an `APIResponseValidationError`."""
     try:
         return response.read()
     except httpx.TransportError as exc:
         raise connection_error(exc, response.request) from exc
+    except httpx.DecodingError as exc:
+        raise undecodable_body(response, exc) from exc
 
 
 async def aread_body(response: httpx.Response) -> bytes:
@@ -50,6 +53,8 @@ async def aread_body(response: httpx.Response) -> bytes:
         return await response.aread()
     except httpx.TransportError as exc:
         raise connection_error(exc, response.request) from exc
+    except httpx.DecodingError as exc:
+        raise undecodable_body(response, exc) from exc
 
 
 class _RawBase:

@@ -191,3 +191,19 @@ def test_two_open_loops_in_turn(emulator: Any, transport: str, monkeypatch: pyte
             loop.close()
     assert answers == ["a", "a b", "a b c", "a b c d", "a", "a b"]
     assert reported == []
+
+
+def test_letting_a_pool_go_lets_its_proxy_transports_go_too() -> None:
+    from anthropic_bedrock._http.loops import abandon
+
+    class Released(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.abandoned = False
+
+        def abandon(self) -> None:
+            self.abandoned = True
+
+    direct, proxied = Released(), Released()
+    http = httpx.AsyncClient(transport=direct, mounts={"https://": proxied, "http://": None})
+    abandon(http)
+    assert direct.abandoned and proxied.abandoned

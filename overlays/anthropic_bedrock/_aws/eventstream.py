@@ -186,6 +186,10 @@ def _parse_headers(data: bytes, start: int, end: int) -> dict[str, HeaderValue]:
 # Parsed header blocks by their exact bytes. Streams repeat the same few header blocks on every
 # frame (Bedrock chunk frames all carry the same three strings), so most frames skip parsing.
 _HEADER_CACHE_SIZE: Final = 256
+# Only blocks up to this size are kept (Bedrock's are under 100 bytes), so the cache holds at most
+# 256 blocks of 1 KiB and their values (about 1 MB) whatever a stream sends: 32 MB of frames with
+# large, all different header blocks once kept 82 MB for as long as the stream was open.
+_CACHED_HEADERS_LENGTH: Final = 1024
 
 
 class EventStreamDecoder:
@@ -290,9 +294,10 @@ class EventStreamDecoder:
                 parsed = cache.get(block)
                 if parsed is None:
                     parsed = _parse_headers(block, 0, headers_length)
-                    if len(cache) >= _HEADER_CACHE_SIZE:
-                        cache.clear()
-                    cache[block] = parsed
+                    if headers_length <= _CACHED_HEADERS_LENGTH:
+                        if len(cache) >= _HEADER_CACHE_SIZE:
+                            cache.clear()
+                        cache[block] = parsed
                 message = new_object(message_class)
                 set_headers(message, parsed.copy())
                 set_payload(message, data[headers_end:crc_at])

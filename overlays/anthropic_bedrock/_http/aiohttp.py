@@ -8,14 +8,20 @@ keeps httpx's pool even then. Requests, signing, retries and parsing are unchang
 travel differently.
 
 The URL is handed over already encoded (SigV4 signed it byte for byte), aiohttp errors become
-the httpx errors the clients already handle, and httpx's timeout phases map onto aiohttp's.
+the httpx errors the clients already handle, and httpx's timeout phases map onto aiohttp's. Where
+aiohttp has no phase of its own, a timer per request stands in: a body that makes no progress for
+the write timeout fails as httpx's does (aiohttp waited for ever on a server that stopped reading),
+and the response head is in by the attempt's deadline (`heads`). Proxies come from the environment
+as httpx reads them (`transport.proxy_mounts`), each through its own transport.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import ssl
+import time
 import warnings
 import weakref
 from collections.abc import AsyncIterator, Iterator
@@ -24,6 +30,12 @@ from typing import Any
 import aiohttp
 import httpx
 import yarl
+
+from . import heads
+
+# A body is written in slices one byte over aiohttp's drain threshold (64 KiB), so that aiohttp
+# waits for each to leave before asking for the next: the wait for the next is the write's progress.
+_SLICE = 0x10001
 
 # aiohttp reads a response ahead of its reader until twice this much is buffered. Its default
 # (256 KiB) buffers a whole answer, so each stream a caller reads slowly held its unread events in
@@ -108,14 +120,53 @@ def _close_quietly(connector: aiohttp.BaseConnector) -> None:
             connector._close()
 
 
-class AiohttpTransport(httpx.AsyncBaseTransport):
-    """Sends httpx requests through an aiohttp connection pool, created in the loop on first use."""
+class _Watch:
+    """One request's timer: while a slice of the body is being written it runs out after the
+    write timeout; before and after, at the head deadline (or never)."""
 
-    def __init__(self, *, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
+    def __init__(self, timer: asyncio.Timeout, write: float | None, head: float | None) -> None:
+        self._timer = timer
+        self._write = write
+        self._loop = asyncio.get_running_loop()
+        # the head deadline on the loop's clock
+        self._head = None if head is None else self._loop.time() + (head - time.monotonic())
+        self.writing = False
+
+    def head(self) -> None:
+        self.writing = False
+        self._timer.reschedule(self._head)
+
+    def write(self) -> None:
+        if self._write is None:
+            self.head()
+            return
+        self.writing = True
+        self._timer.reschedule(self._loop.time() + self._write)
+
+    async def slices(self, body: bytes) -> AsyncIterator[bytes]:
+        for start in range(0, len(body), _SLICE):
+            self.write()
+            yield body[start : start + _SLICE]
+        self.head()
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """Sends httpx requests through an aiohttp connection pool, created in the loop on first use;
+    through `proxy` (a URL, credentials included) when given."""
+
+    def __init__(self, *, limits: httpx.Limits, ssl_context: ssl.SSLContext, proxy: str | None = None) -> None:
         self._limits = limits
         self._ssl = ssl_context
         self._session: aiohttp.ClientSession | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None
+        self._proxy: yarl.URL | None = None
+        self._proxy_headers: dict[str, str] | None = None
+        if proxy is not None:
+            url = yarl.URL(proxy)
+            if url.user is not None:  # credentials in the URL: Basic auth to the proxy, as httpx does
+                userinfo = f"{url.user}:{url.password or ''}".encode()
+                self._proxy_headers = {"Proxy-Authorization": "Basic " + base64.b64encode(userinfo).decode()}
+            self._proxy = url.with_user(None)
 
     def _new_session(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -155,15 +206,30 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             sock_connect=connect,
             sock_read=phases.get("read"),
         )
+        content = request.content
+        headers = request.headers.multi_items()
+        if self._proxy_headers is not None and request.url.scheme == "http":
+            headers += self._proxy_headers.items()  # forwarded, not tunnelled: the proxy reads them here
         with _as_httpx_errors(request):
-            response = await session.request(
-                request.method,
-                yarl.URL(str(request.url), encoded=True),
-                headers=request.headers.multi_items(),
-                data=request.content or None,
-                allow_redirects=False,
-                timeout=timeout,
-            )
+            try:
+                async with asyncio.timeout(None) as timer:
+                    watch = _Watch(timer, phases.get("write"), heads.current())
+                    if len(content) <= _SLICE:
+                        watch.head()  # a body this small is handed to the socket at once
+                    response = await session.request(
+                        request.method,
+                        yarl.URL(str(request.url), encoded=True),
+                        headers=headers,
+                        data=watch.slices(content) if len(content) > _SLICE else (content or None),
+                        allow_redirects=False,
+                        timeout=timeout,
+                        proxy=self._proxy,
+                        proxy_headers=self._proxy_headers,
+                    )
+            except TimeoutError as exc:
+                if timer.expired() and watch.writing:
+                    raise httpx.WriteTimeout("Timed out writing the request body.", request=request) from exc
+                raise
         return httpx.Response(
             status_code=response.status,
             headers=response.raw_headers,

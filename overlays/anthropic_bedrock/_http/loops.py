@@ -40,7 +40,8 @@ def abandon(http: httpx.AsyncClient) -> None:
     """Let go of a pool whose loop is not the caller's. Connections of a closed loop are left to the
     garbage collector, which closes their sockets (with a ResourceWarning, shown only when warnings
     are on); a transport that can close itself without its loop (the aiohttp one) does so."""
-    transport: Any = getattr(http, "_transport", None)
-    release = getattr(transport, "abandon", None)
-    if callable(release):
-        release()
+    mounted: Any = getattr(http, "_mounts", {})  # the transports of proxies, beside the main one
+    for transport in [getattr(http, "_transport", None), *mounted.values()]:
+        release = getattr(transport, "abandon", None)
+        if callable(release):
+            release()

@@ -83,6 +83,9 @@ class Operation(Generic[R, E]):
     model and a body (a control-plane operation: path and query parameters, or a whole body)."""
     control_plane: bool = False
     """Whether it goes to Bedrock's control plane (`bedrock.{region}`) rather than the runtime."""
+    envelope: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Wraps the body (`extra_body` merged) in the request the endpoint takes, when the body is
+    carried inside another (CountTokens counts an InvokeModel body sent in base64)."""
 
     @property
     def keys(self) -> frozenset[str]:
@@ -205,6 +208,8 @@ def prepare(
             if key in extra_body:
                 raise ValueError(f"extra_body must not contain {key!r}: pass it as the {key} argument")
         body.update(extra_body)  # last, so it overrides anything the arguments set
+    if operation.envelope is not None:
+        body = operation.envelope(body)
 
     if operation.model_in_body:
         body = {"model": model, **body}

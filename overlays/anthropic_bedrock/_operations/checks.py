@@ -44,8 +44,9 @@ def pointer(path: Path) -> str:
 class CheckError(Exception):
     """A request failed a check: `path` is where, `rule` which check (`type`, `missing`, `enum`,
     `const`, `finite`, `minimum`, `maximum`, `min_length`, `max_length`, `pattern`, `min_items`,
-    `max_items`, `extraneous`, `kind`, `encoding`), `info` its details (`value`, `expected`, `key`,
-    `bound`, `allowed`; for `missing`, `keys`: every required key the object lacks)."""
+    `max_items`, `base64`, `extraneous`, `kind`, `encoding`), `info` its details (`value`,
+    `expected`, `key`, `bound`, `allowed`; for `missing`, `keys`: every required key the object
+    lacks)."""
 
     def __init__(self, message: str, path: Path, rule: str, info: dict[str, Any]) -> None:
         super().__init__(message)

@@ -55,8 +55,12 @@ def _count_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 def _count_body(arguments: dict[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
-    inner = encode_body(_messages_body(_count_arguments(arguments), headers))
-    request: CountTokensRequest = {"input": {"invokeModel": {"body": base64.b64encode(inner).decode()}}}
+    return _messages_body(_count_arguments(arguments), headers)
+
+
+def _count_envelope(body: dict[str, Any]) -> dict[str, Any]:
+    # The InvokeModel body being counted (with `extra_body` merged into it, as `create` sends it).
+    request: CountTokensRequest = {"input": {"invokeModel": {"body": base64.b64encode(encode_body(body)).decode()}}}
     return dict(request)
 
 
@@ -84,4 +88,5 @@ COUNT_TOKENS: Final[Operation[MessageTokensCount, None]] = Operation(
     body=_count_body,
     endpoint=count_tokens.ENDPOINT,
     inputs=message_inputs,
+    envelope=_count_envelope,
 )

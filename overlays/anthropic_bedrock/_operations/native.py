@@ -76,6 +76,7 @@ def _convert(operation: Operation[Any, Any]) -> Operation[Any, Any]:
         result=None,
         stream_endpoint=create_message_native.ENDPOINT if operation.stream_endpoint is not None else None,
         model_in_body=True,
+        envelope=None,  # the native count takes the Messages body as it is
     )
 
 

@@ -14,6 +14,7 @@ that leaves `type` out is the kind whose `type` is optional (a tool is `custom` 
 
 from __future__ import annotations
 
+import binascii
 import functools
 import math
 import re
@@ -360,6 +361,15 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _not_base64(value: str, wanted: bool) -> bool:
+    # Base64 as Bedrock decodes it: RFC 4648's alphabet, padded, nothing else (no line breaks).
+    try:
+        binascii.a2b_base64(value, strict_mode=True)
+    except (binascii.Error, ValueError):  # ValueError: characters outside ASCII
+        return wanted
+    return False
+
+
 # Each bound of a `Constraint`: the values it applies to, when a value breaks it, and what to say.
 _BOUNDS: tuple[tuple[str, Callable[[object], bool], Callable[[Any, Any], bool], str], ...] = (
     ("minimum", _is_number, lambda v, b: v < b, "must be >= {bound:g}, got {shown}"),
@@ -369,6 +379,12 @@ _BOUNDS: tuple[tuple[str, Callable[[object], bool], Callable[[Any, Any], bool], 
     ("pattern", lambda v: isinstance(v, str), lambda v, b: not b.search(v), "must match {bound}, got {shown}"),
     ("min_items", lambda v: isinstance(v, list), lambda v, b: len(v) < b, "must hold at least {bound} item(s)"),
     ("max_items", lambda v: isinstance(v, list), lambda v, b: len(v) > b, "must hold at most {bound} item(s)"),
+    (
+        "base64",
+        lambda v: isinstance(v, str),
+        _not_base64,
+        "is not valid base64 (A-Z, a-z, 0-9, '+' and '/', padded with '=' to a multiple of 4; no line breaks)",
+    ),
 )
 
 
@@ -377,7 +393,7 @@ def _bounded(inner: Check, constraint: Constraint) -> Check:
     bounds = [
         (rule, applies, broken, text, bound, re.compile(bound) if rule == "pattern" else bound)
         for rule, applies, broken, text in _BOUNDS
-        if (bound := getattr(constraint, rule)) is not None
+        if (bound := getattr(constraint, rule)) is not None and bound is not False
     ]
 
     def check(value: Any, path: Path) -> Any:

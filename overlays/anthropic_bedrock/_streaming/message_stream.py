@@ -92,13 +92,29 @@ class ThinkingEvent(_Snapshot):
         return f"ThinkingEvent(thinking={self.thinking!r})"
 
 
-@attrs.frozen(slots=True)
 class InputJsonEvent:
-    """A piece of a tool call's input arrived; `snapshot` is the input parsed so far."""
+    """A piece of a tool call's input arrived; `snapshot` is the input parsed so far (by the rule
+    of `partial_json`, as `anthropic` parses it: `{"city": "Paris"}` while the rest is on its way).
 
-    type: Literal["input_json"]
-    partial_json: str
-    snapshot: object
+    The snapshot is parsed when read, from the pieces up to this one, so iterating a long tool
+    call stays linear; a snapshot of JSON that cannot be JSON raises `APIResponseValidationError`.
+    """
+
+    __slots__ = ("_acc", "_index", "_pieces", "partial_json")
+    type: Literal["input_json"] = "input_json"
+
+    def __init__(self, partial_json: str, acc: MessageAccumulator, index: int, pieces: int) -> None:
+        self.partial_json = partial_json
+        self._acc = acc
+        self._index = index
+        self._pieces = pieces
+
+    @property
+    def snapshot(self) -> object:
+        return self._acc.tool_input(self._index, self._pieces)
+
+    def __repr__(self) -> str:
+        return f"InputJsonEvent(partial_json={self.partial_json!r})"
 
 
 @attrs.frozen(slots=True)
@@ -155,7 +171,7 @@ def _expand(event: MessageStreamEvent, acc: MessageAccumulator) -> list[StreamEv
         if isinstance(delta, TextDelta) and block.start.type == "text":
             return [event, TextEvent(delta.text, getattr(block.start, "text", ""), block.text)]
         if isinstance(delta, InputJSONDelta):
-            return [event, InputJsonEvent("input_json", delta.partial_json, block.partial_input())]
+            return [event, InputJsonEvent(delta.partial_json, acc, event.index, len(block.json))]
         if isinstance(delta, ThinkingDelta) and block.start.type == "thinking":
             return [event, ThinkingEvent(delta.thinking, getattr(block.start, "thinking", ""), block.text)]
         if isinstance(delta, SignatureDelta) and block.start.type == "thinking":
@@ -164,10 +180,9 @@ def _expand(event: MessageStreamEvent, acc: MessageAccumulator) -> list[StreamEv
             return [event, CitationEvent("citation", delta.citation, list(block.citations))]
         return [event]
     if isinstance(event, ContentBlockStopEvent):
-        block = acc.blocks.get(event.index)
         parsed = ParsedContentBlockStopEvent(type=event.type, index=event.index)
         parsed.additional_properties = event.additional_properties
-        parsed.content_block = block.build() if block is not None else None
+        parsed.content_block = acc.block(event.index)
         return [parsed]
     if isinstance(event, MessageStopEvent):
         stop = ParsedMessageStopEvent(

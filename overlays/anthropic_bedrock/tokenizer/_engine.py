@@ -27,12 +27,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from . import _json
 from ._astral import ASTRAL_CHAR_RE, ASTRAL_RE, StandIns, bmp, char_class
 from ._bpe import BYTE_CHARS, merge_heap, merge_in_rank_order, merge_short, to_bytes, to_symbols
+from ._cuts import long_pieces
 from ._normalizer import Normalizer
 
 __all__ = ["Encoding", "Tokenizer"]
@@ -312,7 +313,7 @@ class Tokenizer:
         ends a pre-token before a space or line feed, which starts the next."""
         start = 0
         while len(segment) - start > 2 * _PART:
-            match = _CUT_RE.search(segment, start + _PART)
+            match = _CUT_RE.search(segment, start + _PART, start + 2 * _PART)  # else it goes whole to `_pieces`
             if match is None:
                 break
             yield segment[start : match.start()]
@@ -320,8 +321,10 @@ class Tokenizer:
         if start < len(segment):
             yield segment[start:]
 
-    def _pieces(self, segment: str) -> list[str]:
+    def _pieces(self, segment: str) -> Iterable[str]:
         """Normalise a segment (no special tokens) and split it into pieces."""
+        if len(segment) > 2 * _PART:  # text `_parts` found nowhere to cut: in slices all the same
+            return long_pieces(segment, self._pieces_re.findall, self._normalize, self._split, _PART)
         if segment.isascii():  # NFKC leaves ASCII unchanged
             return self._pieces_re.findall(segment)
         text = self._normalize(segment, ASTRAL_CHAR_RE.search(segment) is not None)
