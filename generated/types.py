@@ -7,11 +7,12 @@ from __future__ import annotations
 import copy
 import json
 import operator
+import os
 import sys
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, Self, TypeAlias
+from typing import IO, Any, ClassVar, Literal, Self, TypeAlias
 
 import attrs
 from attrs import define
@@ -32,6 +33,11 @@ UNSET: Unset = Unset()
 
 IncEx: TypeAlias = "set[int] | set[str] | Mapping[int, IncEx | bool] | Mapping[str, IncEx | bool]"
 """As in pydantic: field names or list indexes (`"__all__"`: every index), in a set or mapped to True or to a nested IncEx."""
+
+
+FileInput: TypeAlias = bytes | os.PathLike[str] | IO[bytes]
+"""File data a request may give where the API takes a file's text (`x-file-input` in the API
+description): bytes, a path or a file opened in binary mode, read and encoded before sending."""
 
 
 @define(frozen=True, slots=True)
@@ -136,6 +142,13 @@ class Model:
 
     def _dump_fast(self, by_alias: bool, exclude_unset: bool) -> dict[str, Any]:
         raise NotImplementedError
+
+    @property
+    def _request_id(self) -> str | None:
+        """The request id Bedrock gave the call that returned this model (`x-amzn-RequestId`), as
+        `anthropic`'s `_request_id`; None for a model built by hand or nested in another."""
+        metadata = getattr(self, "response_metadata", None)
+        return None if metadata is None else getattr(metadata, "request_id", None)
 
     @property
     def model_fields_set(self) -> set[str]:

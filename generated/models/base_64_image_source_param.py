@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Required, TypedDict
 from ..models.base_64_image_source_param_media_type import (
     Base64ImageSourceParamMediaType,
 )
-from ..types import Constraint
+from ..types import Constraint, FileInput
 
 
 class Base64ImageSourceParam(TypedDict, total=False):
@@ -17,4 +17,4 @@ class Base64ImageSourceParam(TypedDict, total=False):
 
     media_type: Required[Base64ImageSourceParamMediaType]
 
-    data: Required[Annotated[str, Constraint(min_length=1, base64=True)]]
+    data: Required[Annotated[str | FileInput, Constraint(min_length=1, base64=True)]]

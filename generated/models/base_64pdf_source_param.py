@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Required, TypedDict
 
-from ..types import Constraint
+from ..types import Constraint, FileInput
 
 
 class Base64PDFSourceParam(TypedDict, total=False):
@@ -14,4 +14,4 @@ class Base64PDFSourceParam(TypedDict, total=False):
 
     media_type: Required[Literal["application/pdf"]]
 
-    data: Required[Annotated[str, Constraint(min_length=1, base64=True)]]
+    data: Required[Annotated[str | FileInput, Constraint(min_length=1, base64=True)]]

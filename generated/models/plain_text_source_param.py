@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
+from ..types import FileInput
+
 
 class PlainTextSourceParam(TypedDict, total=False):
     """A plain-text document."""
@@ -12,4 +14,4 @@ class PlainTextSourceParam(TypedDict, total=False):
 
     media_type: Required[Literal["text/plain"]]
 
-    data: Required[str]
+    data: Required[str | FileInput]

@@ -43,7 +43,12 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 
+AnthropicError = AnthropicBedrockError
+"""The root of every error this SDK raises, under the name `anthropic` gives its own root."""
+
 if TYPE_CHECKING:
+    from httpx import Timeout
+
     from ._batch.errors import BatchNotEndedError, BatchNotFoundError, BatchWaitTimeoutError
     from ._batch.jobs import BatchJob, MessageBatch
     from ._batch.quotas import BatchQuotas
@@ -57,7 +62,7 @@ if TYPE_CHECKING:
     )
     from ._batch.sharder import BatchQuotaError, BatchRequestError
     from ._batch.status import RequestCounts as MessageBatchRequestCounts
-    from ._client import AnthropicBedrock, AsyncAnthropicBedrock
+    from ._client import AnthropicBedrock, AsyncAnthropicBedrock, AsyncClient, Client
     from ._config import NOT_GIVEN, NotGiven
     from ._native_client import (
         AnthropicBedrockMantle,
@@ -68,7 +73,7 @@ if TYPE_CHECKING:
     from ._response import APIResponse, AsyncAPIResponse
     from ._streaming.stream import AsyncStream, Stream
     from .tokenizer import get_tokenizer
-    from .types import Completion, CompletionChunk, ResponseMetadata
+    from .types import Completion, CompletionChunk, RequestOptions, ResponseMetadata
 
 __version__ = "0.9.0"
 
@@ -90,6 +95,7 @@ _LAZY = {
     "Completion": ".types",
     "CompletionChunk": ".types",
     "ResponseMetadata": ".types",
+    "RequestOptions": ".types",
     "get_tokenizer": ".tokenizer",
     # batch inference (client.messages.batches)
     "BatchJob": "._batch.jobs",
@@ -126,10 +132,12 @@ __all__ = [
     "AnthropicBedrockError",
     "AnthropicBedrockMantle",
     "AnthropicBedrockNative",
+    "AnthropicError",
     "AsyncAPIResponse",
     "AsyncAnthropicBedrock",
     "AsyncAnthropicBedrockMantle",
     "AsyncAnthropicBedrockNative",
+    "AsyncClient",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -140,6 +148,7 @@ __all__ = [
     "BatchQuotas",
     "BatchRequestError",
     "BatchWaitTimeoutError",
+    "Client",
     "Completion",
     "CompletionChunk",
     "ConflictError",
@@ -158,6 +167,7 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestOptions",
     "RequestTimeoutError",
     "ResponseMetadata",
     "ServiceUnavailableError",
@@ -165,6 +175,7 @@ __all__ = [
     "StreamDecodeError",
     "StreamInterruptedError",
     "StructuredOutputError",
+    "Timeout",
     "UnprocessableEntityError",
     "__version__",
     "get_tokenizer",
@@ -176,6 +187,10 @@ def __getattr__(name: str) -> Any:
 
     if name == "types":  # `anthropic_bedrock.types.X` after a plain `import anthropic_bedrock`
         value: Any = importlib.import_module(".types", __name__)
+        globals()[name] = value
+        return value
+    if name == "Timeout":  # httpx's, as in the original package (`timeout=Timeout(60.0, connect=2.0)`)
+        value = importlib.import_module("httpx").Timeout
         globals()[name] = value
         return value
     module = _LAZY.get(name)

@@ -14,9 +14,10 @@ import os
 import ssl
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import anyio
 import httpx
@@ -26,13 +27,17 @@ from ._constants import MAX_CONNECTIONS, MAX_KEEPALIVE_CONNECTIONS
 from ._exceptions import connection_error, status_error, undecodable_body
 from ._http.deadline import bound_body
 from ._http.heads import bound_heads, head_deadline
+from ._http.loops import abandon, loop_ref, running_loop
 from ._http.offloop import prepared
 from ._http.orphans import Orphans
 from ._http.retry import Attempts
 from ._http.transport import async_transport, proxy_mounts
 from ._operations.base import Call, Operation, check_body, parse_result, prepare
-from ._response import APIResponse, AsyncAPIResponse
+from ._response import APIResponse, AsyncAPIResponse, aread_body, read_body
 from ._streaming.stream import ChunkReader
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["AsyncAPIClient", "BaseClient", "Pool", "SyncAPIClient"]
 
@@ -72,7 +77,10 @@ class Pool(Generic[HttpT]):
     It holds no reference to any client (its factory is a plain function), and it has no finalizer:
     connections are released by `close()`, or by the garbage collector freeing their sockets; never
     from inside the collector, where closing could wait on a lock its own thread holds. A process
-    forked from the one that made it gets connections of its own."""
+    forked from the one that made it gets connections of its own.
+
+    An async pool belongs to the event loop it was built for (`loop`): a request from another
+    loop gets a new pool (`renew`), and the old one is let go (`_http.loops`)."""
 
     def __init__(self, factory: Callable[[], HttpT], given: HttpT | None) -> None:
         self._factory: Callable[[], HttpT] = factory
@@ -82,6 +90,8 @@ class Pool(Generic[HttpT]):
         self._orphans = Orphans()
         self._pid = os.getpid()
         self._inherited: list[HttpT] = []
+        self.loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self.closed = False
 
     def _forked(self) -> None:
         """This process is a fork of the one that made the pool: its connections are the parent's
@@ -94,6 +104,7 @@ class Pool(Generic[HttpT]):
         self._lock = threading.Lock()  # it may have been held by a thread that did not come along
         self._orphans = Orphans()
         self._pid = os.getpid()
+        self.loop = None
 
     def get(self) -> HttpT:
         if self._pid != os.getpid():
@@ -118,6 +129,30 @@ class Pool(Generic[HttpT]):
         if self._pid != os.getpid():
             self._forked()
         return self._orphans
+
+    def serves(self, loop: asyncio.AbstractEventLoop | None) -> bool:
+        """Whether the async pool can send from `loop` as it is (a pool given by the caller, or a
+        closed one, always can: replacing it is not ours to do)."""
+        if self._pid != os.getpid():
+            self._forked()
+        if self._client is None:
+            return False
+        bound = self.loop
+        return not self.owned or self.closed or loop is None or (bound is not None and bound() is loop)
+
+    def renew(self, loop: asyncio.AbstractEventLoop | None) -> HttpT:
+        """The pool for `loop`: the current one if it serves it, else a new one (the old one let go)."""
+        with self._lock:
+            old = self._client
+            if old is not None and self.serves(loop):
+                return old
+            if old is not None and self.loop is not None:
+                abandon(old)  # type: ignore[arg-type]
+                self._orphans = Orphans()  # the old loop's dropped streams go with its pool
+                old = None
+            client = self._client = self._factory() if old is None else old  # (built, never used: keep it)
+            self.loop = loop_ref(loop)
+            return client
 
 
 class BaseClient(Generic[HttpT]):
@@ -168,17 +203,20 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     def _new_http(timeout: httpx.Timeout) -> httpx.Client:
         return new_sync_http(timeout)
 
-    def _call(self, call: Call[Any, Any]) -> APIResponse[Any]:
-        """Send a prepared call; the raw response's `parse()` gives the answer or the stream."""
-        response = self._send(call.request, max_retries=call.max_retries, stream=call.stream)
+    def _call(self, call: Call[Any, Any], *, open_body: bool = False) -> APIResponse[Any]:
+        """Send a prepared call; the raw response's `parse()` gives the answer or the stream.
+        `open_body` leaves a success body unread on the connection (`with_streaming_response`)."""
+        response = self._send(call.request, max_retries=call.max_retries, stream=call.stream or open_body)
         pool = self._pool
 
         def parse() -> Any:
             if call.stream:
                 return call.operation.stream_class(response, self._reader(call, response), pool)
+            if open_body:
+                read_body(response)
             return parse_result(call, response)
 
-        return APIResponse(response, parse, open_body=call.stream)
+        return APIResponse(response, parse, open_body=call.stream or open_body)
 
     def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
         orphans = self._pool.orphans
@@ -221,6 +259,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         http = self._pool.created
         if self._pool.owned and http is not None:
             http.close()
+        self._pool.closed = True
 
     def __enter__(self) -> Self:
         return self
@@ -238,21 +277,25 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     def _new_http(timeout: httpx.Timeout) -> httpx.AsyncClient:
         return new_async_http(timeout)
 
-    async def _call(self, call: Call[Any, Any]) -> AsyncAPIResponse[Any]:
-        """Send a prepared call; the raw response's `await parse()` gives the answer or the stream."""
-        response = await self._send(call.request, max_retries=call.max_retries, stream=call.stream)
+    async def _call(self, call: Call[Any, Any], *, open_body: bool = False) -> AsyncAPIResponse[Any]:
+        """Send a prepared call; the raw response's `await parse()` gives the answer or the stream.
+        `open_body` leaves a success body unread on the connection (`with_streaming_response`)."""
+        response = await self._send(call.request, max_retries=call.max_retries, stream=call.stream or open_body)
         pool = self._pool
 
         async def parse() -> Any:
             if call.stream:
                 return call.operation.async_stream_class(response, self._reader(call, response), pool)
+            if open_body:
+                await aread_body(response)
             return parse_result(call, response)
 
-        return AsyncAPIResponse(response, parse, open_body=call.stream)
+        return AsyncAPIResponse(response, parse, open_body=call.stream or open_body)
 
     async def _send(self, request: httpx.Request, *, max_retries: int, stream: bool) -> httpx.Response:
-        if self._pool.created is None:
-            await prepared(self._pool.get)  # the CA bundle and lazy imports load in a worker thread
+        loop = running_loop()
+        if not self._pool.serves(loop):  # first request, or first from this event loop
+            await prepared(functools.partial(self._pool.renew, loop))  # CA bundle, imports: in a worker thread
         orphans = self._pool.orphans
         if orphans:
             await orphans.aclose_all()  # connections of streams dropped unclosed go back to the pool first
@@ -289,10 +332,15 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def close(self) -> None:
         """Close the connection pool (unless it belongs to an `http_client` you passed in)."""
-        await self._pool.orphans.aclose_all()
-        http = self._pool.created
-        if self._pool.owned and http is not None:
-            await http.aclose()
+        pool = self._pool
+        http = pool.created
+        if pool.owned and http is not None and not pool.serves(running_loop()):
+            abandon(http)  # a pool of another (finished) loop: nothing of it may run on this one
+        else:
+            await pool.orphans.aclose_all()
+            if pool.owned and http is not None:
+                await http.aclose()
+        pool.closed = True
 
     async def __aenter__(self) -> Self:
         return self

@@ -28,6 +28,7 @@ from ._operations.headers import checked_headers
 from .resources.completions import AsyncCompletions, Completions
 
 if TYPE_CHECKING:
+    from .resources.beta import AsyncBeta, Beta
     from .resources.messages import AsyncMessages, Messages
     from .tokenizer import Tokenizer
 
@@ -176,6 +177,21 @@ class _Bedrock(BaseClient[HttpT]):
     def max_retries(self) -> int:
         return self._settings.max_retries
 
+    @property
+    def default_headers(self) -> dict[str, str]:
+        """The headers every request carries (`User-Agent` and those given); credentials are never
+        among them: they sign each request on its way out."""
+        return dict(self._settings.default_headers)
+
+    @property
+    def default_query(self) -> dict[str, object]:
+        """The query parameters every request carries."""
+        return dict(self._settings.default_query)
+
+    def is_closed(self) -> bool:
+        """Whether `close()` was called (on this client or a `with_options` copy sharing its pool)."""
+        return self._pool.closed
+
     def get_tokenizer(self) -> Tokenizer:
         """The legacy Claude tokenizer (loaded on first use)."""
         from .tokenizer import get_tokenizer
@@ -202,6 +218,13 @@ class AnthropicBedrock(_Bedrock[httpx.Client], SyncAPIClient):
         from .resources.messages import Messages
 
         return Messages(self)
+
+    @functools.cached_property
+    def beta(self) -> Beta:
+        """The Messages API with beta features: `client.beta.messages.create(..., betas=[...])`."""
+        from .resources.beta import Beta
+
+        return Beta(self)
 
     def count_tokens(self, text: str) -> int:
         """The number of tokens in `text` by the legacy Claude tokenizer (loaded on first use), counted
@@ -231,6 +254,13 @@ class AsyncAnthropicBedrock(_Bedrock[httpx.AsyncClient], AsyncAPIClient):
         from .resources.messages import AsyncMessages
 
         return AsyncMessages(self)
+
+    @functools.cached_property
+    def beta(self) -> AsyncBeta:
+        """The Messages API with beta features: `await client.beta.messages.create(..., betas=[...])`."""
+        from .resources.beta import AsyncBeta
+
+        return AsyncBeta(self)
 
     async def count_tokens(self, text: str) -> int:
         """The number of tokens in `text` by the legacy Claude tokenizer, counted locally; the first

@@ -108,3 +108,18 @@ def test_the_anthropic_native_clients_send_batches_to_anthropic_bedrock() -> Non
     for client in (AnthropicBedrockMantle(**KEYS), AnthropicBedrockNative(**KEYS)):
         with pytest.raises(TypeError, match=r"use AnthropicBedrock\(\.\.\.\)\.messages\.batches"):
             client.messages.batches.retrieve("some-batch")
+
+
+def test_a_batch_request_reads_files_and_names_bad_ones_under_its_place(tmp_path: Any) -> None:
+    png = tmp_path / "dot.png"
+    png.write_bytes(b"\x89PNG not really")
+    client = AnthropicBedrock(**KEYS)
+    image = {"type": "image", "source": {"type": "base64", "data": png}}
+    params: dict[str, Any] = {"max_tokens": 8, "messages": [{"role": "user", "content": [image]}]}
+    body = client._check(MESSAGES, params, "requests[3].params")
+    source = body["messages"][0]["content"][0]["source"]
+    assert source == {"type": "base64", "media_type": "image/png", "data": "iVBORyBub3QgcmVhbGx5"}
+    bad = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": 7}}
+    with pytest.raises(TypeError) as info:
+        client._check(MESSAGES, {**params, "messages": [{"role": "user", "content": [bad]}]}, "requests[3].params")
+    assert str(info.value).startswith("requests[3].params.messages[0].content[0].source.data must be")

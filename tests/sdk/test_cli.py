@@ -129,3 +129,70 @@ def test_complete_does_not_import_the_emulator() -> None:
         "assert 'anthropic_bedrock.emulator' not in sys.modules\n"
     )
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import anthropic_bedrock
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"anthropic-bedrock {anthropic_bedrock.__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["messages"], ["count-tokens"], ["complete"], ["emulator"]])
+def test_every_help_ends_with_examples(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    examples = out[out.index("examples:") :].splitlines()[1:]
+    assert examples and all(
+        line.strip().startswith(("anthropic-bedrock", "echo", "cat", "ANTHROPIC_")) for line in examples
+    )
+
+
+@pytest.mark.parametrize("command", ["messages", "count-tokens", "complete"])
+def test_a_dash_reads_the_prompt_from_stdin(
+    aws_env: Any, command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+    import io
+    import json
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("  from the pipe\n"))
+    assert main([command, "-"]) == 0
+    body = aws_env.log[-1].json()
+    if "input" in body:  # CountTokens carries the InvokeModel body base64-encoded
+        body = json.loads(base64.b64decode(body["input"]["invokeModel"]["body"]))
+    text = str(body)
+    assert "from the pipe" in text and "'-'" not in text
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert main([command, "-"]) == 2
+    assert "the prompt read from stdin is empty" in capsys.readouterr().err
+
+
+def test_json_output(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["messages", "hello there", "--max-tokens", "3", "--json"]) == 0
+    message = json.loads(capsys.readouterr().out)
+    assert message["type"] == "message" and message["content"] == [{"type": "text", "text": "hello there hello"}]
+    assert main(["messages", "hello there", "--max-tokens", "2", "--json", "--stream"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert events[0]["type"] == "message_start" and events[-1]["type"] == "message_stop"
+    assert main(["count-tokens", "hello there", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"input_tokens": 2}
+    assert main(["complete", "one two", "--max-tokens", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["completion"] == " one two"
+    assert main(["complete", "one two", "--max-tokens", "2", "--json", "--stream"]) == 0
+    chunks = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [chunk["completion"] for chunk in chunks] == [" one", " two"]
+
+
+def test_connection_errors_name_the_url(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["messages", "hi", "--base-url", "http://127.0.0.1:9", "--max-retries", "0"])
+    assert code == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: APIConnectionError:") and "\n" not in err
+    assert "http://127.0.0.1:9/model/" in err

@@ -25,6 +25,7 @@ import time
 import warnings
 import weakref
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import aiohttp
 import httpx
@@ -86,19 +87,37 @@ class _Body(httpx.AsyncByteStream):
 
 
 def _close_dropped(connector: aiohttp.BaseConnector) -> None:
-    """The transport was dropped without `aclose()`. Close its idle sockets now, as aiohttp itself
-    would when the pool is collected, but say so with a ResourceWarning (as for an unclosed httpx
-    pool or socket) instead of an error logged through the event loop. A stream may still be
-    reading on one of them (it outlives its client): then the pool is left to aiohttp."""
-    if connector.closed or getattr(connector, "_acquired", None):
+    """The transport was dropped without `aclose()`, or the interpreter is exiting with it open.
+    Close its idle sockets now, as aiohttp itself would when the pool is collected, but say so with
+    a ResourceWarning (as for an unclosed httpx pool or socket) instead of an error logged through
+    the event loop."""
+    if _in_use(connector):
         return
     warnings.warn(
-        "an AsyncAnthropicBedrock client was dropped without close(); its connections are closed now",
+        "an AsyncAnthropicBedrock client was not closed (close() or `async with`); its connections are closed now",
         ResourceWarning,
         stacklevel=2,
     )
-    with contextlib.suppress(Exception):  # the same synchronous close aiohttp's finalizer runs
-        connector._close()
+    _close_quietly(connector)
+
+
+def _in_use(connector: aiohttp.BaseConnector) -> bool:
+    """Closed already, or a stream may still read on one of its connections (it outlives its
+    client, or its loop is only paused): then the pool is left to aiohttp, unless its loop is
+    closed and nothing can read any more."""
+    return connector.closed or bool(getattr(connector, "_acquired", None) and not connector._loop.is_closed())
+
+
+def _close_quietly(connector: aiohttp.BaseConnector) -> None:
+    """Close the pool without awaiting, as aiohttp's own finalizer does: on a closed loop it only
+    marks the pool closed (its sockets go with the garbage collector); on a loop another thread
+    runs, the close is handed to that loop. Either way aiohttp has nothing left to report."""
+    loop = connector._loop
+    with contextlib.suppress(Exception):
+        if loop.is_running() and loop is not asyncio._get_running_loop():
+            loop.call_soon_threadsafe(connector._close)
+        else:
+            connector._close()
 
 
 class _Watch:
@@ -139,6 +158,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limits = limits
         self._ssl = ssl_context
         self._session: aiohttp.ClientSession | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
         self._proxy: yarl.URL | None = None
         self._proxy_headers: dict[str, str] | None = None
         if proxy is not None:
@@ -154,7 +174,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             keepalive_timeout=self._limits.keepalive_expiry,
             ssl=self._ssl,
         )
-        weakref.finalize(self, _close_dropped, connector).atexit = False
+        # Also at interpreter exit, for a client never closed (a module-level one): aiohttp would
+        # otherwise print "Unclosed client session" to stderr as the interpreter shuts down.
+        self._finalizer = weakref.finalize(self, _close_dropped, connector)
         # No automatic headers or decompression: httpx already chose the headers that were signed.
         return aiohttp.ClientSession(
             connector=connector,
@@ -215,6 +237,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             request=request,
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()},
         )
+
+    def abandon(self) -> None:
+        """Let go of the pool without awaiting on its event loop (the client moved on to another
+        loop): its idle connections are closed, quietly; one a stream still reads on stays open."""
+        session, self._session = self._session, None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        if session is not None and session.connector is not None and not _in_use(session.connector):
+            _close_quietly(session.connector)
 
     async def aclose(self) -> None:
         if self._session is not None:

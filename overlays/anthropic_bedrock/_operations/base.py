@@ -21,6 +21,7 @@ from .._config import NOT_GIVEN, NotGiven, Settings, Timeout, check_max_retries,
 from .._generated.api import Endpoint, RequestParts
 from ..types import ResponseMetadata
 from .bedrock_options import header_arguments, unknown_option_hint
+from .checks import Path
 from .encoding import encode_body
 from .headers import checked_headers
 from .validation import checker, required_keys
@@ -76,6 +77,10 @@ class Operation(Generic[R, E]):
     model_in_body: bool = False
     """Anthropic's own wire format: `model` (and `stream`, when the caller names it) are body
     fields, not a path segment (the Anthropic-native endpoints)."""
+    inputs: Callable[[dict[str, Any], Path], dict[str, Any]] | None = None
+    """What turns the caller's arguments into plain request data before the checks (files read,
+    SDK models as their JSON; errors name places under the path given); None when the arguments
+    are taken as given."""
     request: Callable[[dict[str, Any]], RequestParts] | None = None
     """The request parts from the checked arguments, for an operation whose arguments are not a
     model and a body (a control-plane operation: path and query parameters, or a whole body)."""
@@ -264,7 +269,10 @@ def check_arguments(operation: Operation[Any, Any], arguments: Mapping[str, Any]
                 else f"{where} is missing the required key {key!r}"
             )
     given = {key: value for key, value in arguments.items() if value is not None}
-    return checker(operation.arguments)(given, None if where is None else (None, where))
+    root: Path = None if where is None else (None, where)
+    if operation.inputs is not None:
+        given = operation.inputs(given, root)
+    return checker(operation.arguments)(given, root)
 
 
 def check_body(settings: Settings, operation: Operation[Any, Any], params: Mapping[str, Any], where: str) -> Any:

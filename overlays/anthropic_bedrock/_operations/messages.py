@@ -25,6 +25,7 @@ from ..types import (
 from .base import Operation
 from .bedrock_options import OPTION_KEYS
 from .encoding import encode_body
+from .inputs import message_inputs
 
 __all__ = ["COUNT_TOKENS", "MESSAGES"]
 
@@ -85,11 +86,13 @@ MESSAGES: Final[Operation[Message, MessageStreamEvent]] = Operation(
     stream_class=RawMessageStream,
     async_stream_class=AsyncRawMessageStream,
     options=OPTION_KEYS,
+    inputs=message_inputs,
 )
 COUNT_TOKENS: Final[Operation[MessageTokensCount, None]] = Operation(
     name="messages.count_tokens",
     arguments=MessageInput,
     body=_count_body,
     endpoint=count_tokens.ENDPOINT,
+    inputs=message_inputs,
     envelope=_count_envelope,
 )

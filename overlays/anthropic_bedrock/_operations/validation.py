@@ -23,7 +23,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal, NotRequired, Required, Union, get_args, get_origin
 
-from .._generated.types import Constraint, Model
+from .._generated.types import Constraint, FileInput, Model
 from .checks import CheckTypeError, CheckValueError, Path, render
 
 __all__ = ["Check", "checker", "required_keys"]
@@ -275,7 +275,12 @@ _JSON_NAMES: dict[Any, str] = {
 }
 
 
+# File data (`x-file-input`) is read and encoded before the checks (`inputs`): the checks see the text.
+_FILE_INPUTS = frozenset(get_args(FileInput))
+
+
 def _union(members: tuple[Any, ...], strict: bool) -> Check:
+    members = tuple(m for m in members if m not in _FILE_INPUTS)
     nullable = any(m in (None, type(None)) for m in members)
     # Response models accepted where a request shape is expected (a block of an earlier answer sent
     # back as it came) are checked, and sent, as the JSON they stand for.

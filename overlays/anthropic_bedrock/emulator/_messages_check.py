@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..types import MessagesInvokeBody
+from ._betas import beta_fields
 from ._schema import JSONObject, check, invalid, upper_bound
 
 __all__ = ["MAX_OUTPUT_TOKENS", "MessagesRequest", "validate"]
@@ -73,7 +74,8 @@ class _Counts:
 
 def validate(body: JSONObject) -> MessagesRequest:
     """Check ``body`` as Bedrock would; raises BodyError naming the field."""
-    check(MessagesInvokeBody, body)
+    betas = beta_fields(body)  # beta-only fields its anthropic_beta admits, checked apart
+    check(MessagesInvokeBody, {k: v for k, v in body.items() if k not in betas} if betas else body)
     document: dict[str, Any] = body  # of the shape just checked
     max_tokens: int = document["max_tokens"]
     if max_tokens > MAX_OUTPUT_TOKENS:

@@ -4,9 +4,11 @@ signatures are the public API."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Unpack, overload
 
 from .._operations.completions import COMPLETIONS
+from .._response import AsyncResponseContextManager, ResponseContextManager
 
 if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -19,7 +21,14 @@ if TYPE_CHECKING:
         CompletionCreateParamsStreaming,
     )
 
-__all__ = ["AsyncCompletions", "AsyncCompletionsWithRawResponse", "Completions", "CompletionsWithRawResponse"]
+__all__ = [
+    "AsyncCompletions",
+    "AsyncCompletionsWithRawResponse",
+    "AsyncCompletionsWithStreamingResponse",
+    "Completions",
+    "CompletionsWithRawResponse",
+    "CompletionsWithStreamingResponse",
+]
 
 
 class Completions:
@@ -28,6 +37,11 @@ class Completions:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = CompletionsWithRawResponse(client)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> CompletionsWithStreamingResponse:
+        """The same calls as context managers that give the response with its body unread."""
+        return CompletionsWithStreamingResponse(self._client)
 
     @overload
     def create(self, **params: Unpack[CompletionCreateParamsNonStreaming]) -> Completion: ...
@@ -64,6 +78,11 @@ class AsyncCompletions:
         self._client = client
         self.with_raw_response = AsyncCompletionsWithRawResponse(client)
 
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncCompletionsWithStreamingResponse:
+        """The same calls as async context managers that give the response with its body unread."""
+        return AsyncCompletionsWithStreamingResponse(self._client)
+
     @overload
     async def create(self, **params: Unpack[CompletionCreateParamsNonStreaming]) -> Completion: ...
     @overload
@@ -87,3 +106,32 @@ class AsyncCompletionsWithRawResponse:
     ) -> AsyncAPIResponse[Completion | AsyncCompletionStream]:
         """Like `completions.create`, but returns the raw response; `await .parse()` gives the result."""
         return await self._client._call(self._client._prepare(COMPLETIONS, params))
+
+
+class CompletionsWithStreamingResponse:
+    """`client.completions.with_streaming_response`: `with ... as response:` sends the call and gives
+    the response with its body unread (`iter_bytes()`, `iter_lines()`, `text()`, `json()`, `parse()`)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def create(
+        self, **params: Unpack[CompletionCreateParams]
+    ) -> ResponseContextManager[APIResponse[Completion | CompletionStream]]:
+        """Like `completions.create`; the arguments are checked now, the request sent on `with`."""
+        call = self._client._prepare(COMPLETIONS, params)
+        return ResponseContextManager(lambda: self._client._call(call, open_body=True))
+
+
+class AsyncCompletionsWithStreamingResponse:
+    """`client.completions.with_streaming_response` of the async client (`async with`)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    def create(
+        self, **params: Unpack[CompletionCreateParams]
+    ) -> AsyncResponseContextManager[AsyncAPIResponse[Completion | AsyncCompletionStream]]:
+        """Like `completions.create`; the arguments are checked now, the request sent on `async with`."""
+        call = self._client._prepare(COMPLETIONS, params)
+        return AsyncResponseContextManager(lambda: self._client._call(call, open_body=True))

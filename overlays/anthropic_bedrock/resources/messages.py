@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         ParsedMessage,
     )
     from .batches import AsyncBatches, Batches
+    from .messages_streaming import AsyncMessagesWithStreamingResponse, MessagesWithStreamingResponse
 
 __all__ = ["AsyncMessages", "AsyncMessagesWithRawResponse", "Messages", "MessagesWithRawResponse"]
 
@@ -43,6 +44,13 @@ class Messages:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = MessagesWithRawResponse(client)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> MessagesWithStreamingResponse:
+        """The same calls as context managers that give the response with its body unread."""
+        from .messages_streaming import MessagesWithStreamingResponse
+
+        return MessagesWithStreamingResponse(self._client)
 
     @functools.cached_property
     def batches(self) -> Batches:
@@ -151,7 +159,13 @@ class MessagesWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def create(self, **params: Unpack[MessageCreateParams]) -> APIResponse[Message | RawMessageStream]:
+    @overload
+    def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> APIResponse[Message]: ...
+    @overload
+    def create(self, **params: Unpack[MessageCreateParamsStreaming]) -> APIResponse[RawMessageStream]: ...
+    @overload
+    def create(self, **params: Unpack[MessageCreateParams]) -> APIResponse[Message | RawMessageStream]: ...
+    def create(self, **params: Unpack[MessageCreateParams]) -> APIResponse[Any]:
         """Like `messages.create`, but returns the raw response; `.parse()` gives the result."""
         from .._operations.messages import MESSAGES  # the Messages models load on the first Messages call
 
@@ -170,6 +184,13 @@ class AsyncMessages:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncMessagesWithRawResponse(client)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> AsyncMessagesWithStreamingResponse:
+        """The same calls as async context managers that give the response with its body unread."""
+        from .messages_streaming import AsyncMessagesWithStreamingResponse
+
+        return AsyncMessagesWithStreamingResponse(self._client)
 
     @functools.cached_property
     def batches(self) -> AsyncBatches:
@@ -264,7 +285,17 @@ class AsyncMessagesWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def create(self, **params: Unpack[MessageCreateParams]) -> AsyncAPIResponse[Message | AsyncRawMessageStream]:
+    @overload
+    async def create(self, **params: Unpack[MessageCreateParamsNonStreaming]) -> AsyncAPIResponse[Message]: ...
+    @overload
+    async def create(
+        self, **params: Unpack[MessageCreateParamsStreaming]
+    ) -> AsyncAPIResponse[AsyncRawMessageStream]: ...
+    @overload
+    async def create(
+        self, **params: Unpack[MessageCreateParams]
+    ) -> AsyncAPIResponse[Message | AsyncRawMessageStream]: ...
+    async def create(self, **params: Unpack[MessageCreateParams]) -> AsyncAPIResponse[Any]:
         from .._operations.messages import MESSAGES  # the Messages models load on the first Messages call
 
         return await self._client._call(self._client._prepare(MESSAGES, params))

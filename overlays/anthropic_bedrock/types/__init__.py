@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 # Where a name not generated is written, cheapest module first (`.messages` loads Messages models).
 _WRITTEN = ("._common", ".completions", ".messages", ".parsed", ".batches")
+# Submodules reachable as attributes before anything imported them (`anthropic_bedrock.types.beta.X`).
+_SUBMODULES = frozenset({"beta", "completion", "completion_create_params"})
 
 
 def _generated() -> Any:
@@ -32,11 +34,13 @@ def _generated() -> Any:
 
 
 def __getattr__(name: str) -> Any:
-    if name == "__all__":
+    if name in _SUBMODULES:
+        value: Any = import_module(f".{name}", __name__)
+    elif name == "__all__":
         names = set(_generated().__all__)
         for module in _WRITTEN:
             names.update(import_module(module, __name__).__all__)
-        value: Any = sorted(names)
+        value = sorted(names)
     else:
         models = _generated()
         if name in models._MODULES:

@@ -1,5 +1,6 @@
-"""Request options every method takes, beside the body arguments the API description defines, and
-`UNSET`, the marker of a value the caller did not give."""
+"""Request options every method takes, beside the body arguments the API description defines;
+`UNSET`, the marker of a value the caller did not give; and `FileInput`, the file data a source's
+`data` may be given as."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import TypedDict
 
 import httpx
 
-from .._generated.types import UNSET, Unset
+from .._generated.types import UNSET, FileInput, Unset
 
-__all__ = ["UNSET", "RequestOptions", "Unset"]
+__all__ = ["UNSET", "FileInput", "RequestOptions", "Unset"]
 
 
 class RequestOptions(TypedDict, total=False):
